@@ -1,0 +1,154 @@
+"""Households and units as numpy arrays: what the vectorised eligibility and cost code reads.
+
+Locations given as a commune code become that commune's inner point. Lists of varying length
+(schools, anchors) are padded with NaN to the longest list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.domain import Accessibility, Location, Programme
+from matcher.geo import communes
+from matcher.instance import MatchProblem
+
+F = NDArray[np.float64]
+I = NDArray[np.int64]
+B = NDArray[np.bool_]
+
+ACCESS_BITS = {a: 1 << k for k, a in enumerate(Accessibility)}
+PROGRAMMES = list(Programme)
+
+
+@dataclass(frozen=True, eq=False)
+class HouseholdArrays:
+    persons: I
+    adults: I
+    children: I
+    needed_bedrooms: I  #: ceil(adults / 2) + ceil(children / 2): a couple or two adults share a room
+    budget: F  #: explicit max rent, else share x income, else inf; EUR/month of rent + charges
+    income: F  #: NaN when unknown
+    needs: I  #: accessibility bitmask
+    attached: I  #: commune index or -1
+    work: F  #: (H, 2) lat/lon, NaN when nobody works
+    schools: F  #: (H, S, 2)
+    anchors: F  #: (H, A, 2)
+    anchor_weight: F  #: (H, A), 0 for padding
+    preference: F  #: (H, C) weight of each commune, 0 when not preferred
+    excluded_commune: B  #: (H, C)
+    points: I  #: caseload points of the support intensity
+    priority: F
+    previous_unit: I  #: unit index shown last time, or -1
+
+
+@dataclass(frozen=True, eq=False)
+class UnitArrays:
+    lat: F
+    lon: F
+    commune: I
+    programme: I
+    bedrooms: I
+    surface: F
+    max_occupancy: I
+    total_rent: F
+    features: I
+    available_day: I  #: proleptic ordinal of available_from
+    reserved_for: I  #: commune index or -1
+    zone: I  #: support zone index or -1
+
+
+def commune_index() -> dict[str, int]:
+    return {code: k for k, code in enumerate(communes())}
+
+
+def _point(loc: Location | None) -> tuple[float, float]:
+    if loc is None:
+        return (np.nan, np.nan)
+    if loc.lat is not None and loc.lon is not None:
+        return (loc.lat, loc.lon)
+    c = communes()[loc.commune or ""]
+    return (c.lat, c.lon)
+
+
+def _padded(points: list[list[tuple[float, float]]]) -> F:
+    width = max((len(p) for p in points), default=0)
+    out = np.full((len(points), width, 2), np.nan)
+    for h, pts in enumerate(points):
+        if pts:
+            out[h, : len(pts)] = pts
+    return out
+
+
+def household_arrays(problem: MatchProblem) -> HouseholdArrays:
+    hh = problem.households
+    policy = problem.policy
+    cidx = commune_index()
+    unit_idx = {u.id: k for k, u in enumerate(problem.units)}
+    n, n_c = len(hh), len(cidx)
+    adults = np.array([h.adults for h in hh], np.int64)
+    children = np.array([len(h.children_ages) for h in hh], np.int64)
+    income = np.array([np.nan if h.monthly_income is None else h.monthly_income for h in hh])
+    explicit = np.array([np.inf if h.max_rent is None else h.max_rent for h in hh])
+    by_income = np.where(np.isnan(income), np.inf, policy.max_rent_share * np.nan_to_num(income))
+    budget = np.where(np.isfinite(explicit), explicit, by_income)
+    pref = np.zeros((n, n_c))
+    excl = np.zeros((n, n_c), bool)
+    for k, h in enumerate(hh):
+        for p in h.preferred_communes:
+            pref[k, cidx[p.commune]] = max(pref[k, cidx[p.commune]], p.weight)
+        for c in h.excluded_communes:
+            excl[k, cidx[c]] = True
+    rules = policy.priority
+    waited = np.array([(problem.match_date - h.registered_on).days for h in hh], np.float64) / 30.44
+    months = np.clip(waited, 0, rules.max_months_counted)
+    flags = np.array([len(h.vulnerabilities) for h in hh], np.float64)
+    previous = np.full(n, -1, np.int64)
+    hh_idx = {h.id: k for k, h in enumerate(hh)}
+    for p in problem.previous:
+        previous[hh_idx[p.household]] = unit_idx[p.unit]
+    return HouseholdArrays(
+        persons=adults + children,
+        adults=adults,
+        children=children,
+        needed_bedrooms=(adults + 1) // 2 + (children + 1) // 2,
+        budget=budget,
+        income=income,
+        needs=np.array([sum(ACCESS_BITS[a] for a in h.needs) for h in hh], np.int64),
+        attached=np.array([cidx.get(h.attached_commune or "", -1) for h in hh], np.int64),
+        work=np.array([_point(h.work) for h in hh], np.float64).reshape(n, 2),
+        schools=_padded([[_point(s) for s in h.schools] for h in hh]),
+        anchors=_padded([[_point(a.location) for a in h.anchors] for h in hh]),
+        anchor_weight=np.nan_to_num(
+            _padded([[(a.weight, 0.0) for a in h.anchors] for h in hh])[:, :, 0]
+        ),
+        preference=pref,
+        excluded_commune=excl,
+        points=np.array([policy.intensity_points[h.support] for h in hh], np.int64),
+        priority=rules.base + rules.per_vulnerability * flags + rules.per_month_waiting * months,
+        previous_unit=previous,
+    )
+
+
+def unit_arrays(problem: MatchProblem) -> UnitArrays:
+    units = problem.units
+    cidx = commune_index()
+    zone_of = {c: z for z, zone in enumerate(problem.support_zones) for c in zone.communes}
+    pts = [(u.lat, u.lon) if u.lat is not None else _point(Location(commune=u.commune)) for u in units]
+    latlon = np.array(pts, np.float64).reshape(len(units), 2)
+    return UnitArrays(
+        lat=latlon[:, 0],
+        lon=latlon[:, 1],
+        commune=np.array([cidx[u.commune] for u in units], np.int64),
+        programme=np.array([PROGRAMMES.index(u.programme) for u in units], np.int64),
+        bedrooms=np.array([u.bedrooms for u in units], np.int64),
+        surface=np.array([u.surface_m2 for u in units], np.float64),
+        max_occupancy=np.array([u.max_occupancy for u in units], np.int64),
+        total_rent=np.array([u.total_rent for u in units], np.float64),
+        features=np.array([sum(ACCESS_BITS[a] for a in u.features) for u in units], np.int64),
+        available_day=np.array([u.available_from.toordinal() for u in units], np.int64),
+        reserved_for=np.array([cidx.get(u.reserved_for_commune or "", -1) for u in units], np.int64),
+        zone=np.array([zone_of.get(u.commune, -1) for u in units], np.int64),
+    )

@@ -1,0 +1,15 @@
+"""Generic capacitated assignment: items to options along sparse edges, with side constraints."""
+
+from matcher.assignment.problem import UNBOUNDED, AssignmentProblem, SideConstraint
+from matcher.assignment.result import AssignmentSolution, Status
+from matcher.assignment.solve import SolveOptions, solve
+
+__all__ = [
+    "UNBOUNDED",
+    "AssignmentProblem",
+    "AssignmentSolution",
+    "SideConstraint",
+    "SolveOptions",
+    "Status",
+    "solve",
+]

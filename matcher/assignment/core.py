@@ -1,0 +1,135 @@
+"""Presolve: the problem that is left once pins and forbidden edges are applied.
+
+Pinned items leave the problem (their options' capacities and the side constraints shrink by what the
+pins use); forbidden edges and edges into full options disappear; side constraints that can never
+bind are dropped. Conflicts found here (pins beyond a capacity, an item that must be assigned but has
+no edge left, a minimum that cannot be reached) are reported with the constraint's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from matcher.assignment.problem import UNBOUNDED, AssignmentProblem, BoolArray, IntArray
+
+
+@dataclass(frozen=True, eq=False)
+class Core:
+    """The reduced problem, over the active edges; ``edge_index`` maps back to the original edges.
+
+    Pinned items have no active edge and ``unassigned`` cost 0 here: they are already placed.
+    """
+
+    n_items: int
+    n_options: int
+    edge_index: IntArray
+    item: IntArray
+    option: IntArray
+    cost: IntArray
+    unassigned: IntArray
+    must: BoolArray
+    capacity: IntArray
+    matrix: sp.csr_matrix
+    lower: IntArray
+    upper: IntArray
+    names: tuple[str, ...]
+    fixed_cost: int
+    pinned: IntArray
+
+    @property
+    def n_edges(self) -> int:
+        return int(self.item.size)
+
+    @property
+    def n_constraints(self) -> int:
+        return int(self.lower.size)
+
+    def objective(self, used: BoolArray) -> int:
+        """Cost of a selection of active edges, pins included."""
+        assigned = np.zeros(self.n_items, bool)
+        assigned[self.item[used]] = True
+        return int(self.fixed_cost + self.cost[used].sum() + self.unassigned[~assigned].sum())
+
+    def item_order(self) -> tuple[IntArray, IntArray, IntArray]:
+        """Edges grouped by item: ``order``, the first position of each item, the items with edges."""
+        order = np.argsort(self.item, kind="stable")
+        sorted_items = self.item[order]
+        starts = np.flatnonzero(np.r_[True, sorted_items[1:] != sorted_items[:-1]]) if order.size else order
+        return order, starts, sorted_items[starts] if order.size else order
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why the problem is infeasible, in words that name the constraint."""
+
+    reason: str
+
+
+def presolve(problem: AssignmentProblem) -> Core | Conflict:
+    active = np.ones(problem.n_edges, bool)
+    active[problem.forbidden] = False
+    pin = problem.pinned
+    pinned_items = np.zeros(problem.n_items, bool)
+    pinned_items[problem.edge_item[pin]] = True
+    capacity = problem.option_capacity.copy()
+    np.subtract.at(capacity, problem.edge_option[pin], 1)
+    over = np.flatnonzero(capacity < 0)
+    if over.size:
+        return Conflict(f"option {over[0]} is pinned to more items than its capacity")
+    pin_vec = np.zeros(problem.n_edges, np.int64)
+    pin_vec[pin] = 1
+    used_by_pins = problem.constraint_matrix @ pin_vec
+    upper = np.where(
+        problem.constraint_upper >= UNBOUNDED, UNBOUNDED, problem.constraint_upper - used_by_pins
+    )
+    lower = np.maximum(problem.constraint_lower - used_by_pins, 0)
+    for k in np.flatnonzero(upper < 0):
+        return Conflict(
+            f"pins exceed constraint {problem.constraint_names[k]}: they use {used_by_pins[k]}, "
+            f"capacity {problem.constraint_upper[k]}"
+        )
+    active &= ~pinned_items[problem.edge_item]
+    active &= capacity[problem.edge_option] > 0
+    edge_index = np.flatnonzero(active)
+    item = problem.edge_item[edge_index]
+    must = problem.must_assign & ~pinned_items
+    has_edge = np.zeros(problem.n_items, bool)
+    has_edge[item] = True
+    stuck = np.flatnonzero(must & ~has_edge)
+    if stuck.size:
+        return Conflict(f"item {stuck[0]} must be assigned but has no usable edge")
+    matrix = problem.constraint_matrix[:, edge_index].tocsr()
+    # A row binds only if the largest load the items could put on it exceeds its bound.
+    coo = matrix.tocoo()
+    reach = np.zeros(matrix.shape[0], np.int64)
+    if coo.nnz:
+        key = coo.row.astype(np.int64) * problem.n_items + item[coo.col]
+        order = np.lexsort((-coo.data, key))
+        first = np.r_[True, key[order][1:] != key[order][:-1]]
+        np.add.at(reach, coo.row[order][first], coo.data[order][first])
+    for k in np.flatnonzero(reach < lower):
+        return Conflict(
+            f"constraint {problem.constraint_names[k]} cannot reach its minimum {problem.constraint_lower[k]}"
+        )
+    keep = (lower > 0) | (reach > upper)
+    unassigned = np.where(pinned_items, 0, problem.unassigned_cost)
+    return Core(
+        n_items=problem.n_items,
+        n_options=problem.n_options,
+        edge_index=edge_index,
+        item=item,
+        option=problem.edge_option[edge_index],
+        cost=problem.edge_cost[edge_index],
+        unassigned=unassigned,
+        must=must,
+        capacity=capacity,
+        matrix=matrix[keep].tocsr(),
+        lower=lower[keep],
+        upper=upper[keep],
+        names=tuple(n for n, k in zip(problem.constraint_names, keep, strict=True) if k),
+        fixed_cost=int(problem.edge_cost[pin].sum()),
+        pinned=pin,
+    )

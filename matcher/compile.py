@@ -1,0 +1,91 @@
+"""Translate a housing problem into the generic capacitated assignment problem.
+
+Households are items (each may stay unhoused, at its priority-weighted cost), units are options of
+capacity one, eligible pairs are edges. Support zones become side constraints weighted by caseload
+points; quotas become side constraints of weight one. Pins become pinned edges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher.arrays import PROGRAMMES, HouseholdArrays, UnitArrays, commune_index, household_arrays, unit_arrays
+from matcher.assignment import AssignmentProblem, SideConstraint
+from matcher.costs import pair_costs, unhoused_costs
+from matcher.domain import QuotaScope
+from matcher.eligibility import Eligibility, Reason, eligible_pairs, pair_reasons
+from matcher.errors import InvalidProblemError
+from matcher.instance import MatchProblem
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """Everything later stages need: the source problem, its arrays, eligibility and the model."""
+
+    problem: MatchProblem
+    households: HouseholdArrays
+    units: UnitArrays
+    eligibility: Eligibility
+    model: AssignmentProblem
+
+
+def compile_problem(problem: MatchProblem) -> Compiled:
+    """Check, vectorise and translate. Raises :class:`InvalidProblemError` for a bad pin."""
+    problem.check()
+    hh = household_arrays(problem)
+    units = unit_arrays(problem)
+    h_idx = {h.id: k for k, h in enumerate(problem.households)}
+    u_idx = {u.id: k for k, u in enumerate(problem.units)}
+    banned: dict[int, list[int]] = {}
+    for k, h in enumerate(problem.households):
+        banned[k] = [u_idx[u] for u in h.excluded_units if u in u_idx]
+    for p in problem.forbids:
+        banned[h_idx[p.household]].append(u_idx[p.unit])
+    forbidden = {k: np.asarray(v, np.int64) for k, v in banned.items() if v}
+    day = problem.match_date.toordinal()
+    elig = eligible_pairs(hh, units, problem.policy, day, forbidden)
+    cost = pair_costs(hh, units, problem.policy, elig.household, elig.unit)
+
+    n_u = len(problem.units)
+    key = elig.household * n_u + elig.unit
+    pinned = []
+    for k, p in enumerate(problem.pins):
+        h, u = h_idx[p.household], u_idx[p.unit]
+        pos = int(np.searchsorted(key, h * n_u + u))
+        if pos >= key.size or key[pos] != h * n_u + u:
+            ban = np.zeros((1, n_u), bool)
+            ban[0, forbidden.get(h, [])] = True
+            why = pair_reasons(hh, units, problem.policy, np.array([h]), day, ban)[0, u]
+            raise InvalidProblemError(f"pins[{k}]", "unit", f"the pair is not eligible: {Reason(why).label}")
+        pinned.append(pos)
+
+    constraints = []
+    unit_of_edge = elig.unit
+    for z, zone in enumerate(problem.support_zones):
+        edges = np.flatnonzero(units.zone[unit_of_edge] == z)
+        constraints.append(
+            SideConstraint(f"support zone {zone.id}", edges, hh.points[elig.household[edges]], zone.capacity_points)
+        )
+    cidx = commune_index()
+    for q in problem.quotas:
+        if q.scope is QuotaScope.COMMUNE:
+            edges = np.flatnonzero(units.commune[unit_of_edge] == cidx[q.key])
+        else:
+            edges = np.flatnonzero(units.programme[unit_of_edge] == PROGRAMMES.index(q.key))
+        constraints.append(
+            SideConstraint(f"quota {q.id}", edges, np.ones(edges.size, np.int64), q.max_households, q.min_households)
+        )
+    model = AssignmentProblem.create(
+        len(problem.households),
+        n_u,
+        elig.household,
+        elig.unit,
+        cost,
+        unassigned_cost=unhoused_costs(hh, problem.policy),
+        option_capacity=1,
+        constraints=constraints,
+        pinned=pinned,
+    )
+    return Compiled(problem, hh, units, elig, model)

@@ -1,0 +1,311 @@
+"""What housing officers weigh, as validated pydantic models.
+
+Every field documents its unit. Models are frozen and reject unknown keys, so a misspelt key in an
+input file is an error rather than a silently ignored value. Cross-object checks (unknown ids, commune
+codes, duplicates) live in :mod:`matcher.instance`.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+#: Opaque identifiers: never names. Letters, digits and ``_ . : -`` only.
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")]
+HouseholdId = Identifier
+UnitId = Identifier
+ZoneId = Identifier
+#: A Luxembourg commune's 4-digit LAU2 code (STATEC), leading zero kept, e.g. ``"0304"``.
+CommuneCode = Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+
+Euros = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Accessibility(StrEnum):
+    """An accessibility feature of a unit, or a need of a household (a need requires the feature)."""
+
+    STEP_FREE = "step_free"
+    LIFT = "lift"
+    GROUND_FLOOR = "ground_floor"
+    WHEELCHAIR = "wheelchair"
+
+
+class SupportIntensity(StrEnum):
+    """How much social-work follow-up a household needs; it costs caseload points in its zone."""
+
+    INTENSIVE = "intensive"
+    NORMAL = "normal"
+    LIGHT = "light"
+
+
+class Vulnerability(StrEnum):
+    """Flags that raise a household's priority (see :class:`PriorityRule`)."""
+
+    MEDICAL = "medical"
+    DISABILITY = "disability"
+    PREGNANCY = "pregnancy"
+    SINGLE_PARENT = "single_parent"
+    ELDERLY = "elderly"
+    TRAUMA = "trauma"
+    LARGE_FAMILY = "large_family"
+    EVICTION_DEADLINE = "eviction_deadline"
+
+
+class Programme(StrEnum):
+    """How a unit is provided.
+
+    ``gls``: leased from a private landlord under *gestion locative sociale* (guaranteed rent);
+    ``logis_own``: Caritas LogIS' own stock; ``communal``: managed for a commune;
+    ``ais``: *Agence immobilière sociale*; ``lisko_private``: a private let backed by the Red Cross
+    LISKO landlord guarantee.
+    """
+
+    GLS = "gls"
+    LOGIS_OWN = "logis_own"
+    COMMUNAL = "communal"
+    AIS = "ais"
+    LISKO_PRIVATE = "lisko_private"
+
+
+class AnchorKind(StrEnum):
+    JOB = "job"
+    SCHOOL = "school"
+    DOCTOR = "doctor"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+class Location(Frozen):
+    """A place: a commune (its inner point is used) or coordinates (WGS84 degrees), or both."""
+
+    commune: CommuneCode | None = Field(None, description="LAU2 code of the commune")
+    lat: float | None = Field(None, ge=49.0, le=50.5, description="latitude, degrees WGS84")
+    lon: float | None = Field(None, ge=5.0, le=7.0, description="longitude, degrees WGS84")
+
+    @model_validator(mode="after")
+    def _one_way_to_place(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        if self.commune is None and self.lat is None:
+            raise ValueError("give a commune code or coordinates")
+        return self
+
+
+class CommunePreference(Frozen):
+    """The household would like to live in this commune (weight 0..1: how much it matters)."""
+
+    commune: CommuneCode
+    weight: float = Field(1.0, gt=0, le=1, description="importance, 0 (none) to 1 (strong)")
+
+
+class Anchor(Frozen):
+    """An existing job, school, doctor or family the household wants to stay near."""
+
+    kind: AnchorKind
+    location: Location
+    weight: float = Field(1.0, gt=0, le=1, description="importance, 0 (none) to 1 (strong)")
+
+
+class Household(Frozen):
+    """A household waiting for a home. Pseudonymous: no names, no nationality, no free text."""
+
+    id: HouseholdId
+    adults: int = Field(ge=1, le=12, description="persons aged 18 or more")
+    children_ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(
+        default_factory=list, description="age in years of each child"
+    )
+    monthly_income: Euros | None = Field(None, description="net household income, EUR/month")
+    max_rent: Euros | None = Field(
+        None, description="explicit ceiling on rent + charges, EUR/month (overrides the income rule)"
+    )
+    needs: frozenset[Accessibility] = Field(
+        default_factory=frozenset, description="accessibility features the unit must have"
+    )
+    work: Location | None = Field(None, description="where an adult works, if anyone does")
+    schools: list[Location] = Field(default_factory=list, description="children's schools")
+    current_location: Location | None = Field(None, description="reception centre it lives in now")
+    support: SupportIntensity = SupportIntensity.NORMAL
+    vulnerabilities: frozenset[Vulnerability] = Field(default_factory=frozenset)
+    registered_on: date = Field(description="date the household registered as looking for a home")
+    attached_commune: CommuneCode | None = Field(
+        None, description="commune the household is attached to (for units a commune reserves)"
+    )
+    excluded_units: frozenset[UnitId] = Field(
+        default_factory=frozenset, description="units an officer excluded for this household"
+    )
+    excluded_communes: frozenset[CommuneCode] = Field(
+        default_factory=frozenset, description="communes an officer excluded for this household"
+    )
+    preferred_communes: list[CommunePreference] = Field(default_factory=list)
+    anchors: list[Anchor] = Field(default_factory=list)
+
+    @property
+    def persons(self) -> int:
+        return self.adults + len(self.children_ages)
+
+
+class Unit(Frozen):
+    """A free dwelling that can be offered."""
+
+    id: UnitId
+    programme: Programme
+    commune: CommuneCode
+    lat: float | None = Field(None, ge=49.0, le=50.5, description="latitude, degrees WGS84")
+    lon: float | None = Field(None, ge=5.0, le=7.0, description="longitude, degrees WGS84")
+    bedrooms: int = Field(ge=0, le=10, description="separate bedrooms; 0 is a studio")
+    surface_m2: float = Field(gt=0, le=1000, allow_inf_nan=False, description="living surface, m²")
+    max_occupancy: int = Field(ge=1, le=20, description="legal maximum number of occupants")
+    rent: Euros = Field(description="monthly rent, EUR")
+    charges: Euros = Field(0.0, description="monthly charges, EUR")
+    features: frozenset[Accessibility] = Field(default_factory=frozenset)
+    available_from: date = Field(description="first day the unit can be moved into")
+    reserved_for_commune: CommuneCode | None = Field(
+        None, description="only households attached to this commune may get it"
+    )
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> Unit:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+    @property
+    def total_rent(self) -> float:
+        return self.rent + self.charges
+
+
+class SupportZone(Frozen):
+    """A social-work zone or service: the caseload it can still take, in points.
+
+    A household placed in a unit of one of ``communes`` consumes the points of its support
+    intensity (:attr:`Policy.intensity_points`).
+    """
+
+    id: ZoneId
+    communes: frozenset[CommuneCode] = Field(min_length=1)
+    capacity_points: int = Field(ge=0, description="free caseload capacity, points")
+
+
+class QuotaScope(StrEnum):
+    COMMUNE = "commune"
+    PROGRAMME = "programme"
+
+
+class Quota(Frozen):
+    """Bounds on the number of households placed in one commune or one programme by this run."""
+
+    id: Identifier
+    scope: QuotaScope
+    key: str = Field(description="commune LAU2 code or programme name")
+    min_households: int = Field(0, ge=0)
+    max_households: int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Quota:
+        if self.max_households is not None and self.max_households < self.min_households:
+            raise ValueError("max_households is below min_households")
+        return self
+
+
+class Weights(Frozen):
+    """Objective weights: cost points per unit of each term. One point ~ one minute of commute."""
+
+    travel_work: float = Field(1.0, ge=0, description="points per minute of travel to work")
+    travel_school: float = Field(1.0, ge=0, description="points per minute, per school")
+    under_occupancy: float = Field(20.0, ge=0, description="points per spare bedroom")
+    over_occupancy: float = Field(40.0, ge=0, description="points per missing bedroom")
+    rent_burden: float = Field(4.0, ge=0, description="points per % of income above the target")
+    preference: float = Field(60.0, ge=0, description="points per unit of unmet preference weight")
+    anchor: float = Field(0.5, ge=0, description="points per minute to an anchor, times its weight")
+    stability: float = Field(300.0, ge=0, description="points for changing a shown proposal")
+    unhoused: float = Field(
+        2000.0, gt=0, description="points for leaving a household unhoused, times its priority"
+    )
+
+
+class PriorityRule(Frozen):
+    """priority = base + per flag + per month waited (capped); scales the unhoused penalty."""
+
+    base: float = Field(1.0, gt=0)
+    per_vulnerability: float = Field(0.5, ge=0)
+    per_month_waiting: float = Field(0.05, ge=0)
+    max_months_counted: int = Field(24, ge=0)
+
+
+class Policy(Frozen):
+    """The rules and weights of a run. Serialisable and versioned: every result records ``version``."""
+
+    version: str = Field("2026.1", min_length=1, max_length=64)
+    weights: Weights = Field(default_factory=Weights)
+    priority: PriorityRule = Field(default_factory=PriorityRule)
+    max_rent_share: float = Field(
+        0.33, gt=0, le=1, description="rent + charges may be at most this share of income"
+    )
+    rent_burden_target: float = Field(
+        0.25, ge=0, le=1, description="share of income above which rent burden costs points"
+    )
+    min_surface_m2: list[float] = Field(
+        default_factory=lambda: [9.0, 18.0, 24.0, 30.0],
+        description="minimum surface for 1, 2, 3, 4 occupants (law of 15 Jul 1993), m²",
+    )
+    surface_per_extra_person_m2: float = Field(6.0, ge=0, description="m² per occupant beyond 4")
+    max_adults_per_bedroom: int = Field(2, ge=1, description="RGD 20 Dec 2019, art. 3(2)")
+    max_travel_minutes: float = Field(60.0, gt=0, description="hard cap on travel to work/school")
+    availability_horizon_days: int = Field(
+        30, ge=0, description="a unit free within this many days of the match date may be offered"
+    )
+    intensity_points: dict[SupportIntensity, int] = Field(
+        default_factory=lambda: {
+            SupportIntensity.INTENSIVE: 3,
+            SupportIntensity.NORMAL: 2,
+            SupportIntensity.LIGHT: 1,
+        },
+        description="caseload points a household of each intensity consumes",
+    )
+    travel_access_minutes: float = Field(
+        10.0, ge=0, description="fixed walk/wait time added to every trip, minutes"
+    )
+    travel_minutes_per_km: float = Field(
+        2.2, gt=0, description="minutes per crow-fly km (public transport, incl. detours)"
+    )
+
+    @field_validator("min_surface_m2")
+    @classmethod
+    def _nondecreasing(cls, v: list[float]) -> list[float]:
+        if not v or any(x < 0 or not math.isfinite(x) for x in v):
+            raise ValueError("needs at least one finite, non-negative surface")
+        if any(b < a for a, b in zip(v, v[1:], strict=False)):
+            raise ValueError("surfaces must not decrease with occupants")
+        return v
+
+    @field_validator("intensity_points")
+    @classmethod
+    def _all_intensities(cls, v: dict[SupportIntensity, int]) -> dict[SupportIntensity, int]:
+        missing = set(SupportIntensity) - set(v)
+        if missing:
+            raise ValueError(f"missing points for {sorted(missing)}")
+        if any(p < 0 for p in v.values()):
+            raise ValueError("points must be non-negative")
+        return v
+
+    def min_surface(self, persons: int) -> float:
+        """Minimum living surface in m² for ``persons`` occupants."""
+        table = self.min_surface_m2
+        if persons <= len(table):
+            return table[max(persons, 1) - 1]
+        return table[-1] + (persons - len(table)) * self.surface_per_extra_person_m2
+
+
+class Pair(Frozen):
+    """A (household, unit) pair, used for pins, forbids and previous proposals."""
+
+    household: HouseholdId
+    unit: UnitId

@@ -1,0 +1,15 @@
+"""The core's errors. Infeasibility is a result status, never an exception."""
+
+
+class MatcherError(Exception):
+    """Base class of every error the matching core raises."""
+
+
+class InvalidProblemError(MatcherError, ValueError):
+    """The input is malformed: ``record`` and ``field`` say where, the message says why."""
+
+    def __init__(self, record: str, field: str, reason: str) -> None:
+        super().__init__(f"{record}: {field}: {reason}")
+        self.record = record
+        self.field = field
+        self.reason = reason

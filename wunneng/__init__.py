@@ -1,0 +1,1 @@
+"""The ``wunneng`` command line: one dispatcher over the packages (matcher, scenarios, api)."""

@@ -1,0 +1,3 @@
+from wunneng.cli import main
+
+raise SystemExit(main())
