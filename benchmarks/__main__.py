@@ -1,0 +1,55 @@
+"""``python -m benchmarks run | orlib gap FILE | orlib assign FILE``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from benchmarks import orlib
+from benchmarks.suite import ALL_SOLVERS, SCALES, run, settings_for
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="the suite: every solver on every instance, JSON and Markdown")
+    r.add_argument("--quick", action="store_true", help="S and a small M, one seed (about a minute)")
+    r.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    r.add_argument("--scales", type=lambda s: s.split(","), help=f"comma-separated, of {','.join(SCALES)}")
+    r.add_argument("--seeds", type=int, help="seeds per scale (default: the scale's own)")
+    r.add_argument("--time-limit", type=float, help="per solver run, seconds (default 60; quick 20)")
+    r.add_argument(
+        "--solvers", type=lambda s: s.split(","), help=f"comma-separated, of {','.join(ALL_SOLVERS)}"
+    )
+    r.add_argument("--repeats", type=int, help="repeats per solver run (default: the scale's own)")
+    o = sub.add_parser("orlib", help="OR-Library problems through matcher's generic layer")
+    kinds = o.add_subparsers(dest="kind", required=True)
+    g = kinds.add_parser("gap", help="generalised assignment, either file format")
+    g.add_argument("file", type=Path)
+    g.add_argument("--sense", choices=["min", "max"], default="min")
+    g.add_argument("--time-limit", type=float, default=10.0)
+    a = kinds.add_parser("assign", help="linear assignment")
+    a.add_argument("file", type=Path)
+    a.add_argument("--time-limit", type=float, default=10.0)
+    return top
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    if args.command == "run":
+        unknown = set(args.scales or ()) - set(SCALES) or set(args.solvers or ()) - set(ALL_SOLVERS)
+        if unknown:
+            raise SystemExit(f"unknown scale or solver: {', '.join(sorted(unknown))}")
+        settings = settings_for(
+            args.quick, args.scales, args.seeds, args.time_limit, args.solvers, args.repeats
+        )
+        run(settings, args.out)
+        print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    elif args.kind == "gap":
+        orlib.print_lines(orlib.solve_gap_file(args.file, args.sense, args.time_limit))
+    else:
+        orlib.print_lines(orlib.solve_assign_file(args.file, args.time_limit))
+
+
+if __name__ == "__main__":
+    main()
