@@ -1,0 +1,83 @@
+"""``wunneng serve --demo``: two organisations with generated Luxembourg data and one key per role.
+
+The data are synthetic (``scenarios.generator``, seeded), so the demo is reproducible apart from
+the keys, which are random and printed once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.db import Database
+from api.models import Role
+from api.security import Principal
+from api.services import admin, records
+from matcher import MatchProblem
+
+
+@dataclass(frozen=True)
+class DemoKey:
+    organisation: str
+    name: str
+    role: Role
+    key: str
+
+
+ORGANISATIONS = {
+    "logis": ("Caritas LogIS", 30, 36, 1),
+    "esch-social": ("Office social Esch-sur-Alzette", 12, 14, 2),
+    "planning": ("National planning office", 0, 0, 0),
+}
+KEYS = (
+    ("logis", "admin-ana", Role.ADMIN),
+    ("logis", "officer-ben", Role.OFFICER),
+    ("logis", "officer-chloe", Role.OFFICER),
+    ("esch-social", "officer-dan", Role.OFFICER),
+    ("planning", "planner-eva", Role.PLANNER),
+)
+
+
+def demo_problem(households: int, units: int, seed: int) -> MatchProblem:
+    from scenarios.generator import GeneratorParams, generate
+
+    return generate(GeneratorParams(households=households, units=units), seed)
+
+
+def seed_demo(db: Database) -> list[DemoKey]:
+    """Create the demo organisations, their records and keys; returns the keys (shown once)."""
+    out: list[DemoKey] = []
+    with db.sessions() as session:
+        for org, (name, _, _, _) in ORGANISATIONS.items():
+            admin.create_organisation(session, None, org, name)
+        for org, name, role in KEYS:
+            created = admin.create_key(session, None, org, name, role)
+            out.append(DemoKey(org, name, role, created.key))
+        for org, (_, n_households, n_units, seed) in ORGANISATIONS.items():
+            if not n_households:
+                continue
+            problem = demo_problem(n_households, n_units, seed)
+            creator = next(k for k in out if k.organisation == org)
+            key_id = admin_key_id(session, creator.key)
+            who = Principal(key_id, creator.name, creator.role, org)
+            for kind, docs in (
+                (records.HOUSEHOLDS, problem.households),
+                (records.UNITS, problem.units),
+                (records.SUPPORT_ZONES, problem.support_zones),
+            ):
+                records.import_records(session, who, kind, [d.model_dump(mode="json") for d in docs])
+    return out
+
+
+def admin_key_id(session: object, key: str) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from api.models import ApiKey
+    from api.security import split_key
+
+    assert isinstance(session, Session)
+    parts = split_key(key)
+    assert parts is not None
+    key_id = session.scalar(select(ApiKey.id).where(ApiKey.prefix == parts[0]))
+    assert key_id is not None
+    return key_id

@@ -1,0 +1,85 @@
+"""Request dependencies: the app's context, a database session, the authenticated principal.
+
+Typed ``Annotated`` aliases keep route signatures short: ``session: SessionDep, me: OfficerDep``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.db import Database
+from api.errors import Forbidden, Unauthorized
+from api.models import ApiKey, Role
+from api.security import Principal, secret_matches, split_key
+from api.worker import JobRunner
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """Everything an app instance owns; built by ``create_app`` and kept on ``app.state``."""
+
+    settings: Settings
+    db: Database
+    jobs: JobRunner
+
+
+def get_context(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+def get_session(ctx: ContextDep) -> Iterator[Session]:
+    """A session per request; services commit explicitly, anything uncommitted is rolled back."""
+    with ctx.db.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: Bearer wn_...`")
+
+
+def get_principal(
+    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("missing bearer token")
+    parts = split_key(credentials.credentials)
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[0])) if parts else None
+    if (
+        parts is None
+        or key is None
+        or key.revoked_at is not None
+        or not secret_matches(parts[1], key.secret_hash)
+    ):
+        raise Unauthorized("invalid or revoked API key")
+    principal = Principal(key.id, key.name, Role(key.role), key.organisation_id)
+    session.rollback()  # end the read transaction: on SQLite it holds the write lock
+    return principal
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"role {principal.role.value} may not do this")
+        return principal
+
+    return check
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+OfficerDep = Annotated[Principal, Depends(require(Role.OFFICER, Role.ADMIN))]
+AdminDep = Annotated[Principal, Depends(require(Role.ADMIN))]
+PlannerDep = Annotated[Principal, Depends(require(Role.PLANNER, Role.ADMIN))]
+StatsDep = Annotated[Principal, Depends(require(Role.PLANNER, Role.ADMIN, Role.OFFICER))]

@@ -1,0 +1,136 @@
+"""The application factory: ``create_app(settings)`` builds one self-contained service instance."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.config import Settings
+from api.db import Database, migrate
+from api.deps import AppContext
+from api.errors import install_handlers
+from api.routes import (
+    admin,
+    audit,
+    health,
+    pairs,
+    policies,
+    proposals,
+    records,
+    reviews,
+    runs,
+    scenarios,
+    stats,
+)
+from api.services.runs import fail_interrupted
+from api.worker import JobRunner
+
+API_PREFIX = "/v1"
+
+
+class BodyLimit:
+    """413 for bodies above ``max_bytes``: by Content-Length up front, else while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._too_large(send)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._too_large(send)
+
+    async def _too_large(self, send: Send) -> None:
+        body = b'{"detail":"payload too large","code":"payload_too_large"}'
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the service. Migrations and the recovery of interrupted runs happen at start-up."""
+    settings = settings or Settings.from_env()
+    ctx = AppContext(
+        settings=settings, db=Database(settings.database_url), jobs=JobRunner(settings.job_threads)
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            migrate(settings.database_url)
+        fail_interrupted(ctx.db)
+        yield
+        ctx.jobs.shutdown()
+        ctx.db.dispose()
+
+    app = FastAPI(
+        title="wunneng",
+        version="1",
+        summary="Housing matching for people granted international protection in Luxembourg: "
+        "proposals by an optimiser, decisions by named officers.",
+        lifespan=lifespan,
+        separate_input_output_schemas=False,
+    )
+    app.state.ctx = ctx
+    install_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.include_router(health.router)
+    v1 = APIRouter(prefix=API_PREFIX)
+    v1.include_router(health.router)
+    for router in (
+        admin.router,
+        *records.routers,
+        policies.router,
+        runs.router,
+        proposals.router,
+        reviews.router,
+        pairs.router,
+        audit.router,
+        stats.router,
+        scenarios.router,
+    ):
+        v1.include_router(router)
+    app.include_router(v1)
+    if settings.web_dir.is_dir():
+        app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")
+    return app

@@ -1,0 +1,75 @@
+"""Queries shared by routes and services. Every lookup is scoped to one organisation: a row of
+another organisation is "not found", so ids of others' records leak nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from api.errors import NotFound
+from api.models import (
+    ApiKey,
+    HouseholdRow,
+    MatchRun,
+    PolicyVersion,
+    ProposalRow,
+    QuotaRow,
+    SupportZoneRow,
+    UnitRow,
+)
+
+Record = HouseholdRow | UnitRow | SupportZoneRow | QuotaRow
+R = TypeVar("R", HouseholdRow, UnitRow, SupportZoneRow, QuotaRow)
+
+
+def record_by_ref(session: Session, table: type[R], org: str, ref: str, *, lock: bool = False) -> R:
+    query = select(table).where(table.organisation_id == org, table.ref == ref)
+    row = session.scalar(query.with_for_update() if lock else query)
+    if row is None:
+        raise NotFound(f"{table.__tablename__[:-1].replace('_', ' ')} {ref!r} not found")
+    return row
+
+
+def page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[Sequence[Any], int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return session.scalars(query.limit(limit).offset(offset)).all(), total
+
+
+def run_in_org(session: Session, org: str, run_id: int) -> MatchRun:
+    run = session.get(MatchRun, run_id)
+    if run is None or run.organisation_id != org:
+        raise NotFound(f"match run {run_id} not found")
+    return run
+
+
+def proposal_in_org(session: Session, org: str, proposal_id: int) -> ProposalRow:
+    proposal = session.get(ProposalRow, proposal_id)
+    if proposal is None or proposal.organisation_id != org:
+        raise NotFound(f"proposal {proposal_id} not found")
+    return proposal
+
+
+def active_policy(session: Session, org: str) -> PolicyVersion:
+    """The newest policy version of ``org`` (versions are immutable; a change adds one)."""
+    policy = session.scalar(
+        select(PolicyVersion).where(PolicyVersion.organisation_id == org).order_by(PolicyVersion.id.desc())
+    )
+    if policy is None:
+        raise NotFound(f"organisation {org!r} has no policy")
+    return policy
+
+
+def refs(session: Session, table: type[R], ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(table.id, table.ref).where(table.id.in_(ids))).all())
+
+
+def key_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(ApiKey.id, ApiKey.name).where(ApiKey.id.in_(wanted))).all())

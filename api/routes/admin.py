@@ -1,0 +1,61 @@
+"""Who am I, organisations and API keys."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+
+from api.deps import AdminDep, PrincipalDep, SessionDep
+from api.models import ApiKey, Organisation, Role
+from api.routes.common import ERRORS, IntId
+from api.schemas import KeyCreate, KeyCreated, KeyPublic, Me, OrganisationCreate, OrganisationPublic
+from api.services import admin
+
+router = APIRouter(tags=["admin"], responses=ERRORS)
+
+
+@router.get("/me")
+def me(who: PrincipalDep) -> Me:
+    return Me(key_id=who.key_id, name=who.name, role=who.role.value, organisation=who.organisation_id)
+
+
+@router.get("/organisations")
+def list_organisations(session: SessionDep, _: AdminDep) -> list[OrganisationPublic]:
+    rows = session.scalars(select(Organisation).order_by(Organisation.id)).all()
+    return [OrganisationPublic(id=o.id, name=o.name, created_at=o.created_at) for o in rows]
+
+
+@router.post("/organisations", status_code=status.HTTP_201_CREATED)
+def create_organisation(body: OrganisationCreate, session: SessionDep, who: AdminDep) -> OrganisationPublic:
+    org = admin.create_organisation(session, who, body.id, body.name)
+    return OrganisationPublic(id=org.id, name=org.name, created_at=org.created_at)
+
+
+@router.post("/organisations/{org_id}/keys", status_code=status.HTTP_201_CREATED)
+def create_key(org_id: str, body: KeyCreate, session: SessionDep, who: AdminDep) -> KeyCreated:
+    """Issue a key; the response holds the only copy of it."""
+    return admin.create_key(session, who, org_id, body.name, Role(body.role))
+
+
+def _key(k: ApiKey) -> KeyPublic:
+    return KeyPublic(
+        id=k.id,
+        name=k.name,
+        role=k.role,
+        organisation=k.organisation_id,
+        created_at=k.created_at,
+        revoked=k.revoked_at is not None,
+    )
+
+
+@router.get("/keys")
+def list_keys(session: SessionDep, who: AdminDep) -> list[KeyPublic]:
+    rows = session.scalars(
+        select(ApiKey).where(ApiKey.organisation_id == who.organisation_id).order_by(ApiKey.id)
+    )
+    return [_key(k) for k in rows]
+
+
+@router.delete("/keys/{key_id}")
+def revoke_key(key_id: IntId, session: SessionDep, who: AdminDep) -> KeyPublic:
+    return _key(admin.revoke_key(session, who, key_id))

@@ -1,0 +1,57 @@
+"""The audit log, read-only, for admins of the organisation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from api.deps import AdminDep, SessionDep
+from api.models import AuditEntry
+from api.repositories import page
+from api.routes.common import ERRORS, Limit, Offset
+from api.schemas import AuditPublic, Page
+
+router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
+
+
+@router.get("")
+def read_audit(
+    session: SessionDep,
+    who: AdminDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    action: Annotated[str | None, Query(max_length=48)] = None,
+    target: Annotated[
+        str | None, Query(max_length=64, description="a household or unit id, a run id...")
+    ] = None,
+    run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Page[AuditPublic]:
+    query = (
+        select(AuditEntry).where(AuditEntry.organisation_id == who.organisation_id).order_by(AuditEntry.id)
+    )
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if target is not None:
+        query = query.where(AuditEntry.target_ref == target)
+    if run_id is not None:
+        query = query.where(AuditEntry.run_id == run_id)
+    rows, total = page(session, query, limit, offset)
+    items = [
+        AuditPublic(
+            id=e.id,
+            at=e.at,
+            organisation=e.organisation_id,
+            actor=e.actor,
+            role=e.role,
+            action=e.action,
+            target_type=e.target_type,
+            target_ref=e.target_ref,
+            run_id=e.run_id,
+            policy_version=e.policy_version,
+            details=e.details,
+        )
+        for e in rows
+    ]
+    return Page[AuditPublic](items=items, total=total, limit=limit, offset=offset)

@@ -1,0 +1,62 @@
+"""Versioned policies: read by everyone, added by admins; runs use the newest."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+
+from api.deps import AdminDep, PrincipalDep, SessionDep
+from api.errors import NotFound
+from api.models import PolicyVersion
+from api.repositories import active_policy
+from api.routes.common import ERRORS
+from api.schemas import PolicyDocument, PolicyPublic
+from api.services import admin
+
+router = APIRouter(prefix="/policies", tags=["policies"], responses=ERRORS)
+
+
+def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:
+    return PolicyPublic(
+        id=row.id,
+        version=row.version,
+        document=PolicyDocument.model_validate(row.document),
+        created_at=row.created_at,
+        active=row.id == active_id,
+    )
+
+
+@router.get("")
+def list_policies(session: SessionDep, who: PrincipalDep) -> list[PolicyPublic]:
+    active = active_policy(session, who.organisation_id)
+    rows = session.scalars(
+        select(PolicyVersion)
+        .where(PolicyVersion.organisation_id == who.organisation_id)
+        .order_by(PolicyVersion.id)
+    ).all()
+    return [_public(r, active.id) for r in rows]
+
+
+@router.get("/active")
+def get_active(session: SessionDep, who: PrincipalDep) -> PolicyPublic:
+    active = active_policy(session, who.organisation_id)
+    return _public(active, active.id)
+
+
+@router.get("/{version}")
+def get_policy(version: str, session: SessionDep, who: PrincipalDep) -> PolicyPublic:
+    row = session.scalar(
+        select(PolicyVersion).where(
+            PolicyVersion.organisation_id == who.organisation_id, PolicyVersion.version == version
+        )
+    )
+    if row is None:
+        raise NotFound(f"policy version {version!r} not found")
+    return _public(row, active_policy(session, who.organisation_id).id)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def add_policy(body: PolicyDocument, session: SessionDep, who: AdminDep) -> PolicyPublic:
+    """Add a version (``matching.version`` must be new); it becomes the active policy."""
+    row = admin.add_policy(session, who, body)
+    return _public(row, row.id)

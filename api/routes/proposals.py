@@ -1,0 +1,158 @@
+"""Proposals: list, read, explain to the household, accept, decline, and ask for a review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, status
+from sqlalchemy import select
+
+from api.deps import OfficerDep, SessionDep
+from api.errors import Conflict
+from api.models import HouseholdRow, MatchRun, ProposalRow, UnitRow
+from api.repositories import key_names, page, proposal_in_org, record_by_ref, refs
+from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.routes.reviews import reviews_public
+from api.schemas import (
+    AcceptBody,
+    DeclineBody,
+    ExplanationPublic,
+    Factor,
+    Page,
+    ProposalPublic,
+    ReviewCreate,
+    ReviewPublic,
+)
+from api.services import decisions
+
+router = APIRouter(prefix="/proposals", tags=["proposals"], responses=ERRORS)
+
+#: What each cost term means, in words a household can read.
+MEANING = {
+    "travel_work": "time to get to work",
+    "travel_school": "time for the children to get to school",
+    "under_occupancy": "the home is larger than the household needs",
+    "over_occupancy": "the home has fewer bedrooms than ideal",
+    "rent_burden": "the share of income the rent takes",
+    "preference": "it is not in a commune the household asked for",
+    "anchor": "distance to the places the household wants to stay near",
+    "stability": "changing a proposal the household had already seen",
+}
+
+
+def proposals_public(session: SessionDep, rows: Sequence[ProposalRow]) -> list[ProposalPublic]:
+    households = refs(session, HouseholdRow, {r.household_id for r in rows})
+    units = refs(session, UnitRow, {r.unit_id for r in rows})
+    names = key_names(session, {r.decided_by for r in rows})
+    return [
+        ProposalPublic(
+            id=r.id,
+            run_id=r.run_id,
+            household=households[r.household_id],
+            unit=units[r.unit_id],
+            cost=r.cost,
+            breakdown=r.breakdown,
+            alternatives=r.alternatives,
+            pinned=r.pinned,
+            explanation=r.explanation,
+            status=r.status,
+            reason=r.reason,
+            decided_by=names.get(r.decided_by) if r.decided_by else None,
+            decided_at=r.decided_at,
+        )
+        for r in rows
+    ]
+
+
+@router.get("")
+def list_proposals(
+    session: SessionDep,
+    who: OfficerDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    status: Annotated[
+        str | None, Query(max_length=16, description="open, accepted, declined, superseded")
+    ] = None,
+    household: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[ProposalPublic]:
+    query = (
+        select(ProposalRow).where(ProposalRow.organisation_id == who.organisation_id).order_by(ProposalRow.id)
+    )
+    if status is not None:
+        query = query.where(ProposalRow.status == status)
+    if household is not None:
+        query = query.where(
+            ProposalRow.household_id
+            == record_by_ref(session, HouseholdRow, who.organisation_id, household).id
+        )
+    rows, total = page(session, query, limit, offset)
+    return Page[ProposalPublic](
+        items=proposals_public(session, rows), total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{proposal_id}")
+def get_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> ProposalPublic:
+    return proposals_public(session, [proposal_in_org(session, who.organisation_id, proposal_id)])[0]
+
+
+@router.get("/{proposal_id}/explanation")
+def explain_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> ExplanationPublic:
+    """For the household: why this unit, and what weighed most, in plain words."""
+    p = proposal_in_org(session, who.organisation_id, proposal_id)
+    if not p.explanation:
+        raise Conflict("this household's data was erased")
+    unit = refs(session, UnitRow, {p.unit_id})[p.unit_id]
+    run = session.get_one(MatchRun, p.run_id)
+    factors = sorted(
+        (
+            Factor(term=k, points=v, meaning=MEANING.get(k, k.replace("_", " ")))
+            for k, v in p.breakdown.items()
+            if v
+        ),
+        key=lambda f: -f.points,
+    )
+    if factors:
+        weighed = "; ".join(f.meaning for f in factors[:3])
+        mattered = f" What weighed most against a perfect fit: {weighed}."
+    else:
+        mattered = " Nothing weighed against it: it fits every wish the household gave."
+    better = sum(1 for a in p.alternatives if a.get("extra_cost", 0) < 0)
+    others = (
+        f" {better} home(s) that would have suited you slightly better went to other households."
+        if better
+        else ""
+    )
+    return ExplanationPublic(
+        proposal=p.id,
+        unit=unit,
+        summary=f"We propose {p.explanation}{mattered}{others}",
+        factors=factors,
+        other_options=len(p.alternatives),
+        policy_version=run.policy_version,
+    )
+
+
+@router.post("/{proposal_id}/accept")
+def accept(
+    proposal_id: IntId,
+    session: SessionDep,
+    who: OfficerDep,
+    body: Annotated[AcceptBody | None, Body()] = None,
+) -> ProposalPublic:
+    """House the household in the unit. 409 if someone decided the proposal, unit or household first."""
+    return proposals_public(session, [decisions.accept(session, who, proposal_id)])[0]
+
+
+@router.post("/{proposal_id}/decline")
+def decline(proposal_id: IntId, body: DeclineBody, session: SessionDep, who: OfficerDep) -> ProposalPublic:
+    """Record the reason; later runs never propose this pair again."""
+    return proposals_public(session, [decisions.decline(session, who, proposal_id, body.reason)])[0]
+
+
+@router.post("/{proposal_id}/review-requests", status_code=status.HTTP_201_CREATED)
+def request_review(
+    proposal_id: IntId, body: ReviewCreate, session: SessionDep, who: OfficerDep
+) -> ReviewPublic:
+    return reviews_public(session, [decisions.request_review(session, who, proposal_id, body.reason)])[0]

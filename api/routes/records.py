@@ -1,0 +1,116 @@
+"""CRUD and bulk import for households, units, support zones and quotas, from one router factory."""
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from api.deps import OfficerDep, SessionDep
+from api.errors import Invalid
+from api.models import HouseholdRow
+from api.repositories import page, record_by_ref
+from api.routes.common import ERRORS, Limit, Offset, Ref
+from api.schemas import ImportResult, Page, RecordPublic
+from api.services import records
+from api.services.records import KINDS, RecordKind
+
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+def record_router(kind: RecordKind) -> APIRouter:
+    router = APIRouter(prefix=f"/{kind.path}", tags=[kind.path], responses=ERRORS)
+    Model: Any = kind.model
+    Public: Any = RecordPublic[Model]  # type: ignore[valid-type]
+    table = kind.table
+
+    @router.get("", name=f"list_{kind.path}")
+    def list_records(
+        session: SessionDep,
+        who: OfficerDep,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        status: Annotated[str | None, Query(max_length=16)] = None,
+    ) -> Page[Public]:
+        query = select(table).where(table.organisation_id == who.organisation_id).order_by(table.id)
+        if status is not None and hasattr(table, "status"):
+            query = query.where(table.status == status)  # type: ignore[union-attr]
+        rows, total = page(session, query, limit, offset)
+        return Page[Public](
+            items=records.public(session, kind, rows), total=total, limit=limit, offset=offset
+        )
+
+    @router.post("", status_code=status.HTTP_201_CREATED, name=f"create_{kind.name}")
+    def create(body: Annotated[Model, Body()], session: SessionDep, who: OfficerDep) -> Public:
+        row = records.create(session, who, kind, body)
+        return records.public(session, kind, [row])[0]
+
+    @router.get("/{ref}", name=f"get_{kind.name}")
+    def read(ref: Ref, session: SessionDep, who: OfficerDep) -> Public:
+        row = record_by_ref(session, table, who.organisation_id, ref)
+        return records.public(session, kind, [row])[0]
+
+    @router.put("/{ref}", name=f"replace_{kind.name}")
+    def replace(
+        ref: Ref, body: Annotated[dict[str, Any], Body()], session: SessionDep, who: OfficerDep
+    ) -> Public:
+        """Replace the whole record (same fields as create; ``id`` may be left out)."""
+        row = records.replace(session, who, kind, ref, body)
+        return records.public(session, kind, [row])[0]
+
+    @router.patch("/{ref}", name=f"update_{kind.name}")
+    def update(
+        ref: Ref, body: Annotated[dict[str, Any], Body()], session: SessionDep, who: OfficerDep
+    ) -> Public:
+        """Change some top-level fields; the merged record is validated as a whole."""
+        row = records.patch(session, who, kind, ref, body)
+        return records.public(session, kind, [row])[0]
+
+    @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, name=f"delete_{kind.name}")
+    def remove(ref: Ref, session: SessionDep, who: OfficerDep) -> Response:
+        """Households are erased (personal fields removed, reference kept); units are withdrawn."""
+        records.remove(session, who, kind, ref)
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @router.post("/import", openapi_extra=IMPORT_BODY, name=f"import_{kind.path}")
+    async def import_records(request: Request, session: SessionDep, who: OfficerDep) -> ImportResult:
+        """Bulk create or replace, all or nothing: a JSON array, or CSV (``text/csv``) with one row per
+        record, ``a.b`` headers for nested fields and ``;`` between list items."""
+        raw = await request.body()
+        media: Literal["csv", "json"] = "csv" if "csv" in request.headers.get("content-type", "") else "json"
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid(["body"], "not UTF-8 text") from None
+        if media == "csv":
+            items: Any = records.parse_csv(kind, text)
+        else:
+            try:
+                items = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise Invalid(["body"], f"invalid JSON: {exc.msg}") from None
+            if not isinstance(items, list):
+                raise Invalid(["body"], "expected a JSON array of records")
+        return await run_in_threadpool(records.import_records, session, who, kind, items)
+
+    if table is HouseholdRow:
+
+        @router.post("/{ref}/reinstate", name="reinstate_household")
+        def reinstate(ref: Ref, session: SessionDep, who: OfficerDep) -> Public:
+            """Put a suspended household back in the queue."""
+            row = records.reinstate(session, who, ref)
+            return records.public(session, kind, [row])[0]
+
+    return router
+
+
+routers = [record_router(kind) for kind in KINDS]

@@ -1,0 +1,100 @@
+"""Match runs: start (a background job), follow, cancel, retry, and read their results."""
+
+from __future__ import annotations
+
+from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+
+from api.deps import ContextDep, OfficerDep, SessionDep
+from api.models import HouseholdRow, MatchRun, ProposalRow, UnhousedRow
+from api.repositories import page, refs, run_in_org
+from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.routes.proposals import proposals_public
+from api.schemas import Page, ProposalPublic, RunCreate, RunPublic, UnhousedPublic
+from api.services import runs
+from api.worker import JobRunner
+
+router = APIRouter(prefix="/match-runs", tags=["match-runs"], responses=ERRORS)
+
+
+def run_public(run: MatchRun) -> RunPublic:
+    return RunPublic.model_validate(run, from_attributes=True)
+
+
+def _start(ctx: ContextDep, jobs: JobRunner, session: SessionDep, run: MatchRun, wait: float) -> RunPublic:
+    future = jobs.submit(partial(runs.execute_run, ctx.db, run.id, ctx.settings.solver_workers))
+    if wait > 0:
+        try:
+            future.result(timeout=wait)
+        except FutureTimeout:
+            pass
+    session.refresh(run)
+    out = run_public(run)
+    session.rollback()
+    return out
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+def start_run(body: RunCreate, ctx: ContextDep, session: SessionDep, who: OfficerDep) -> RunPublic:
+    """Queue a run on the organisation's waiting households and free units, under the active policy.
+    With ``wait_seconds`` the response waits that long, so a small run comes back finished."""
+    run = runs.create_run(session, who, body, ctx.settings.run_time_limit)
+    return _start(ctx, ctx.jobs, session, run, body.wait_seconds)
+
+
+@router.get("")
+def list_runs(session: SessionDep, who: OfficerDep, limit: Limit = 50, offset: Offset = 0) -> Page[RunPublic]:
+    query = (
+        select(MatchRun).where(MatchRun.organisation_id == who.organisation_id).order_by(MatchRun.id.desc())
+    )
+    rows, total = page(session, query, limit, offset)
+    return Page[RunPublic](items=[run_public(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@router.get("/{run_id}")
+def get_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic:
+    return run_public(run_in_org(session, who.organisation_id, run_id))
+
+
+@router.post("/{run_id}/cancel")
+def cancel_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic:
+    return run_public(runs.cancel_run(session, who, run_id))
+
+
+@router.post("/{run_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+def retry_run(run_id: IntId, ctx: ContextDep, session: SessionDep, who: OfficerDep) -> RunPublic:
+    """Start a new run like a failed or cancelled one (on today's data and policy)."""
+    run = runs.retry_run(session, who, run_id, ctx.settings.run_time_limit)
+    return _start(ctx, ctx.jobs, session, run, 0)
+
+
+@router.get("/{run_id}/proposals")
+def run_proposals(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[ProposalPublic]:
+    run_in_org(session, who.organisation_id, run_id)
+    rows = session.scalars(
+        select(ProposalRow).where(ProposalRow.run_id == run_id).order_by(ProposalRow.id)
+    ).all()
+    return proposals_public(session, rows)
+
+
+@router.get("/{run_id}/unhoused")
+def run_unhoused(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[UnhousedPublic]:
+    run_in_org(session, who.organisation_id, run_id)
+    rows = session.scalars(
+        select(UnhousedRow).where(UnhousedRow.run_id == run_id).order_by(UnhousedRow.id)
+    ).all()
+    names = refs(session, HouseholdRow, {r.household_id for r in rows})
+    return [
+        UnhousedPublic(
+            household=names[r.household_id],
+            reason=r.reason,
+            detail=r.detail,
+            excluded=r.excluded,
+            eligible_units=r.eligible_units,
+            blocking=r.blocking,
+        )
+        for r in rows
+    ]

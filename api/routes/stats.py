@@ -1,0 +1,32 @@
+"""Aggregate, non-personal views. Officers see their organisation; planners and admins all."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from api.deps import SessionDep, StatsDep
+from api.models import Organisation, Role
+from api.routes.common import ERRORS
+from api.schemas import OverrideRate, Overview
+from api.security import Principal
+from api.services import stats
+
+router = APIRouter(prefix="/stats", tags=["stats"], responses=ERRORS)
+
+
+def _orgs(session: SessionDep, who: Principal) -> list[str]:
+    if who.role == Role.OFFICER:
+        return [who.organisation_id]
+    return list(session.scalars(select(Organisation.id).order_by(Organisation.id)))
+
+
+@router.get("/overview")
+def overview(session: SessionDep, who: StatsDep) -> list[Overview]:
+    return [stats.overview(session, org) for org in _orgs(session, who)]
+
+
+@router.get("/override-rate")
+def override_rate(session: SessionDep, who: StatsDep) -> list[OverrideRate]:
+    """Share of decided proposals that officers did not follow (declined), per organisation."""
+    return [stats.override_rate(session, org) for org in _orgs(session, who)]

@@ -1,0 +1,307 @@
+"""Request and response bodies (pydantic v2). Record payloads reuse the core's models unchanged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher import Policy
+from matcher.result import Alternative
+
+T = TypeVar("T")
+
+Slug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DeclineReason(StrEnum):
+    HOUSEHOLD_REFUSED = "household_refused"
+    LANDLORD_REFUSED = "landlord_refused"
+    OFFICER_OVERRIDE = "officer_override"
+    UNIT_UNAVAILABLE = "unit_unavailable"
+    HOUSEHOLD_UNREACHABLE = "household_unreachable"
+    OTHER = "other"
+
+
+class RefusalAction(StrEnum):
+    NONE = "none"  #: count only
+    REVIEW = "review"  #: open a review request for a second look
+    SUSPEND = "suspend"  #: leave the household out of runs until an officer reinstates it
+
+
+class RefusalRules(Strict):
+    """What refusals change. The default counts household refusals and changes nothing else: the
+    service is not punitive unless an organisation's policy says so."""
+
+    counted_reasons: list[DeclineReason] = Field(default_factory=lambda: [DeclineReason.HOUSEHOLD_REFUSED])
+    limit: int | None = Field(None, ge=1, description="refusals after which `action` applies; none = never")
+    action: RefusalAction = RefusalAction.NONE
+
+
+class PolicyDocument(Strict):
+    """A versioned policy: the core's matching rules plus the service's refusal rules."""
+
+    matching: Policy = Field(default_factory=Policy)
+    refusals: RefusalRules = Field(default_factory=RefusalRules)
+
+
+class PolicyPublic(BaseModel):
+    id: int
+    version: str
+    document: PolicyDocument
+    created_at: datetime
+    active: bool
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class RecordPublic(BaseModel, Generic[T]):
+    """A stored record: its pseudonymous ``id``, state, and the core's document (None once erased)."""
+
+    id: str
+    status: str | None = None
+    refusals: int | None = None
+    housed_household: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    record: T | None
+
+
+class ImportResult(BaseModel):
+    created: int
+    updated: int
+
+
+class OrganisationCreate(Strict):
+    id: str = Slug
+    name: str = Field(min_length=1, max_length=200)
+
+
+class OrganisationPublic(BaseModel):
+    id: str
+    name: str
+    created_at: datetime
+
+
+class KeyCreate(Strict):
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_.@\- ]+$",
+        description="who holds the key (an officer's handle)",
+    )
+    role: Literal["officer", "planner", "admin"]
+
+
+class KeyPublic(BaseModel):
+    id: int
+    name: str
+    role: str
+    organisation: str
+    created_at: datetime
+    revoked: bool
+
+
+class KeyCreated(KeyPublic):
+    key: str = Field(description="the bearer token; shown once, only its hash is stored")
+
+
+class Me(BaseModel):
+    key_id: int
+    name: str
+    role: str
+    organisation: str
+
+
+class RunCreate(Strict):
+    time_limit: float | None = Field(None, gt=0, le=300, description="solver seconds (default 30)")
+    alternatives: int = Field(3, ge=0, le=20)
+    wait_seconds: float = Field(0, ge=0, le=60, description="wait this long for the run in the request")
+
+
+class RunPublic(BaseModel):
+    id: int
+    status: str
+    progress: float
+    phase: str
+    cancel_requested: bool
+    policy_version: str
+    options: dict[str, Any]
+    retry_of: int | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    households: int | None
+    units: int | None
+    solver_status: str | None
+    objective: int | None
+    bound: float | None
+    gap: float | None
+    seconds: float | None
+    method: str | None
+    conflict: str | None
+    error: str | None
+
+
+class ProposalPublic(BaseModel):
+    id: int
+    run_id: int
+    household: str
+    unit: str
+    cost: int
+    breakdown: dict[str, int]
+    alternatives: list[Alternative]
+    pinned: bool
+    explanation: str
+    status: str
+    reason: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+class UnhousedPublic(BaseModel):
+    household: str
+    reason: str
+    detail: str
+    excluded: dict[str, int]
+    eligible_units: int
+    blocking: list[str]
+
+
+class Factor(BaseModel):
+    term: str
+    points: int
+    meaning: str
+
+
+class ExplanationPublic(BaseModel):
+    """For the household: why this unit, in plain words, and what weighed most."""
+
+    proposal: int
+    unit: str
+    summary: str
+    factors: list[Factor]
+    other_options: int
+    policy_version: str
+
+
+class AcceptBody(Strict):
+    pass
+
+
+class DeclineBody(Strict):
+    reason: DeclineReason
+
+
+class PairRuleCreate(Strict):
+    household: str = Field(min_length=1, max_length=64)
+    unit: str = Field(min_length=1, max_length=64)
+    kind: Literal["pin", "forbid"]
+
+
+class PairRulePublic(BaseModel):
+    id: int
+    household: str
+    unit: str
+    kind: str
+    source: str
+    created_at: datetime
+
+
+class ReviewReason(StrEnum):
+    HOUSEHOLD_CONTESTS = "household_contests"
+    SECOND_OPINION = "second_opinion"
+    REFUSAL_LIMIT = "refusal_limit"
+    OTHER = "other"
+
+
+class ReviewCreate(Strict):
+    reason: ReviewReason
+
+
+class ReviewResolve(Strict):
+    outcome: Literal["upheld", "overturned"]
+
+
+class ReviewPublic(BaseModel):
+    id: int
+    proposal: int
+    household: str
+    reason: str
+    status: str
+    outcome: str | None
+    requested_by: str | None
+    resolved_by: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class AuditPublic(BaseModel):
+    id: int
+    at: datetime
+    organisation: str | None
+    actor: str
+    role: str
+    action: str
+    target_type: str
+    target_ref: str | None
+    run_id: int | None
+    policy_version: str | None
+    details: dict[str, Any]
+
+
+class OverrideRate(BaseModel):
+    """Proposals not followed: declined / decided. Per organisation, no personal data."""
+
+    organisation: str
+    decided: int
+    accepted: int
+    declined: int
+    override_rate: float | None
+    declined_by_reason: dict[str, int]
+
+
+class Overview(BaseModel):
+    organisation: str
+    households_by_status: dict[str, int]
+    waiting_by_support: dict[str, int]
+    units_by_status: dict[str, int]
+    free_units_by_programme: dict[str, int]
+    runs: int
+    open_proposals: int
+
+
+class ScenarioSpec(Strict):
+    name: str = Field(min_length=1, max_length=64)
+    households: int = Field(40, ge=1, le=2000)
+    units: int = Field(50, ge=1, le=2000)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    policy: Policy | None = None
+
+
+class ComparisonCreate(Strict):
+    scenarios: list[ScenarioSpec] = Field(min_length=1, max_length=8)
+    time_limit: float = Field(10, gt=0, le=120)
+    wait_seconds: float = Field(0, ge=0, le=60)
+
+
+class ComparisonPublic(BaseModel):
+    id: int
+    status: str
+    progress: float
+    request: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None

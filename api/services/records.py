@@ -1,0 +1,264 @@
+"""Create, read, update, delete and bulk import of the four record kinds officers maintain.
+
+Each record's payload is the core's own model (``matcher.Household`` ...), validated on the way in
+with the core's cross-object checks too (commune codes, programmes), so a run never meets a record
+the core would reject. Deleting a household is an erasure: its personal fields go, its pseudonymous
+reference stays so the audit log still reads consistently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import typing
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from api.errors import Conflict, Invalid
+from api.models import (
+    HouseholdRow,
+    HouseholdStatus,
+    PairRule,
+    ProposalRow,
+    ProposalStatus,
+    QuotaRow,
+    SupportZoneRow,
+    UnhousedRow,
+    UnitRow,
+    UnitStatus,
+)
+from api.repositories import Record, record_by_ref, refs
+from api.schemas import ImportResult, RecordPublic
+from api.security import Principal
+from api.services import audit
+from matcher import Household, InvalidProblemError, MatchProblem, Quota, SupportZone, Unit
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    name: str
+    path: str
+    table: type[Record]
+    model: type[BaseModel]
+
+    def probe(self, doc: BaseModel) -> MatchProblem:
+        """A one-record problem, so the core's cross-object checks validate this record alone."""
+        parts: dict[str, list[Any]] = {"households": [], "units": []}
+        key = {"household": "households", "unit": "units", "support_zone": "support_zones", "quota": "quotas"}
+        parts[key[self.name]] = [doc]
+        return MatchProblem.model_validate({"match_date": date.today(), **parts})
+
+
+HOUSEHOLDS = RecordKind("household", "households", HouseholdRow, Household)
+UNITS = RecordKind("unit", "units", UnitRow, Unit)
+SUPPORT_ZONES = RecordKind("support_zone", "support-zones", SupportZoneRow, SupportZone)
+QUOTAS = RecordKind("quota", "quotas", QuotaRow, Quota)
+KINDS = (HOUSEHOLDS, UNITS, SUPPORT_ZONES, QUOTAS)
+
+
+def public(session: Session, kind: RecordKind, rows: typing.Sequence[Record]) -> list[RecordPublic[Any]]:
+    housed = refs(
+        session, HouseholdRow, {r.household_id for r in rows if isinstance(r, UnitRow) and r.household_id}
+    )
+    out = []
+    for row in rows:
+        record = kind.model.model_validate({**row.data, "id": row.ref}) if row.data is not None else None
+        out.append(
+            RecordPublic[Any](
+                id=row.ref,
+                status=getattr(row, "status", None),
+                refusals=getattr(row, "refusals", None),
+                housed_household=housed.get(row.household_id)
+                if isinstance(row, UnitRow) and row.household_id
+                else None,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+                record=record,
+            )
+        )
+    return out
+
+
+def validate(kind: RecordKind, raw: dict[str, Any], loc: list[str | int]) -> BaseModel:
+    """The core's model of ``raw``, checked; errors name the field under ``loc``."""
+    try:
+        doc = kind.model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise Invalid([*loc, *err["loc"]], err["msg"]) from None
+    try:
+        kind.probe(doc).check()
+    except InvalidProblemError as exc:
+        raise Invalid([*loc, exc.field], exc.reason) from None
+    return doc
+
+
+def _payload(doc: BaseModel) -> dict[str, Any]:
+    return doc.model_dump(mode="json", exclude={"id"})
+
+
+def create(session: Session, who: Principal, kind: RecordKind, doc: BaseModel) -> Record:
+    ref = str(doc.id)
+    exists = session.scalar(
+        select(kind.table.id).where(kind.table.organisation_id == who.organisation_id, kind.table.ref == ref)
+    )
+    if exists is not None:
+        raise Conflict(f"{kind.name} {ref!r} already exists")
+    validate(kind, doc.model_dump(mode="json"), ["body"])
+    row = kind.table(organisation_id=who.organisation_id, ref=ref, data=_payload(doc))
+    session.add(row)
+    audit.record(session, who, f"{kind.name}.created", kind.name, ref)
+    session.commit()
+    return row
+
+
+def replace(session: Session, who: Principal, kind: RecordKind, ref: str, raw: dict[str, Any]) -> Record:
+    row = record_by_ref(session, kind.table, who.organisation_id, ref)
+    if row.data is None:
+        raise Conflict(f"{kind.name} {ref!r} was erased")
+    if raw.get("id", ref) != ref:
+        raise Invalid(["body", "id"], "the id in the body differs from the one in the path")
+    doc = validate(kind, {**raw, "id": ref}, ["body"])
+    row.data = _payload(doc)
+    audit.record(session, who, f"{kind.name}.updated", kind.name, ref, fields=sorted(raw))
+    session.commit()
+    return row
+
+
+def patch(session: Session, who: Principal, kind: RecordKind, ref: str, changes: dict[str, Any]) -> Record:
+    row = record_by_ref(session, kind.table, who.organisation_id, ref)
+    if row.data is None:
+        raise Conflict(f"{kind.name} {ref!r} was erased")
+    return replace(session, who, kind, ref, {**row.data, **changes, "id": ref})
+
+
+def remove(session: Session, who: Principal, kind: RecordKind, ref: str) -> None:
+    """Erase a household, withdraw a unit, delete a zone or quota."""
+    row = record_by_ref(session, kind.table, who.organisation_id, ref)
+    if isinstance(row, HouseholdRow):
+        _erase_household(session, row)
+        audit.record(session, who, "household.erased", "household", ref)
+    elif isinstance(row, UnitRow):
+        if row.status == UnitStatus.TAKEN:
+            raise Conflict(f"unit {ref!r} is taken by an accepted placement")
+        row.status = UnitStatus.WITHDRAWN
+        _close_open(session, ProposalRow.unit_id == row.id)
+        session.execute(delete(PairRule).where(PairRule.unit_id == row.id))
+        audit.record(session, who, "unit.withdrawn", "unit", ref)
+    else:
+        session.delete(row)
+        audit.record(session, who, f"{kind.name}.deleted", kind.name, ref)
+    session.commit()
+
+
+def _close_open(session: Session, where: Any) -> None:
+    session.execute(
+        update(ProposalRow)
+        .where(where, ProposalRow.status == ProposalStatus.OPEN)
+        .values(status=ProposalStatus.SUPERSEDED)
+    )
+
+
+def _erase_household(session: Session, row: HouseholdRow) -> None:
+    """Remove personal fields everywhere; keep the reference, decisions and placements as facts."""
+    row.data = None
+    row.status = HouseholdStatus.ERASED
+    _close_open(session, ProposalRow.household_id == row.id)
+    session.execute(
+        update(ProposalRow)
+        .where(ProposalRow.household_id == row.id)
+        .values(breakdown={}, alternatives=[], explanation="")
+    )
+    session.execute(
+        update(UnhousedRow)
+        .where(UnhousedRow.household_id == row.id)
+        .values(detail="", excluded={}, blocking=[])
+    )
+    session.execute(delete(PairRule).where(PairRule.household_id == row.id))
+
+
+def reinstate(session: Session, who: Principal, ref: str) -> HouseholdRow:
+    row = record_by_ref(session, HouseholdRow, who.organisation_id, ref)
+    if row.status != HouseholdStatus.SUSPENDED:
+        raise Conflict(f"household {ref!r} is {row.status}, not suspended")
+    row.status = HouseholdStatus.WAITING
+    audit.record(session, who, "household.reinstated", "household", ref)
+    session.commit()
+    return row
+
+
+def import_records(session: Session, who: Principal, kind: RecordKind, raws: list[Any]) -> ImportResult:
+    """All or nothing: every record is validated before any is written; existing ids are replaced."""
+    docs: list[BaseModel] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raws):
+        if not isinstance(raw, dict):
+            raise Invalid(["body", i], "expected an object")
+        doc = validate(kind, raw, ["body", i])
+        ref = str(doc.id)
+        if ref in seen:
+            raise Invalid(["body", i, "id"], f"duplicate id {ref!r}")
+        seen.add(ref)
+        docs.append(doc)
+    existing = {
+        r.ref: r
+        for r in session.scalars(
+            select(kind.table).where(
+                kind.table.organisation_id == who.organisation_id, kind.table.ref.in_(seen)
+            )
+        )
+    }
+    created = updated = 0
+    for doc in docs:
+        ref = str(doc.id)
+        if ref in existing:
+            if existing[ref].data is None:
+                raise Conflict(f"{kind.name} {ref!r} was erased")
+            existing[ref].data = _payload(doc)
+            updated += 1
+        else:
+            session.add(kind.table(organisation_id=who.organisation_id, ref=ref, data=_payload(doc)))
+            created += 1
+    audit.record(session, who, f"{kind.name}.imported", kind.name, None, created=created, updated=updated)
+    session.commit()
+    return ImportResult(created=created, updated=updated)
+
+
+def parse_csv(kind: RecordKind, text: str) -> list[dict[str, Any]]:
+    """CSV rows as nested dicts: ``a.b`` headers nest, list fields split on ``;``, cells starting with
+    ``[`` or ``{`` are JSON, empty cells are left out (the default applies)."""
+    list_fields = {
+        name
+        for name, f in kind.model.model_fields.items()
+        if typing.get_origin(f.annotation) in (list, frozenset, set)
+    }
+    rows: list[dict[str, Any]] = []
+    for line, cells in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        row: dict[str, Any] = {}
+        for header, cell in cells.items():
+            if header is None or cell is None or cell.strip() == "":
+                continue
+            value: Any = cell.strip()
+            if value[0] in "[{":
+                try:
+                    value = json.loads(value)
+                except json.JSONDecodeError:
+                    raise Invalid(["body", line, header], "invalid JSON in cell") from None
+            elif header in list_fields:
+                value = [v.strip() for v in value.split(";") if v.strip()]
+            *path, leaf = header.strip().split(".")
+            target = row
+            for part in path:
+                nested = target.setdefault(part, {})
+                if not isinstance(nested, dict):
+                    raise Invalid(["body", line, header], "conflicting columns")
+                target = nested
+            target[leaf] = value
+        rows.append(row)
+    return rows
