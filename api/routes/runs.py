@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
 
@@ -27,10 +28,8 @@ def run_public(run: MatchRun) -> RunPublic:
 def _start(ctx: ContextDep, jobs: JobRunner, session: SessionDep, run: MatchRun, wait: float) -> RunPublic:
     future = jobs.submit(partial(runs.execute_run, ctx.db, run.id, ctx.settings.solver_workers))
     if wait > 0:
-        try:
+        with contextlib.suppress(FutureTimeout):
             future.result(timeout=wait)
-        except FutureTimeout:
-            pass
     session.refresh(run)
     out = run_public(run)
     session.rollback()

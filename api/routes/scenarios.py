@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
 
@@ -30,10 +31,8 @@ def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: Pla
         partial(scenarios.execute_comparison, ctx.db, job.id, ctx.settings.solver_workers)
     )
     if body.wait_seconds > 0:
-        try:
+        with contextlib.suppress(FutureTimeout):
             future.result(timeout=body.wait_seconds)
-        except FutureTimeout:
-            pass
     session.refresh(job)
     out = _public(job)
     session.rollback()
