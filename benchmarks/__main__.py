@@ -13,11 +13,11 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="the suite: every solver on every instance, JSON and Markdown")
-    r.add_argument("--quick", action="store_true", help="S and a small M, one seed (about a minute)")
+    r.add_argument("--quick", action="store_true", help="S, one seed, 10 s limits (about a minute)")
     r.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     r.add_argument("--scales", type=lambda s: s.split(","), help=f"comma-separated, of {','.join(SCALES)}")
     r.add_argument("--seeds", type=int, help="seeds per scale (default: the scale's own)")
-    r.add_argument("--time-limit", type=float, help="per solver run, seconds (default 60; quick 20)")
+    r.add_argument("--time-limit", type=float, help="per solver run, seconds (default 60; quick 10)")
     r.add_argument(
         "--solvers", type=lambda s: s.split(","), help=f"comma-separated, of {','.join(ALL_SOLVERS)}"
     )

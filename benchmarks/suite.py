@@ -43,7 +43,7 @@ SCALES = {
     # five Luxembourg-sized regions: 50,000 x 60,000 at the pair density of L; direct models cannot fit
     "XL": Scale("XL", 50_000, 60_000, (0,), ("wunneng", "fcfs"), regions=5, repeats=1),
 }
-QUICK = (Scale("S", 200, 250, (0,)), Scale("M-", 600, 750, (0,), ("wunneng", "fcfs", "dense_lsa", "mip")))
+QUICK = (Scale("S", 200, 250, (0,)),)
 
 
 @dataclass(frozen=True)
@@ -164,11 +164,27 @@ def _write(
 
 def machine() -> dict[str, object]:
     return {
+        "commit": _commit(),
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "processor": _cpu_model(),
     }
+
+
+def _commit() -> str:
+    """The commit measured, marked ``+changes`` if the matcher differs from it."""
+    root = Path(__file__).parents[1]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "matcher"], cwd=root, capture_output=True, text=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" +changes in matcher/" if dirty.stdout.strip() else "")
 
 
 def _cpu_model() -> str:
@@ -196,7 +212,7 @@ def settings_for(
         chosen = tuple(replace(s, seeds=tuple(range(seeds))) for s in chosen)
     return Settings(
         chosen,
-        time_limit=time_limit or (20.0 if quick else 60.0),
+        time_limit=time_limit or (10.0 if quick else 60.0),
         solvers=tuple(solvers or ALL_SOLVERS),
         repeats=repeats,
     )
