@@ -7,6 +7,7 @@ the keys, which are random and printed once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from api.db import Database
 from api.models import Role
@@ -40,7 +41,7 @@ KEYS = (
 def demo_problem(households: int, units: int, seed: int) -> MatchProblem:
     from scenarios.generator import GeneratorParams, generate
 
-    return generate(GeneratorParams(households=households, units=units), seed)
+    return generate(GeneratorParams(households=households, units=units, match_date=date.today()), seed)
 
 
 def seed_demo(db: Database) -> list[DemoKey]:

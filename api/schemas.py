@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, Literal, TypeVar
 
@@ -127,6 +127,7 @@ class Me(BaseModel):
 class RunCreate(Strict):
     time_limit: float | None = Field(None, gt=0, le=300, description="solver seconds (default 30)")
     alternatives: int = Field(3, ge=0, le=20)
+    match_date: date | None = Field(None, description="the day the run plans for (default: today)")
     wait_seconds: float = Field(0, ge=0, le=60, description="wait this long for the run in the request")
 
 

@@ -55,7 +55,11 @@ def create_run(
         organisation_id=who.organisation_id,
         policy_id=policy.id,
         policy_version=policy.version,
-        options={"time_limit": body.time_limit or default_time_limit, "alternatives": body.alternatives},
+        options={
+            "time_limit": body.time_limit or default_time_limit,
+            "alternatives": body.alternatives,
+            "match_date": (body.match_date or date.today()).isoformat(),
+        },
         created_by=who.key_id,
         retry_of=retry_of,
     )
@@ -176,7 +180,7 @@ def build_problem(session: Session, run: MatchRun, document: PolicyDocument) -> 
             seen_u.add(u)
     problem = MatchProblem.model_validate(
         {
-            "match_date": date.today(),
+            "match_date": run.options.get("match_date") or date.today(),
             "households": [{**h.data, "id": h.ref} for h in households if h.data is not None],
             "units": [{**u.data, "id": u.ref} for u in units if u.data is not None],
             "support_zones": [{**z.data, "id": z.ref} for z in zones if z.data is not None],

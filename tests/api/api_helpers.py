@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi.testclient import TestClient
 
@@ -24,7 +25,8 @@ def bearer(key: str) -> dict[str, str]:
 
 
 def small_problem(households: int = 12, units: int = 15, seed: int = 3) -> MatchProblem:
-    return generate(GeneratorParams(households=households, units=units), seed)
+    """A generated problem dated today, so units are available whatever day the tests run."""
+    return generate(GeneratorParams(households=households, units=units, match_date=date.today()), seed)
 
 
 def load(client: TestClient, headers: dict[str, str], problem: MatchProblem) -> None:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
 from api_helpers import Keys, finished_run, load, small_problem
+from fastapi.testclient import TestClient
 
 # (method, path, body) per endpoint family, and the roles allowed (others get 403).
 OFFICE = {"officer", "admin"}
@@ -32,8 +31,12 @@ FAMILIES: list[tuple[str, str, object, set[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "body", "allowed"), FAMILIES, ids=[f"{m} {p}" for m, p, *_ in FAMILIES])
-def test_role_matrix(client: TestClient, keys: Keys, method: str, path: str, body: object, allowed: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "body", "allowed"), FAMILIES, ids=[f"{m} {p}" for m, p, *_ in FAMILIES]
+)
+def test_role_matrix(
+    client: TestClient, keys: Keys, method: str, path: str, body: object, allowed: set[str]
+) -> None:
     roles = {"officer": keys.officer, "admin": keys.admin, "planner": keys.planner}
     for role, headers in roles.items():
         r = client.request(method, path, json=body, headers=headers)
@@ -42,7 +45,10 @@ def test_role_matrix(client: TestClient, keys: Keys, method: str, path: str, bod
         else:
             assert r.status_code == 403, (role, r.status_code, r.text)
     assert client.request(method, path, json=body).status_code == 401
-    assert client.request(method, path, json=body, headers={"Authorization": "Bearer wn_nope_nope"}).status_code == 401
+    assert (
+        client.request(method, path, json=body, headers={"Authorization": "Bearer wn_nope_nope"}).status_code
+        == 401
+    )
 
 
 def test_health_needs_no_key(client: TestClient) -> None:
@@ -57,8 +63,9 @@ def test_revoked_key_is_refused(client: TestClient, keys: Keys) -> None:
 
 
 def test_admin_issues_keys_shown_once_and_stored_hashed(client: TestClient, keys: Keys) -> None:
-    r = client.post("/v1/organisations/beta/keys", json={"name": "officer-new", "role": "officer"},
-                    headers=keys.admin)
+    r = client.post(
+        "/v1/organisations/beta/keys", json={"name": "officer-new", "role": "officer"}, headers=keys.admin
+    )
     assert r.status_code == 201
     key = r.json()["key"]
     assert client.get("/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["organisation"] == "beta"
@@ -84,7 +91,13 @@ def test_officer_never_reads_another_organisation(client: TestClient, keys: Keys
     assert client.get(f"/v1/match-runs/{run['id']}/proposals", headers=theirs).status_code == 404
     assert client.get(f"/v1/proposals/{proposal['id']}", headers=theirs).status_code == 404
     assert client.post(f"/v1/proposals/{proposal['id']}/accept", headers=theirs).status_code == 404
-    assert client.post("/v1/pair-rules", json={"household": proposal["household"], "unit": proposal["unit"],
-                                               "kind": "pin"}, headers=theirs).status_code == 404
+    assert (
+        client.post(
+            "/v1/pair-rules",
+            json={"household": proposal["household"], "unit": proposal["unit"], "kind": "pin"},
+            headers=theirs,
+        ).status_code
+        == 404
+    )
     assert client.get("/v1/proposals", headers=theirs).json()["total"] == 0
     assert client.get(f"/v1/proposals/{proposal['id']}", headers=keys.officer).json()["status"] == "open"

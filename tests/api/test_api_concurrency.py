@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from api_helpers import Keys, finished_run, load, small_problem
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.models import HouseholdRow, ProposalRow, UnitRow
-from api_helpers import Keys, finished_run, load, small_problem
 
 THREADS = 6
 
@@ -21,15 +21,30 @@ def test_concurrent_accepts_of_one_unit(client: TestClient, keys: Keys) -> None:
     # Other waiting households get an open proposal of the very same unit (as from concurrent runs).
     with db.session() as s:
         template = s.get_one(ProposalRow, first["id"])
-        others = s.scalars(select(HouseholdRow.id).where(HouseholdRow.organisation_id == "alpha",
-                                                         HouseholdRow.id != template.household_id)
-                           .limit(THREADS - 1)).all()
+        others = s.scalars(
+            select(HouseholdRow.id)
+            .where(HouseholdRow.organisation_id == "alpha", HouseholdRow.id != template.household_id)
+            .limit(THREADS - 1)
+        ).all()
         for h in others:
-            s.add(ProposalRow(run_id=run["id"], organisation_id="alpha", household_id=h, unit_id=template.unit_id,
-                              cost=0, breakdown={}, alternatives=[], explanation="test"))
+            s.add(
+                ProposalRow(
+                    run_id=run["id"],
+                    organisation_id="alpha",
+                    household_id=h,
+                    unit_id=template.unit_id,
+                    cost=0,
+                    breakdown={},
+                    alternatives=[],
+                    explanation="test",
+                )
+            )
         s.flush()
-        ids = s.scalars(select(ProposalRow.id).where(ProposalRow.unit_id == template.unit_id,
-                                                     ProposalRow.status == "open")).all()
+        ids = s.scalars(
+            select(ProposalRow.id).where(
+                ProposalRow.unit_id == template.unit_id, ProposalRow.status == "open"
+            )
+        ).all()
     assert len(ids) == THREADS
 
     barrier = threading.Barrier(THREADS)
@@ -52,12 +67,24 @@ def test_concurrent_accepts_of_one_unit(client: TestClient, keys: Keys) -> None:
         proposal = s.get_one(ProposalRow, winner)
         unit = s.get_one(UnitRow, proposal.unit_id)
         assert unit.status == "taken" and unit.household_id == proposal.household_id
-        assert s.scalar(select(func.count()).select_from(ProposalRow)
-                        .where(ProposalRow.unit_id == unit.id, ProposalRow.status == "accepted")) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(ProposalRow)
+                .where(ProposalRow.unit_id == unit.id, ProposalRow.status == "accepted")
+            )
+            == 1
+        )
         housed = s.scalars(select(HouseholdRow.id).where(HouseholdRow.status == "housed")).all()
         assert housed == [proposal.household_id]
-        assert s.scalar(select(func.count()).select_from(ProposalRow)
-                        .where(ProposalRow.unit_id == unit.id, ProposalRow.status == "open")) == 0
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(ProposalRow)
+                .where(ProposalRow.unit_id == unit.id, ProposalRow.status == "open")
+            )
+            == 0
+        )
 
 
 def test_same_proposal_accepted_twice_at_once(client: TestClient, keys: Keys) -> None:

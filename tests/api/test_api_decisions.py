@@ -6,15 +6,14 @@ import json
 import logging
 
 import pytest
-from fastapi.testclient import TestClient
-
 from api_helpers import Keys, finished_run, load, small_problem
+from fastapi.testclient import TestClient
 
 
 def open_items(client: TestClient, headers: dict[str, str]) -> list[dict[str, object]]:
-    items: list[dict[str, object]] = client.get("/v1/proposals", params={"status": "open"}, headers=headers).json()[
-        "items"
-    ]
+    items: list[dict[str, object]] = client.get(
+        "/v1/proposals", params={"status": "open"}, headers=headers
+    ).json()["items"]
     return items
 
 
@@ -30,7 +29,9 @@ def test_pins_are_kept_and_forbids_never_proposed(client: TestClient, keys: Keys
     assert client.post("/v1/pair-rules", json=pin, headers=keys.officer).status_code == 409
     forbid = {"household": other["household"], "unit": other["unit"], "kind": "forbid"}
     assert client.post("/v1/pair-rules", json=forbid, headers=keys.officer).status_code == 201
-    assert client.post("/v1/pair-rules", json={**forbid, "kind": "pin"}, headers=keys.officer).status_code == 409
+    assert (
+        client.post("/v1/pair-rules", json={**forbid, "kind": "pin"}, headers=keys.officer).status_code == 409
+    )
 
     finished_run(client, keys.officer)
     pairs = {(p["household"], p["unit"]): p for p in open_items(client, keys.officer)}
@@ -46,7 +47,9 @@ def test_refusal_rules_are_policy_and_not_punitive_by_default(client: TestClient
     load(client, keys.officer, small_problem())
     finished_run(client, keys.officer)
     first = open_items(client, keys.officer)[0]
-    client.post(f"/v1/proposals/{first['id']}/decline", json={"reason": "household_refused"}, headers=keys.officer)
+    client.post(
+        f"/v1/proposals/{first['id']}/decline", json={"reason": "household_refused"}, headers=keys.officer
+    )
     hh = client.get(f"/v1/households/{first['household']}", headers=keys.officer).json()
     assert hh["refusals"] == 1 and hh["status"] == "waiting"
 
@@ -57,10 +60,20 @@ def test_refusal_rules_are_policy_and_not_punitive_by_default(client: TestClient
     run = finished_run(client, keys.officer)
     assert run["policy_version"] == "strict-1"
     landlord, refused = open_items(client, keys.officer)[:2]
-    client.post(f"/v1/proposals/{landlord['id']}/decline", json={"reason": "landlord_refused"}, headers=keys.officer)
-    assert client.get(f"/v1/households/{landlord['household']}", headers=keys.officer).json()["status"] == "waiting"
-    client.post(f"/v1/proposals/{refused['id']}/decline", json={"reason": "household_refused"}, headers=keys.officer)
-    assert client.get(f"/v1/households/{refused['household']}", headers=keys.officer).json()["status"] == "suspended"
+    client.post(
+        f"/v1/proposals/{landlord['id']}/decline", json={"reason": "landlord_refused"}, headers=keys.officer
+    )
+    assert (
+        client.get(f"/v1/households/{landlord['household']}", headers=keys.officer).json()["status"]
+        == "waiting"
+    )
+    client.post(
+        f"/v1/proposals/{refused['id']}/decline", json={"reason": "household_refused"}, headers=keys.officer
+    )
+    assert (
+        client.get(f"/v1/households/{refused['household']}", headers=keys.officer).json()["status"]
+        == "suspended"
+    )
 
     rerun = finished_run(client, keys.officer)
     unhoused = client.get(f"/v1/match-runs/{rerun['id']}/unhoused", headers=keys.officer).json()
@@ -74,18 +87,33 @@ def test_review_is_resolved_by_a_second_officer(client: TestClient, keys: Keys) 
     load(client, keys.officer, small_problem())
     finished_run(client, keys.officer)
     p = open_items(client, keys.officer)[0]
-    assert client.post(f"/v1/proposals/{p['id']}/review-requests", json={"reason": "household_contests"},
-                       headers=keys.officer).status_code == 409  # nothing decided yet
-    client.post(f"/v1/proposals/{p['id']}/decline", json={"reason": "household_refused"}, headers=keys.officer)
-    r = client.post(f"/v1/proposals/{p['id']}/review-requests", json={"reason": "household_contests"},
-                    headers=keys.officer)
+    assert (
+        client.post(
+            f"/v1/proposals/{p['id']}/review-requests",
+            json={"reason": "household_contests"},
+            headers=keys.officer,
+        ).status_code
+        == 409
+    )  # nothing decided yet
+    client.post(
+        f"/v1/proposals/{p['id']}/decline", json={"reason": "household_refused"}, headers=keys.officer
+    )
+    r = client.post(
+        f"/v1/proposals/{p['id']}/review-requests",
+        json={"reason": "household_contests"},
+        headers=keys.officer,
+    )
     assert r.status_code == 201 and r.json()["status"] == "open" and r.json()["household"] == p["household"]
     review = r.json()["id"]
     resolve = f"/v1/review-requests/{review}/resolve"
     assert client.post(resolve, json={"outcome": "overturned"}, headers=keys.officer).status_code == 403
     assert client.post(resolve, json={"outcome": "overturned"}, headers=keys.other_officer).status_code == 404
     r = client.post(resolve, json={"outcome": "overturned"}, headers=keys.officer2)
-    assert r.status_code == 200 and r.json()["resolved_by"] == "officer-a2" and r.json()["outcome"] == "overturned"
+    assert (
+        r.status_code == 200
+        and r.json()["resolved_by"] == "officer-a2"
+        and r.json()["outcome"] == "overturned"
+    )
     assert client.post(resolve, json={"outcome": "upheld"}, headers=keys.admin).status_code == 409
     assert client.get(f"/v1/households/{p['household']}", headers=keys.officer).json()["refusals"] == 0
     assert client.get("/v1/pair-rules", headers=keys.officer).json() == []  # the decline's forbid is lifted
@@ -101,7 +129,9 @@ def test_explanation_for_the_household(client: TestClient, keys: Keys) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["unit"] == p["unit"] and p["unit"] in body["summary"]
-    assert [f["points"] for f in body["factors"]] == sorted((v for v in p["breakdown"].values() if v), reverse=True)
+    assert [f["points"] for f in body["factors"]] == sorted(
+        (v for v in p["breakdown"].values() if v), reverse=True
+    )
     assert all(f["meaning"] and "_" not in f["meaning"] for f in body["factors"])
 
 
@@ -117,14 +147,18 @@ def test_erasure_removes_personal_fields_and_keeps_the_audit_consistent(
     assert client.delete(f"/v1/households/{p['household']}", headers=keys.officer).status_code == 204
     hh = client.get(f"/v1/households/{p['household']}", headers=keys.officer).json()
     assert hh["status"] == "erased" and hh["record"] is None
-    mine = client.get("/v1/proposals", params={"household": p["household"]}, headers=keys.officer).json()["items"]
+    mine = client.get("/v1/proposals", params={"household": p["household"]}, headers=keys.officer).json()[
+        "items"
+    ]
     assert mine and all(x["explanation"] == "" and x["breakdown"] == {} for x in mine)
     assert client.get(f"/v1/proposals/{p['id']}/explanation", headers=keys.officer).status_code == 409
     assert client.put(f"/v1/households/{p['household']}", json={}, headers=keys.officer).status_code == 409
     audit = client.get("/v1/audit", params={"target": p["household"]}, headers=keys.admin).json()["items"]
     assert [e["action"] for e in audit] == ["proposal.accepted", "household.erased"]
     # nothing personal in the audit log nor in the logs: no household field names or values
-    text = json.dumps(client.get("/v1/audit", params={"limit": 1000}, headers=keys.admin).json()) + caplog.text
+    text = (
+        json.dumps(client.get("/v1/audit", params={"limit": 1000}, headers=keys.admin).json()) + caplog.text
+    )
     household = problem.households[0]
     for field in ("monthly_income", "children_ages", "registered_on", "vulnerabilities"):
         assert field not in text
