@@ -1,0 +1,261 @@
+"""A one-shot match and a multi-period simulation of one scenario and one seed.
+
+Every ``run.matching_interval_days`` the simulation:
+
+1. resolves what happened since the last run: answers to proposals that fell due (accept -> the
+   household moves in when the unit is free; decline -> the unit is free again, the household may
+   not be offered it again and the refusal rule applies), tenancies that ended (units free up after
+   a turnaround), households that left the list on their own, arrivals, new units;
+2. runs :func:`matcher.match` on the waiting households and the free units, with the social-work
+   capacity each zone has left, the declined pairs as ``forbids`` and the proposals still awaiting
+   an answer as ``previous`` (changing one costs the policy's stability points);
+3. shows each new proposal; the household answers after ``behaviour.decision_days``.
+
+The first run is also reported on its own as the *one-shot* match. Nothing here is random beyond
+what :func:`scenarios.world.build_world` drew, so ``(spec, seed)`` fixes the whole run.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher import MatchProblem, SolveOptions, match
+from matcher.domain import Location, Pair, SupportZone
+from matcher.geo import communes, haversine_km
+from matcher.result import MatchResult
+from scenarios.generator import DAYS_PER_MONTH
+from scenarios.spec import Spec
+from scenarios.world import Person, Stock, World, build_world
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(eq=False)
+class Tenure:
+    """A household's path through the simulation.
+
+    ``status``: ``waiting``; ``pending`` (holds a proposal until ``decide_day``); ``housed`` (moved
+    in on ``movein_day``, stays until ``end_day``); ``moved_on`` (left the unit); ``left`` (left
+    the list on its own on ``end_day``); ``removed`` (by the refusal rule on ``end_day``).
+    """
+
+    person: Person
+    status: str = "waiting"
+    unit: Stock | None = None  #: proposed (pending) or let (housed)
+    decide_day: float = math.inf
+    decided_day: float | None = None  #: day of the last answer
+    offers: int = 0
+    refusals: int = 0
+    forbidden: set[str] = field(default_factory=set)
+    movein_day: float | None = None
+    end_day: float | None = None
+
+
+@dataclass
+class RunLog:
+    """What each matching run saw and did."""
+
+    day: list[int] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)
+    free_units: list[int] = field(default_factory=list)
+    proposed: list[int] = field(default_factory=list)
+    housed_total: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    status: Counter[str] = field(default_factory=Counter)
+    changed: int = 0  #: pending proposals the matcher replaced by another unit
+    withdrawn: int = 0  #: pending proposals the matcher dropped
+    declines: int = 0
+    last_result: MatchResult | None = None
+    last_problem: MatchProblem | None = None
+
+
+@dataclass
+class SimState:
+    world: World
+    tenures: list[Tenure]
+    units: list[Stock]
+    caseload: list[tuple[int, int, float]]  #: (zone, points, until day)
+    log: RunLog
+    oneshot: tuple[MatchProblem, MatchResult, list[int]] | None = None  #: problem, result, free points
+
+
+def simulate(spec: Spec, seed: int, *, progress: Progress | None = None, workers: int = 1) -> SimState:
+    """Run the scenario ``spec`` with ``seed``; returns the final state (see :mod:`scenarios.kpi`)."""
+    world = build_world(spec, seed)
+    state = SimState(
+        world=world,
+        tenures=[Tenure(p) for p in world.waiting],
+        units=list(world.units),
+        caseload=[(c.zone, c.points, c.until) for c in world.caseload],
+        log=RunLog(),
+    )
+    interval = spec.run.matching_interval_days
+    run_days = list(range(0, world.days, interval))
+    arrivals = iter(world.arrivals)
+    next_arrival = next(arrivals, None)
+    new_units = iter(world.new_units)
+    next_unit = next(new_units, None)
+    options = SolveOptions(time_limit=spec.run.time_limit, workers=workers, seed=0)
+    for step, day in enumerate(run_days):
+        while next_arrival is not None and next_arrival[0] <= day:
+            state.tenures.append(Tenure(next_arrival[1]))
+            next_arrival = next(arrivals, None)
+        while next_unit is not None and next_unit[0] <= day:
+            state.units.append(next_unit[1])
+            next_unit = next(new_units, None)
+        _resolve(state, day)
+        _match(state, day, options, first=step == 0)
+        if progress:
+            progress(step + 1, len(run_days))
+    while next_arrival is not None:  # arrivals after the last run still count as waiting
+        state.tenures.append(Tenure(next_arrival[1]))
+        next_arrival = next(arrivals, None)
+    _resolve(state, world.days)
+    return state
+
+
+def _resolve(state: SimState, day: float) -> None:
+    """Everything that happened up to ``day``: answers, departures, tenancies ending."""
+    for t in state.tenures:
+        if t.status == "pending" and t.decide_day <= day and t.person.leave_day > t.decide_day:
+            _answer(state, t)
+        if t.status in ("waiting", "pending") and t.person.leave_day <= day:
+            if t.unit is not None:
+                t.unit.state = "free"  # the proposal lapses
+            t.status, t.unit, t.end_day = "left", None, t.person.leave_day
+        elif t.status == "housed" and t.end_day is not None and t.end_day <= day:
+            t.status, t.unit = "moved_on", None
+    for s in state.units:
+        if s.state == "let" and s.let_until <= day:
+            s.state = "free"  # free_from already includes the turnaround
+
+
+def _answer(state: SimState, t: Tenure) -> None:
+    """The household answers the proposal it holds, using its pre-drawn uniforms."""
+    spec = state.world.spec
+    beh = spec.behaviour
+    unit = t.unit
+    assert unit is not None
+    h = t.person.household
+    p = beh.accept_base
+    if h.work is not None and _minutes(h.work, unit, spec) > beh.long_commute_minutes:
+        p *= beh.accept_factor_long_commute
+    home = h.current_location
+    if home is not None and home.commune is not None:
+        c = communes()[home.commune]
+        if float(haversine_km(c.lat, c.lon, unit.unit.lat or c.lat, unit.unit.lon or c.lon)) > beh.far_from_centre_km:
+            p *= beh.accept_factor_far
+    u = float(t.person.accept_draws[(t.offers - 1) % len(t.person.accept_draws)])
+    t.decided_day = t.decide_day
+    t.decide_day = math.inf
+    if u < p:
+        t.status = "housed"
+        t.movein_day = max(t.decided_day, unit.free_from)
+        t.end_day = t.movein_day + t.person.tenancy_days
+        unit.state, unit.let_until = "let", t.end_day
+        unit.free_from = t.end_day + spec.stock.turnaround_days
+        points = spec.policy.intensity_points[h.support]
+        state.caseload.append((unit.zone, points, t.movein_day + spec.support.support_months * DAYS_PER_MONTH))
+        return
+    state.log.declines += 1
+    t.refusals += 1
+    t.forbidden.add(unit.unit.id)
+    unit.state = "free"
+    t.unit, t.status = None, "waiting"
+    if beh.refusal_rule == "lose_waiting_credit":
+        t.person.household = h.model_copy(update={"registered_on": state.world.date(t.decided_day)})
+    elif beh.refusal_rule == "remove" and t.refusals >= beh.max_refusals:
+        t.status, t.end_day = "removed", t.decided_day
+
+
+def _minutes(loc: Location, unit: Stock, spec: Spec) -> float:
+    if loc.lat is not None and loc.lon is not None:
+        lat, lon = loc.lat, loc.lon
+    else:
+        c = communes()[loc.commune or ""]
+        lat, lon = c.lat, c.lon
+    km = float(haversine_km(lat, lon, unit.unit.lat or 0.0, unit.unit.lon or 0.0))
+    return spec.policy.travel_access_minutes + spec.policy.travel_minutes_per_km * km
+
+
+def free_points(state: SimState, day: float) -> list[int]:
+    """Caseload points each zone can still take on ``day``."""
+    used = [0] * len(state.world.capacity)
+    for zone, points, until in state.caseload:
+        if until > day:
+            used[zone] += points
+    return [max(0, c - u) for c, u in zip(state.world.capacity, used, strict=True)]
+
+
+def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> None:
+    world, spec = state.world, state.world.spec
+    horizon = day + spec.policy.availability_horizon_days
+    active = [t for t in state.tenures if t.status in ("waiting", "pending")]
+    offer = [s for s in state.units if s.state in ("free", "held") and s.free_from <= horizon]
+    units = [s.unit.model_copy(update={"available_from": world.date(max(day, s.free_from))}) for s in offer]
+    unit_ids = {u.id for u in units}
+    forbids = [
+        Pair(household=t.person.household.id, unit=u) for t in active for u in sorted(t.forbidden) if u in unit_ids
+    ]
+    previous = [
+        Pair(household=t.person.household.id, unit=t.unit.unit.id)
+        for t in active
+        if t.status == "pending" and t.unit is not None
+    ]
+    points = free_points(state, day)
+    zones = [
+        SupportZone(id=name, communes=frozenset(c for c, z in world.zone_of_commune.items() if z == k), capacity_points=points[k])
+        for k, name in enumerate(world.zone_names)
+    ]
+    problem = MatchProblem(
+        match_date=world.date(day),
+        households=[t.person.household for t in active],
+        units=units,
+        support_zones=zones,
+        policy=spec.policy,
+        forbids=forbids,
+        previous=previous,
+        alternatives=0,
+    )
+    started = time.perf_counter()
+    result = match(problem, options)
+    log = state.log
+    log.seconds.append(time.perf_counter() - started)
+    log.status[result.status.value] += 1
+    if first:
+        state.oneshot = (problem, result, points)
+    log.last_result, log.last_problem = result, problem
+
+    stock_of = {s.unit.id: s for s in offer}
+    proposed = {p.household: p.unit for p in result.proposals}
+    beh = spec.behaviour
+    lo, hi = beh.decision_days
+    for t in active:  # first release the proposals the matcher moved or dropped
+        if t.status == "pending" and t.unit is not None:
+            new = proposed.get(t.person.household.id)
+            if new == t.unit.unit.id:
+                continue
+            t.unit.state = "free"
+            log.changed += new is not None
+            log.withdrawn += new is None
+            t.status, t.unit, t.decide_day = "waiting", None, math.inf
+    for t in active:  # then show the new ones
+        new = proposed.get(t.person.household.id)
+        if new is None or t.status == "pending":
+            continue
+        s = stock_of[new]
+        t.offers += 1
+        delay = lo + float(t.person.delay_draws[(t.offers - 1) % len(t.person.delay_draws)]) * (hi - lo)
+        t.status, t.unit, t.decide_day = "pending", s, day + round(delay)
+        s.state = "held"
+    log.day.append(day)
+    log.waiting.append(len(active))
+    log.free_units.append(len(offer))
+    log.proposed.append(len(result.proposals))
+    log.housed_total.append(sum(t.movein_day is not None for t in state.tenures))

@@ -1,0 +1,451 @@
+"""Scenario spec files: TOML, validated by pydantic, a base plus modifications.
+
+A spec names a base spec (``base = "baseline-2026.toml"``, relative to the file), overrides any of
+its sections (tables are merged key by key, other values replaced) and appends ``[[changes]]``: add
+or remove units by commune, zone or programme, scale rents or inflow, change support workers.
+``wunneng scenario schema`` prints the JSON schema; every number's meaning and source is in the
+field descriptions and in ``scenarios/README.md``.
+
+Bad input raises :class:`SpecError`, whose message is one line naming the file, the field and the
+reason, for example ``specs/x.toml: changes[0].count: must be >= 0 (got -5)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+import types
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from matcher.domain import Policy, Programme
+from matcher.geo import communes
+from scenarios.data import commune_code
+from scenarios.generator import ZONES, GeneratorParams
+
+SPEC_DIR = Path(__file__).parent / "specs"
+
+Share = Annotated[float, Field(ge=0, le=1)]
+CommuneRef = Annotated[str, AfterValidator(commune_code)]
+
+
+def _canton(name: str) -> str:
+    cantons = sorted({c.canton for c in communes().values()})
+    if name in cantons:
+        return name
+    close = difflib.get_close_matches(name, cantons, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(cantons)}"
+    raise ValueError(f"unknown canton {name!r}{hint}")
+
+
+Canton = Annotated[str, AfterValidator(_canton)]
+
+
+class SpecError(ValueError):
+    """A spec file is unreadable or invalid. ``str()`` is one line: file, field, reason."""
+
+    def __init__(self, path: str | Path, field: str, reason: str) -> None:
+        self.path, self.field, self.reason = str(path), field, reason
+        where = f"{self.path}: {field}: " if field else f"{self.path}: "
+        super().__init__(where + reason)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------------------
+# sections
+
+
+class RunSection(Strict):
+    """When and how the simulation runs."""
+
+    start: date = Field(date(2026, 1, 1), description="first day of the simulation (first matching run)")
+    months: int = Field(12, ge=1, le=120, description="simulated horizon, months")
+    matching_interval_days: int = Field(
+        30, ge=1, le=365, description="days between matching runs: 30 = monthly batches, 7 = weekly"
+    )
+    scale: float = Field(
+        1.0, gt=0, le=10, description="multiplies every count (households, units, inflow, workers) for quick runs"
+    )
+    time_limit: float = Field(10.0, gt=0, description="solver time limit per matching run, seconds")
+
+
+class PopulationSection(Strict):
+    """Who waits and who arrives."""
+
+    waiting_households: int = Field(
+        1050,
+        ge=0,
+        description="BPI households waiting in reception structures at the start; FACTS-2 §5: ~2,200 BPI "
+        "persons in ONA structures (Sep 2024) ~ 1,000-1,100 households at ~2.05 persons each",
+    )
+    inflow_households_per_month: float = Field(
+        41.0,
+        ge=0,
+        description="households granted protection per month (Poisson); derived: 1,018 grants in 2024 "
+        "(FACTS) / 12 / ~2.05 persons per household",
+    )
+    leave_list_per_month: Share = Field(
+        0.02,
+        description="monthly chance that a waiting household leaves the list without an offer (finds a "
+        "private let, joins family, moves abroad); assumption",
+    )
+
+
+class StockSection(Strict):
+    """Units dedicated to BPI households and how they turn over."""
+
+    units: int = Field(
+        700,
+        ge=0,
+        description="units in the stock at the start; assumption (Caritas ~240, Croix-Rouge 100-200 "
+        "dwellings, a share of ~1,300 GLS and ~530 AIS units: FACTS-2 §2)",
+    )
+    occupied_share: Share = Field(0.96, description="share of the stock let at the start; assumption")
+    tenancy_months_mean: float = Field(
+        36.0,
+        gt=0,
+        description="mean tenancy, months (exponential); GLS leases run 3 years, AIS stays at most 3 "
+        "years (FACTS-2 §2)",
+    )
+    turnaround_days: int = Field(30, ge=0, description="days between a tenant leaving and the next move-in; assumption")
+    new_units_per_month: float = Field(
+        4.0,
+        ge=0,
+        description="units newly brought into the programmes per month (Poisson); assumption: GLS grew by "
+        "~100 units a year 2021-2023 (FACTS-2 §2), half of them assumed to go to BPI households",
+    )
+
+
+class SupportSection(Strict):
+    """Social-work capacity: zones of cantons, workers per zone, caseload points."""
+
+    points_per_worker: float = Field(
+        100.0,
+        gt=0,
+        description="caseload points one full-time social worker follows; FACTS-2 proposal (~100 weight "
+        "units per FTE, i.e. about one worker per 100 persons; Leipzig 1:100, Berlin 1:48 high need)",
+    )
+    support_months: float = Field(
+        24.0, ge=0, description="months a household is followed after moving in; assumption"
+    )
+    workers: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {"centre": 3.6, "south": 2.2, "east": 0.9, "north": 0.8, "centre-north": 0.6},
+        description="full-time social workers per zone (each zone must be listed); assumption",
+    )
+    zones: dict[str, list[Canton]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in ZONES.items()},
+        description="support zones as lists of cantons (each canton in exactly one zone)",
+    )
+
+
+class BehaviourSection(Strict):
+    """How households answer proposals, and the refusal rule. All assumptions."""
+
+    accept_base: Share = Field(0.85, description="chance a household accepts a proposal; assumption")
+    long_commute_minutes: float = Field(
+        45.0, gt=0, description="travel to work above this lowers acceptance (FACTS-2 soft target 45 min)"
+    )
+    accept_factor_long_commute: Share = Field(0.6, description="acceptance multiplier for a long commute; assumption")
+    far_from_centre_km: float = Field(
+        25.0, gt=0, description="a unit this far (crow-fly) from the reception centre lowers acceptance"
+    )
+    accept_factor_far: Share = Field(0.8, description="acceptance multiplier when far from the centre; assumption")
+    decision_days: tuple[int, int] = Field(
+        (5, 40), description="days a household takes to answer (visit, reflection), uniform; assumption"
+    )
+    refusal_rule: Literal["none", "lose_waiting_credit", "remove"] = Field(
+        "lose_waiting_credit",
+        description="after a refusal: 'none'; 'lose_waiting_credit' = priority counts waiting time from the "
+        "refusal on; 'remove' = after max_refusals refusals the household leaves the list",
+    )
+    max_refusals: int = Field(2, ge=1, description="refusals before removal under refusal_rule = 'remove'")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BehaviourSection:
+        lo, hi = self.decision_days
+        if not 0 <= lo <= hi:
+            raise ValueError("decision_days must be two ordered, non-negative numbers")
+        return self
+
+
+# ---------------------------------------------------------------------------------------------------
+# changes
+
+
+class Where(Strict):
+    zone: str | None = Field(None, description="a support zone name")
+    cantons: list[Canton] | None = Field(None, description="canton names")
+    communes: list[CommuneRef] | None = Field(None, description="commune names or LAU2 codes")
+
+
+class AddUnits(Where):
+    """New units of one programme, in a zone, cantons or communes (population-weighted within)."""
+
+    kind: Literal["add_units"]
+    count: int = Field(ge=0, description="units to add (multiplied by run.scale)")
+    programme: Programme = Field(Programme.GLS, description="programme of the new units")
+    from_month: float = Field(0.0, ge=0, description="month the first units become available")
+    over_months: float = Field(
+        0.0, ge=0, description="spread the units evenly over this many months (0 = all at from_month)"
+    )
+
+
+class RemoveUnits(Where):
+    """Take units out of the stock at the start (e.g. a landlord leaves GLS), chosen at random."""
+
+    kind: Literal["remove_units"]
+    count: int | None = Field(None, ge=0, description="units to remove (multiplied by run.scale)")
+    share: Share | None = Field(None, description="or: share of the matching units to remove")
+    programme: Programme | None = Field(None, description="only units of this programme")
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> RemoveUnits:
+        if (self.count is None) == (self.share is None):
+            raise ValueError("give exactly one of count or share")
+        return self
+
+
+class ScaleRents(Where):
+    """Multiply rents (of one programme and/or place, else all), including units added later."""
+
+    kind: Literal["scale_rents"]
+    factor: float = Field(gt=0, le=10, description="1.1 = rents up 10 %")
+    programme: Programme | None = None
+
+
+class ScaleInflow(Strict):
+    """Multiply the monthly inflow of newly protected households."""
+
+    kind: Literal["scale_inflow"]
+    factor: float = Field(ge=0, le=20, description="1.5 = inflow up 50 %")
+
+
+class SupportWorkers(Strict):
+    """Add (or remove, if negative) social workers in a zone, or set their number."""
+
+    kind: Literal["support_workers"]
+    zone: str
+    add: float | None = Field(None, description="workers to add (negative removes)")
+    set: float | None = Field(None, ge=0, description="or: the new number of workers")
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> SupportWorkers:
+        if (self.add is None) == (self.set is None):
+            raise ValueError("give exactly one of add or set")
+        return self
+
+
+Change = Annotated[
+    AddUnits | RemoveUnits | ScaleRents | ScaleInflow | SupportWorkers, Field(discriminator="kind")
+]
+
+
+class Spec(Strict):
+    """A scenario: the world (population, stock, support), the policy and the changes to apply."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$", description="short name, used in tables and file names")
+    title: str = Field("", max_length=200, description="one line for the report")
+    description: str = Field("", max_length=4000)
+    base: str | None = Field(None, description="spec file this one modifies, relative to this file")
+    run: RunSection = Field(default_factory=RunSection)
+    population: PopulationSection = Field(default_factory=PopulationSection)
+    stock: StockSection = Field(default_factory=StockSection)
+    support: SupportSection = Field(default_factory=SupportSection)
+    behaviour: BehaviourSection = Field(default_factory=BehaviourSection)
+    policy: Policy = Field(default_factory=Policy, description="the matcher's policy (weights, rules)")
+    generator: GeneratorParams = Field(
+        default_factory=GeneratorParams,
+        description="distributions of the generator (households and units are set by population/stock)",
+    )
+    changes: list[Change] = Field(default_factory=list, description="modifications, applied in order")
+
+    def zone_names(self) -> list[str]:
+        return list(self.support.zones)
+
+
+# ---------------------------------------------------------------------------------------------------
+# loading
+
+
+def load_spec(path: str | Path, *, _seen: tuple[Path, ...] = ()) -> Spec:
+    """Read, merge with its base, validate and cross-check a spec file.
+
+    Raises
+    ------
+    SpecError
+        Unreadable file, invalid TOML, a misspelt key, a bad value, an unknown commune, canton or
+        zone, or a cycle of bases; the message names the file and the field.
+    """
+    path = Path(path)
+    raw = _raw(path, _seen)
+    return validate_spec(raw, path)
+
+
+def _raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """The file's table merged over its base's (recursively), not yet validated."""
+    resolved = path.resolve()
+    if resolved in seen:
+        raise SpecError(path, "base", "cycle of bases: " + " -> ".join(p.name for p in (*seen, resolved)))
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise SpecError(path, "", f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SpecError(path, "", "not UTF-8 text") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(path, "", f"invalid TOML: {exc}") from None
+    base = raw.get("base")
+    if base is None:
+        return raw
+    if not isinstance(base, str):
+        raise SpecError(path, "base", "must be a file name (a string)")
+    base_path = (path.parent / base) if not Path(base).is_absolute() else Path(base)
+    if not base_path.exists():
+        raise SpecError(path, "base", f"no such spec file {base_path}")
+    parent = _raw(base_path, (*seen, resolved))
+    validate_spec(parent, base_path)  # errors in the base name the base file
+    merged = _merge(parent, raw)
+    merged["changes"] = list(parent.get("changes", [])) + list(raw.get("changes", []))
+    for key in ("title", "description"):
+        if key not in raw:
+            merged.pop(key, None)
+    merged["base"] = base
+    return merged
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def validate_spec(raw: dict[str, Any], path: str | Path = "<spec>") -> Spec:
+    """Validate a parsed spec table (base already merged) and its cross-field rules."""
+    raw = dict(raw)
+    raw.setdefault("name", Path(path).stem if str(path) != "<spec>" else "spec")
+    try:
+        spec = Spec.model_validate(raw)
+    except ValidationError as exc:
+        field, reason = _describe(exc)
+        raise SpecError(path, field, reason) from None
+    _cross_check(spec, path)
+    return spec
+
+
+def _cross_check(spec: Spec, path: str | Path) -> None:
+    zones = spec.zone_names()
+    owner: dict[str, str] = {}
+    for zone, cantons in spec.support.zones.items():
+        for c in cantons:
+            if c in owner:
+                raise SpecError(path, f"support.zones.{zone}", f"canton {c!r} is already in zone {owner[c]!r}")
+            owner[c] = zone
+    missing = sorted({c.canton for c in communes().values()} - set(owner))
+    if missing:
+        raise SpecError(path, "support.zones", f"cantons in no zone: {', '.join(missing)}")
+
+    def zone_ok(name: str | None, field: str) -> None:
+        if name is not None and name not in zones:
+            close = difflib.get_close_matches(name, zones, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; zones are {', '.join(zones)}"
+            raise SpecError(path, field, f"unknown zone {name!r}{hint}")
+
+    for zone in spec.support.workers:
+        zone_ok(zone, f"support.workers.{zone}")
+    absent = [z for z in zones if z not in spec.support.workers]
+    if absent:
+        raise SpecError(path, "support.workers", f"no number of workers for zone(s) {', '.join(absent)}")
+    for k, change in enumerate(spec.changes):
+        zone_ok(getattr(change, "zone", None), f"changes[{k}].zone")
+        if isinstance(change, AddUnits) and not (change.zone or change.cantons or change.communes):
+            raise SpecError(path, f"changes[{k}]", "add_units needs a zone, cantons or communes")
+
+
+def _describe(exc: ValidationError) -> tuple[str, str]:
+    """The first pydantic error as (field path, reason), with a suggestion for a misspelt key."""
+    err = exc.errors()[0]
+    orig = list(err["loc"])
+    loc = list(orig)
+    kinds = {"add_units", "remove_units", "scale_rents", "scale_inflow", "support_workers"}
+    # a discriminated union puts the tag in the path: changes.0.add_units.count -> changes[0].count
+    loc = [p for i, p in enumerate(loc) if not (i > 0 and isinstance(loc[i - 1], int) and p in kinds)]
+    field = ""
+    for p in loc:
+        field += f"[{p}]" if isinstance(p, int) else (f".{p}" if field else str(p))
+    kind = err["type"]
+    msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind == "extra_forbidden":
+        known = _fields_at(orig[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]!r}?" if close else (f"; known keys: {', '.join(known)}" if known else "")
+        return field, f"unknown key{hint}"
+    if kind == "missing":
+        return field, "required key is missing"
+    value = err.get("input")
+    if kind.startswith(("greater", "less", "int_", "float_", "bool_", "string_", "date_", "literal", "enum")) and not (
+        isinstance(value, dict | list)
+    ):
+        msg = f"{msg[0].lower()}{msg[1:]} (got {value!r})"
+    return field, msg
+
+
+def _fields_at(loc: list[Any]) -> list[str]:
+    """Field names of the model reached by following ``loc`` from :class:`Spec` (best effort)."""
+    tp: Any = Spec
+    for p in loc:
+        tp = _step(tp, p)
+        if tp is None:
+            return []
+    tp = _unwrap(tp)
+    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+def _unwrap(tp: Any) -> Any:
+    while typing.get_origin(tp) is Annotated:
+        tp = typing.get_args(tp)[0]
+    return tp
+
+
+def _step(tp: Any, key: Any) -> Any:
+    tp = _unwrap(tp)
+    origin = typing.get_origin(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        field = tp.model_fields.get(str(key))
+        return field.annotation if field else None
+    if origin in (list, tuple) and isinstance(key, int):
+        return typing.get_args(tp)[0]
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            arg = _unwrap(arg)
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                kind = arg.model_fields.get("kind")
+                if kind is not None and key in typing.get_args(kind.annotation):
+                    return arg
+        for arg in typing.get_args(tp):
+            if arg is not type(None):
+                found = _step(arg, key)
+                if found is not None:
+                    return found
+    return None
+
+
+def shipped_specs() -> list[Path]:
+    """The example spec files shipped in ``scenarios/specs``."""
+    return sorted(SPEC_DIR.glob("*.toml"))
+
+
+def spec_schema() -> dict[str, Any]:
+    """JSON schema of a (fully merged) spec file."""
+    return Spec.model_json_schema()

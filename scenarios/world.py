@@ -1,0 +1,271 @@
+"""The initial state of a scenario and everything that will happen to it, drawn from a spec and a seed.
+
+A :class:`World` holds the households waiting at the start, the future arrivals, the unit stock
+(free or let, with when each tenancy ends), units added by the spec's changes or brought in month by
+month, and the social workers per zone. It is fully determined by ``(spec, seed)``.
+
+Common random numbers: every household, unit and process draws from its own stream
+(:func:`scenarios.generator.stream`), so two specs run with the same seed share everything they do not
+change. With inflow +50 %, the baseline's arrivals all still arrive (the extra ones are a separate
+stream); adding 100 units leaves the other units, their tenants and every household untouched. This
+makes differences between specs paired by seed, with much tighter intervals than independent runs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from matcher.domain import Household, Programme, Unit
+from matcher.geo import communes
+from scenarios.generator import (
+    DAYS_PER_MONTH,
+    GeneratorParams,
+    HouseholdProfile,
+    draw_availability,
+    draw_household,
+    draw_unit,
+    stream,
+)
+from scenarios.spec import AddUnits, RemoveUnits, ScaleInflow, ScaleRents, Spec, SupportWorkers, Where
+
+#: Draws pre-made per household for its answers to proposals (more offers than this wrap around).
+OFFER_DRAWS = 32
+#: Household groups: the list at the start, arrivals, extra arrivals of a higher inflow.
+INITIAL, ARRIVAL, EXTRA_ARRIVAL = 0, 1, 2
+
+
+@dataclass(eq=False)
+class Person:
+    """A household of the simulation: its matcher view, its profile and its pre-drawn behaviour."""
+
+    household: Household
+    profile: HouseholdProfile
+    joined_day: int  #: day it joined the list in the simulation (0 for those waiting at the start)
+    leave_day: float  #: day it would leave the list on its own if still waiting
+    tenancy_days: float  #: how long it stays in a unit it accepts
+    accept_draws: np.ndarray  #: uniforms deciding each proposal's answer
+    delay_draws: np.ndarray  #: uniforms for each answer's delay
+
+
+@dataclass(eq=False)
+class Stock:
+    """A unit of the simulation.
+
+    ``state`` is ``free`` (can be offered from day ``free_from``), ``held`` (proposed, awaiting an
+    answer) or ``let`` (until ``let_until``; free again from ``free_from``, after the turnaround).
+    """
+
+    unit: Unit
+    zone: int
+    free_from: float
+    state: str = "free"
+    let_until: float = math.inf
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """Support a household receives: ``points`` in ``zone`` until ``until`` (a day)."""
+
+    zone: int
+    points: int
+    until: float
+
+
+@dataclass(eq=False)
+class World:
+    spec: Spec
+    seed: int
+    start: date
+    days: int  #: horizon, days
+    params: GeneratorParams
+    zone_names: list[str]
+    zone_of_commune: dict[str, int]
+    capacity: list[int]  #: caseload points per zone
+    waiting: list[Person]
+    arrivals: list[tuple[int, Person]]  #: (day, person), sorted by day
+    units: list[Stock]  #: initial stock (after removals) and units added by changes
+    new_units: list[tuple[int, Stock]]  #: units brought in month by month
+    caseload: list[Caseload]  #: legacy tenants still followed at the start
+    changes_log: list[str] = field(default_factory=list)
+
+    def date(self, day: float) -> date:
+        return self.start + timedelta(days=int(day))
+
+
+def _counted(x: float, scale: float) -> int:
+    return int(math.floor(x * scale + 0.5))
+
+
+def _where_communes(where: Where, zones: dict[str, frozenset[str]]) -> tuple[str, ...] | None:
+    """Communes a change targets, or None for everywhere."""
+    sets = []
+    if where.zone:
+        sets.append(zones[where.zone])
+    if where.cantons:
+        sets.append(frozenset(c for c, v in communes().items() if v.canton in where.cantons))
+    if where.communes:
+        sets.append(frozenset(where.communes))
+    if not sets:
+        return None
+    chosen = frozenset.intersection(*sets) if len(sets) > 1 else sets[0]
+    return tuple(c for c in communes() if c in chosen)
+
+
+def _poisson_days(rng: np.random.Generator, per_month: float, days: int) -> list[int]:
+    """Event days of a Poisson process of rate ``per_month`` over ``days``."""
+    if per_month <= 0:
+        return []
+    rate = per_month / DAYS_PER_MONTH
+    out, t = [], float(rng.exponential(1 / rate))
+    while t < days:
+        out.append(int(t))
+        t += float(rng.exponential(1 / rate))
+    return out
+
+
+def build_world(spec: Spec, seed: int) -> World:
+    """Draw the scenario's start and its future; pure and deterministic in ``(spec, seed)``."""
+    run, scale = spec.run, spec.run.scale
+    params = spec.generator
+    start = run.start
+    days = int(round(run.months * DAYS_PER_MONTH))
+    zone_names = spec.zone_names()
+    zone_sets = {
+        z: frozenset(c for c, v in communes().items() if v.canton in cantons)
+        for z, cantons in spec.support.zones.items()
+    }
+    zone_of = {c: k for k, z in enumerate(zone_names) for c in zone_sets[z]}
+    log: list[str] = []
+
+    rent_rules = [c for c in spec.changes if isinstance(c, ScaleRents)]
+    rent_sets = [_where_communes(c, zone_sets) for c in rent_rules]
+
+    def rent_factor(programme: Programme, commune: str) -> float:
+        f = 1.0
+        for rule, where in zip(rent_rules, rent_sets, strict=True):
+            if (rule.programme is None or rule.programme is programme) and (where is None or commune in where):
+                f *= rule.factor
+        return f
+
+    def make_unit(
+        rng: np.random.Generator, uid: str, programme: Programme | None = None, candidates: tuple[str, ...] | None = None
+    ) -> Unit:
+        u = draw_unit(params, rng, uid, available_from=start, programme=programme, candidates=candidates)
+        f = rent_factor(u.programme, u.commune)
+        if f != 1.0:  # the draws do not depend on the rent: the same unit, another rent
+            u = u.model_copy(update={"rent": max(10.0, round(u.rent * f, -1))})
+        return u
+
+    def person(group: int, j: int, hid: str, joined: int, registered: date | None) -> Person:
+        rng = stream(seed, "household", group, j)
+        today = start + timedelta(days=joined)
+        h, prof = draw_household(params, rng, hid, today=today, registered_on=registered)
+        b = stream(seed, "behaviour", group, j)
+        leave_rate = -math.log(1 - min(spec.population.leave_list_per_month, 0.999999)) / DAYS_PER_MONTH
+        leave = joined + (float(b.exponential(1 / leave_rate)) if leave_rate > 0 else math.inf)
+        tenancy = float(b.exponential(spec.stock.tenancy_months_mean * DAYS_PER_MONTH))
+        return Person(h, prof, joined, leave, tenancy, b.random(OFFER_DRAWS), b.random(OFFER_DRAWS))
+
+    # households waiting at the start
+    waiting = [
+        person(INITIAL, k, f"H{k:05d}", 0, None) for k in range(_counted(spec.population.waiting_households, scale))
+    ]
+
+    # arrivals: base process, thinned when inflow is scaled down, plus an extra process when scaled up
+    inflow = math.prod(c.factor for c in spec.changes if isinstance(c, ScaleInflow))
+    if inflow != 1.0:
+        log.append(f"inflow x{inflow:g}")
+    base_rate = spec.population.inflow_households_per_month * scale
+    arrivals: list[tuple[int, Person]] = []
+    thin = stream(seed, "arrival-thin")
+    for j, day in enumerate(_poisson_days(stream(seed, "arrivals"), base_rate, days)):
+        if thin.random() < inflow:
+            arrivals.append((day, person(ARRIVAL, j, f"A{j:05d}", day, start + timedelta(days=day))))
+    if inflow > 1:
+        extra = _poisson_days(stream(seed, "arrivals-extra"), base_rate * (inflow - 1), days)
+        for j, day in enumerate(extra):
+            arrivals.append((day, person(EXTRA_ARRIVAL, j, f"X{j:05d}", day, start + timedelta(days=day))))
+    arrivals.sort(key=lambda a: (a[0], a[1].household.id))
+
+    # the stock: let (with a tenant followed or not) or free
+    stock: list[Stock] = []
+    caseload: list[Caseload] = []
+    legacy: list[Caseload | None] = []
+    support_days = spec.support.support_months * DAYS_PER_MONTH
+    tenancy_mean = spec.stock.tenancy_months_mean * DAYS_PER_MONTH
+    for k in range(_counted(spec.stock.units, scale)):
+        rng = stream(seed, "unit", k)
+        unit = make_unit(rng, f"U{k:05d}")
+        occ = stream(seed, "occupancy", k)
+        zone = zone_of[unit.commune]
+        if occ.random() < spec.stock.occupied_share:
+            end = float(occ.exponential(tenancy_mean))  # memoryless: remaining tenancy
+            age = float(occ.exponential(tenancy_mean))  # time since the tenant moved in
+            tenant, _ = draw_household(params, stream(seed, "tenant", k), "T", today=start)
+            points = spec.policy.intensity_points[tenant.support]
+            legacy.append(Caseload(zone, points, support_days - age) if age < support_days else None)
+            stock.append(Stock(unit, zone, end + spec.stock.turnaround_days, state="let", let_until=end))
+        else:
+            avail = draw_availability(params, occ, start)
+            legacy.append(None)
+            stock.append(Stock(unit, zone, float((avail - start).days)))
+
+    workers = dict(spec.support.workers)
+    for i, change in enumerate(spec.changes):
+        if isinstance(change, RemoveUnits):
+            where = _where_communes(change, zone_sets)
+            pool = [
+                k
+                for k, s in enumerate(stock)
+                if not s.removed
+                and (change.programme is None or s.unit.programme is change.programme)
+                and (where is None or s.unit.commune in where)
+            ]
+            n = _counted(change.count, scale) if change.count is not None else _counted(change.share or 0, len(pool))
+            pick = stream(seed, "change", i).permutation(len(pool))[: min(n, len(pool))]
+            for k in sorted(pool[p] for p in pick):
+                stock[k].removed = True
+                legacy[k] = None
+            log.append(f"removed {min(n, len(pool))} units")
+        elif isinstance(change, AddUnits):
+            where = _where_communes(change, zone_sets)
+            n = _counted(change.count, scale)
+            for j in range(n):
+                day = (change.from_month + change.over_months * (j + 0.5) / max(n, 1)) * DAYS_PER_MONTH
+                rng = stream(seed, "added-unit", i, j)
+                unit = make_unit(rng, f"C{i}-{j:05d}", change.programme, where)
+                stock.append(Stock(unit, zone_of[unit.commune], float(int(day))))
+            log.append(f"added {n} {change.programme.value} units")
+        elif isinstance(change, SupportWorkers):
+            workers[change.zone] = max(0.0, change.set if change.set is not None else workers[change.zone] + (change.add or 0))
+            log.append(f"{change.zone}: {workers[change.zone]:g} workers")
+    caseload = [c for c in legacy if c is not None]
+    stock = [s for s in stock if not s.removed]
+
+    new_units = []
+    for j, day in enumerate(_poisson_days(stream(seed, "new-units"), spec.stock.new_units_per_month * scale, days)):
+        unit = make_unit(stream(seed, "new-unit", j), f"N{j:05d}")
+        new_units.append((day, Stock(unit, zone_of[unit.commune], float(day))))
+
+    capacity = [_counted(workers[z] * spec.support.points_per_worker, scale) for z in zone_names]
+    return World(
+        spec=spec,
+        seed=seed,
+        start=start,
+        days=days,
+        params=params,
+        zone_names=zone_names,
+        zone_of_commune=zone_of,
+        capacity=capacity,
+        waiting=waiting,
+        arrivals=arrivals,
+        units=stock,
+        new_units=new_units,
+        caseload=caseload,
+        changes_log=log,
+    )
