@@ -27,6 +27,10 @@ def solve_mip(problem: AssignmentProblem, time_limit: float) -> tuple[str, BoolA
     skip = np.where(problem.must_assign, 0, problem.unassigned_cost)
     constant = float(skip.sum())
     cost = (problem.edge_cost - skip[problem.edge_item]).astype(np.float64)
+    if e == 0:  # HiGHS needs a variable; with none, everything stays unassigned
+        if problem.must_assign.any():
+            return "infeasible", None, math.inf
+        return "optimal", np.zeros(0, bool), constant
     cols = np.arange(e)
     item_rows = sp.csr_matrix((np.ones(e), (problem.edge_item, cols)), shape=(n, e))
     rows = [LinearConstraint(item_rows, np.where(problem.must_assign, 1, 0), 1)]
