@@ -1,4 +1,4 @@
-"""``python -m benchmarks run | orlib gap FILE | orlib assign FILE``."""
+"""``python -m benchmarks run | merge DIR... | orlib gap FILE | orlib assign FILE``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from benchmarks import orlib
-from benchmarks.suite import ALL_SOLVERS, SCALES, run, settings_for
+from benchmarks.suite import ALL_SOLVERS, SCALES, merge, run, settings_for
 
 
 def parser() -> argparse.ArgumentParser:
@@ -22,6 +22,9 @@ def parser() -> argparse.ArgumentParser:
         "--solvers", type=lambda s: s.split(","), help=f"comma-separated, of {','.join(ALL_SOLVERS)}"
     )
     r.add_argument("--repeats", type=int, help="repeats per solver run (default: the scale's own)")
+    m = sub.add_parser("merge", help="several runs' results as one table")
+    m.add_argument("dirs", type=Path, nargs="+", help="folders holding results.json")
+    m.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     o = sub.add_parser("orlib", help="OR-Library problems through matcher's generic layer")
     kinds = o.add_subparsers(dest="kind", required=True)
     g = kinds.add_parser("gap", help="generalised assignment, either file format")
@@ -44,6 +47,9 @@ def main(argv: list[str] | None = None) -> None:
             args.quick, args.scales, args.seeds, args.time_limit, args.solvers, args.repeats
         )
         run(settings, args.out)
+        print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    elif args.command == "merge":
+        merge(args.dirs, args.out)
         print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
     elif args.kind == "gap":
         orlib.print_lines(orlib.solve_gap_file(args.file, args.sense, args.time_limit))

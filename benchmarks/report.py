@@ -16,7 +16,7 @@ def markdown(result: Record) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"{result['created']}, commit {m['commit']}, {m['cpus']} CPUs ({m['processor']}), "
+        f"{result['created']}, commit {m.get('commit', '?')}, {m['cpus']} CPUs ({m['processor']}), "
         f"Python {m['python']}; time limit "
         f"{result['time_limit']:.0f} s per solver run; suite wall time {result['suite_seconds']:.0f} s. "
         "Times are medians of repeats (a run over 20 s is not repeated), memory the peak resident size of "

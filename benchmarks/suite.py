@@ -99,6 +99,8 @@ def compare(records: list[dict[str, object]]) -> None:
     if ours is None:
         return
     for r in records:
+        if "objective" not in r:
+            continue  # skipped or failed: nothing to compare
         ratios = {}
         for key in ("seconds", "peak_mb", "objective"):
             a, b = ours.get(key), r.get(key)
@@ -157,6 +159,21 @@ def _write(
         "suite_seconds": seconds,
         "instances": instances,
     }
+    (out / "results.json").write_text(json.dumps(result, indent=1))
+    (out / "results.md").write_text(markdown(result))
+    return result
+
+
+def merge(parts: Sequence[Path], out: Path) -> dict[str, object]:
+    """Several runs' ``results.json`` (e.g. S+M, then L, then XL) as one JSON and one Markdown."""
+    loaded = [json.loads((p / "results.json").read_text()) for p in parts]
+    result = {
+        **loaded[0],
+        "suite_seconds": sum(r["suite_seconds"] for r in loaded),
+        "instances": [i for r in loaded for i in r["instances"]],
+        "merged_from": [{"created": r["created"], "commit": r["machine"].get("commit")} for r in loaded],
+    }
+    out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(json.dumps(result, indent=1))
     (out / "results.md").write_text(markdown(result))
     return result
