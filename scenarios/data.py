@@ -71,7 +71,9 @@ def rent_source() -> dict[str, str]:
 @cache
 def employment_hubs() -> list[Place]:
     """The 20 hand-placed main employment zones (about 1 km accuracy; own work)."""
-    return [Place(r["name"], r["lau2"], float(r["lat"]), float(r["lon"])) for r in _rows("lu_employment_hubs.csv")]
+    return [
+        Place(r["name"], r["lau2"], float(r["lat"]), float(r["lon"])) for r in _rows("lu_employment_hubs.csv")
+    ]
 
 
 @cache
@@ -89,7 +91,9 @@ def reception_centres(hosting_only: bool = True) -> list[Place]:
 @cache
 def rail_stations() -> list[Place]:
     """The 64 rail stations and stops (Wikidata / trainline data, see ATTRIBUTION.md)."""
-    return [Place(r["name"], r["lau2"], float(r["lat"]), float(r["lon"])) for r in _rows("lu_rail_stations.csv")]
+    return [
+        Place(r["name"], r["lau2"], float(r["lat"]), float(r["lon"])) for r in _rows("lu_rail_stations.csv")
+    ]
 
 
 @cache
@@ -130,5 +134,7 @@ def commune_code(ref: str) -> str:
     if code is not None:
         return code
     close = difflib.get_close_matches(_fold(ref), list(_names()), n=2, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(communes()[_names()[c]].name) for c in close)}?" if close else ""
+    hint = (
+        f"; did you mean {' or '.join(repr(communes()[_names()[c]].name) for c in close)}?" if close else ""
+    )
     raise ValueError(f"unknown commune {ref!r} (give a LAU2 code such as '0304' or a name){hint}")

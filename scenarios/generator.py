@@ -114,7 +114,8 @@ class GeneratorParams(BaseModel):
         "minors among persons (DE 31.4 %) and a mean size ~2.0",
     )
     couple_children_shares: tuple[Share, Share, Share, Share] = Field(
-        (0.30, 0.30, 0.22, 0.18), description="children of couples: 1, 2, 3, 4 ('4+' drawn as 4); FACTS-2 proposal"
+        (0.30, 0.30, 0.22, 0.18),
+        description="children of couples: 1, 2, 3, 4 ('4+' drawn as 4); FACTS-2 proposal",
     )
     single_parent_children_shares: tuple[Share, Share, Share] = Field(
         (0.45, 0.35, 0.20), description="children of single parents: 1, 2, 3; FACTS-2 proposal"
@@ -141,8 +142,16 @@ class GeneratorParams(BaseModel):
     )
     nationality_type_affinity: dict[str, dict[HouseholdType, Positive]] = Field(
         default_factory=lambda: {
-            "eritrea": {HouseholdType.SINGLE: 1.4, HouseholdType.COUPLE_CHILDREN: 0.5, HouseholdType.MULTI_ADULT: 1.2},
-            "syria": {HouseholdType.SINGLE: 0.7, HouseholdType.COUPLE_CHILDREN: 1.6, HouseholdType.SINGLE_PARENT: 1.2},
+            "eritrea": {
+                HouseholdType.SINGLE: 1.4,
+                HouseholdType.COUPLE_CHILDREN: 0.5,
+                HouseholdType.MULTI_ADULT: 1.2,
+            },
+            "syria": {
+                HouseholdType.SINGLE: 0.7,
+                HouseholdType.COUPLE_CHILDREN: 1.6,
+                HouseholdType.SINGLE_PARENT: 1.2,
+            },
             "afghanistan": {
                 HouseholdType.SINGLE: 0.7,
                 HouseholdType.COUPLE_CHILDREN: 1.6,
@@ -156,7 +165,8 @@ class GeneratorParams(BaseModel):
 
     # --- income ------------------------------------------------------------------------------------
     revis_single: Positive = Field(
-        1896.0, description="REVIS maximum for a single adult, May 2025 (FACTS-2 §4, derived from cited components)"
+        1896.0,
+        description="REVIS maximum for a single adult, May 2025 (FACTS-2 §4, derived from cited components)",
     )
     revis_components: dict[str, Positive] = Field(
         default_factory=lambda: {
@@ -175,7 +185,8 @@ class GeneratorParams(BaseModel):
         "(31.6 % of REVIS households have no other income)",
     )
     earner_net_income: Positive = Field(
-        2300.0, description="net monthly pay at the unqualified minimum wage (EUR 2,704 gross); FACTS (secondary)"
+        2300.0,
+        description="net monthly pay at the unqualified minimum wage (EUR 2,704 gross); FACTS (secondary)",
     )
     revis_earnings_exempt: Share = Field(
         0.25, description="share of earned income REVIS ignores (immunised); FACTS (guichet.public.lu)"
@@ -197,7 +208,9 @@ class GeneratorParams(BaseModel):
         description="months in reception before protection was granted, uniform; assumption "
         "(DE procedure 8.7 months, FACTS-2 §8)",
     )
-    school_start_age: int = Field(4, ge=0, le=17, description="compulsory schooling starts at 4 in Luxembourg")
+    school_start_age: int = Field(
+        4, ge=0, le=17, description="compulsory schooling starts at 4 in Luxembourg"
+    )
     keep_school_share: Share = Field(
         0.5,
         description="share of families with school-age children who want to keep the current school "
@@ -216,11 +229,15 @@ class GeneratorParams(BaseModel):
         description="households needing step-free access, wheelchair users included; FACTS-2 §9 proposal "
         "(8.3 % of refugees report a mobility limitation)",
     )
-    wheelchair_share: Share = Field(0.015, description="households needing a wheelchair-adapted unit; FACTS-2 proposal")
+    wheelchair_share: Share = Field(
+        0.015, description="households needing a wheelchair-adapted unit; FACTS-2 proposal"
+    )
     trauma_share: Share = Field(
         0.18, description="psycho-social vulnerability flag; FACTS-2 proposal (15-20 %)"
     )
-    large_family_children: int = Field(4, ge=1, description="children from which a family is flagged 'large'; assumption")
+    large_family_children: int = Field(
+        4, ge=1, description="children from which a family is flagged 'large'; assumption"
+    )
     intensity_by_group: dict[str, tuple[Share, Share, Share]] = Field(
         default_factory=lambda: {
             "complex": (0.45, 0.45, 0.10),
@@ -242,7 +259,8 @@ class GeneratorParams(BaseModel):
             Programme.LISKO_PRIVATE: 0.05,
         },
         description="programme mix of units for BPI households; assumption (GLS ~1,300 units nationally, "
-        "Caritas ~240 and Croix-Rouge 100-200 dwellings, AIS ~530 in 2018: FACTS-2 §2; shares for BPI unknown)",
+        "Caritas ~240 and Croix-Rouge 100-200 dwellings, AIS ~530 in 2018: FACTS-2 §2; "
+        "shares for BPI unknown)",
     )
     commune_weight_exponent: dict[Programme, Positive] = Field(
         default_factory=lambda: {
@@ -293,10 +311,14 @@ class GeneratorParams(BaseModel):
     available_now_share: Share = Field(
         0.7, description="share of free units available at once; the others within 1-90 days; assumption"
     )
-    available_within_days: int = Field(90, ge=1, description="latest availability of a free unit, days; assumption")
+    available_within_days: int = Field(
+        90, ge=1, description="latest availability of a free unit, days; assumption"
+    )
     lift_share: Share = Field(0.30, description="units with a lift (hence step-free); assumption")
     ground_floor_share: Share = Field(0.20, description="ground-floor units (hence step-free); assumption")
-    wheelchair_unit_share: Share = Field(0.03, description="wheelchair-adapted units (all step-free); assumption")
+    wheelchair_unit_share: Share = Field(
+        0.03, description="wheelchair-adapted units (all step-free); assumption"
+    )
     support_capacity_ratio: float = Field(
         0.8,
         ge=0,
@@ -326,7 +348,9 @@ class GeneratorParams(BaseModel):
                 raise ValueError(f"{name} needs every programme: {[p.value for p in Programme]}")
         _sums_to_one("unit_type_shares", self.unit_type_shares)
         if self.wheelchair_share > self.step_free_share:
-            raise ValueError("wheelchair_share cannot exceed step_free_share (wheelchair users need step-free access)")
+            raise ValueError(
+                "wheelchair_share cannot exceed step_free_share (wheelchair users need step-free access)"
+            )
         if not self.child_age_range[0] <= self.child_age_range[1] <= 17 or self.child_age_range[0] < 0:
             raise ValueError("child_age_range must be within 0..17 and ordered")
         if not 0 <= self.procedure_months[0] <= self.procedure_months[1]:
@@ -539,19 +563,21 @@ def hub_weights() -> np.ndarray:
     """Probability of each employment hub: its region's job share, split evenly within the region."""
     regions = [_hub_region(h.commune) for h in employment_hubs()]
     w = np.array([HUB_REGION_SHARE[r] / regions.count(r) for r in regions])
-    return w / w.sum()
+    return np.asarray(w / w.sum(), np.float64)
 
 
 # ---------------------------------------------------------------------------------------------------
 # units
 
 
-def commune_weights(p: GeneratorParams, programme: Programme, candidates: tuple[str, ...] | None = None) -> np.ndarray:
+def commune_weights(
+    p: GeneratorParams, programme: Programme, candidates: tuple[str, ...] | None = None
+) -> np.ndarray:
     """Probability of each candidate commune (all 100 by default) for a unit of ``programme``."""
     codes = candidates or tuple(communes())
     pop = np.array([communes()[c].population for c in codes], np.float64)
     w = pop ** p.commune_weight_exponent[programme]
-    return w / w.sum()
+    return np.asarray(w / w.sum(), np.float64)
 
 
 def draw_programme(p: GeneratorParams, rng: np.random.Generator) -> Programme:
@@ -574,7 +600,9 @@ def draw_unit(
     code = codes[int(rng.choice(len(codes), p=commune_weights(p, programme, codes)))]
     c = communes()[code]
     kind = int(rng.choice(5, p=p.unit_type_shares))
-    surface = round(p.unit_surfaces_m2[kind] * float(rng.uniform(1 - p.surface_spread, 1 + p.surface_spread)), 1)
+    surface = round(
+        p.unit_surfaces_m2[kind] * float(rng.uniform(1 - p.surface_spread, 1 + p.surface_spread)), 1
+    )
     market = rent_per_m2()[code] * surface * p.rent_damping[kind]
     rent = market * p.programme_rent_factor[programme]
     if programme is not Programme.LISKO_PRIVATE:
@@ -641,7 +669,9 @@ def generate_population(params: GeneratorParams, seed: int = 0, policy: Policy |
     units = []
     for k in range(params.units):
         rng = stream(seed, "unit", k)
-        units.append(draw_unit(params, rng, f"U{k:05d}", available_from=draw_availability(params, rng, today)))
+        units.append(
+            draw_unit(params, rng, f"U{k:05d}", available_from=draw_availability(params, rng, today))
+        )
     households = [h for h, _ in pairs]
     zones = _zones(params, households, policy)
     problem = MatchProblem(
@@ -665,6 +695,6 @@ def _zones(p: GeneratorParams, households: list[Household], policy: Policy) -> l
     out = []
     for name, members in zone_communes().items():
         share = sum(communes()[c].population for c in members) / total_pop
-        capacity = int(math.floor(p.support_capacity_ratio * share * points + 0.5))
+        capacity = math.floor(p.support_capacity_ratio * share * points + 0.5)
         out.append(SupportZone(id=name, communes=members, capacity_points=capacity))
     return out

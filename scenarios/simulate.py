@@ -23,10 +23,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from matcher import MatchProblem, SolveOptions, match
-from matcher.domain import Location, Pair, SupportZone
+from matcher.domain import Location, Pair, SupportZone, Unit
 from matcher.geo import communes, haversine_km
 from matcher.result import MatchResult
 from scenarios.generator import DAYS_PER_MONTH
@@ -55,6 +53,7 @@ class Tenure:
     forbidden: set[str] = field(default_factory=set)
     movein_day: float | None = None
     end_day: float | None = None
+    home: Unit | None = None  #: the unit it moved into (kept after it moves on)
 
 
 @dataclass
@@ -149,19 +148,24 @@ def _answer(state: SimState, t: Tenure) -> None:
     home = h.current_location
     if home is not None and home.commune is not None:
         c = communes()[home.commune]
-        if float(haversine_km(c.lat, c.lon, unit.unit.lat or c.lat, unit.unit.lon or c.lon)) > beh.far_from_centre_km:
+        if (
+            float(haversine_km(c.lat, c.lon, unit.unit.lat or c.lat, unit.unit.lon or c.lon))
+            > beh.far_from_centre_km
+        ):
             p *= beh.accept_factor_far
     u = float(t.person.accept_draws[(t.offers - 1) % len(t.person.accept_draws)])
     t.decided_day = t.decide_day
     t.decide_day = math.inf
     if u < p:
-        t.status = "housed"
+        t.status, t.home = "housed", unit.unit
         t.movein_day = max(t.decided_day, unit.free_from)
         t.end_day = t.movein_day + t.person.tenancy_days
         unit.state, unit.let_until = "let", t.end_day
         unit.free_from = t.end_day + spec.stock.turnaround_days
         points = spec.policy.intensity_points[h.support]
-        state.caseload.append((unit.zone, points, t.movein_day + spec.support.support_months * DAYS_PER_MONTH))
+        state.caseload.append(
+            (unit.zone, points, t.movein_day + spec.support.support_months * DAYS_PER_MONTH)
+        )
         return
     state.log.declines += 1
     t.refusals += 1
@@ -201,7 +205,10 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
     units = [s.unit.model_copy(update={"available_from": world.date(max(day, s.free_from))}) for s in offer]
     unit_ids = {u.id for u in units}
     forbids = [
-        Pair(household=t.person.household.id, unit=u) for t in active for u in sorted(t.forbidden) if u in unit_ids
+        Pair(household=t.person.household.id, unit=u)
+        for t in active
+        for u in sorted(t.forbidden)
+        if u in unit_ids
     ]
     previous = [
         Pair(household=t.person.household.id, unit=t.unit.unit.id)
@@ -210,7 +217,11 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
     ]
     points = free_points(state, day)
     zones = [
-        SupportZone(id=name, communes=frozenset(c for c, z in world.zone_of_commune.items() if z == k), capacity_points=points[k])
+        SupportZone(
+            id=name,
+            communes=frozenset(c for c, z in world.zone_of_commune.items() if z == k),
+            capacity_points=points[k],
+        )
         for k, name in enumerate(world.zone_names)
     ]
     problem = MatchProblem(

@@ -71,7 +71,10 @@ class RunSection(Strict):
         30, ge=1, le=365, description="days between matching runs: 30 = monthly batches, 7 = weekly"
     )
     scale: float = Field(
-        1.0, gt=0, le=10, description="multiplies every count (households, units, inflow, workers) for quick runs"
+        1.0,
+        gt=0,
+        le=10,
+        description="multiplies every count (households, units, inflow, workers) for quick runs",
     )
     time_limit: float = Field(10.0, gt=0, description="solver time limit per matching run, seconds")
 
@@ -114,7 +117,9 @@ class StockSection(Strict):
         description="mean tenancy, months (exponential); GLS leases run 3 years, AIS stays at most 3 "
         "years (FACTS-2 §2)",
     )
-    turnaround_days: int = Field(30, ge=0, description="days between a tenant leaving and the next move-in; assumption")
+    turnaround_days: int = Field(
+        30, ge=0, description="days between a tenant leaving and the next move-in; assumption"
+    )
     new_units_per_month: float = Field(
         4.0,
         ge=0,
@@ -136,7 +141,7 @@ class SupportSection(Strict):
         24.0, ge=0, description="months a household is followed after moving in; assumption"
     )
     workers: dict[str, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=lambda: {"centre": 3.6, "south": 2.2, "east": 0.9, "north": 0.8, "centre-north": 0.6},
+        default_factory=lambda: {"centre": 4.0, "south": 2.6, "east": 1.0, "north": 0.8, "centre-north": 0.7},
         description="full-time social workers per zone (each zone must be listed); assumption",
     )
     zones: dict[str, list[Canton]] = Field(
@@ -152,11 +157,15 @@ class BehaviourSection(Strict):
     long_commute_minutes: float = Field(
         45.0, gt=0, description="travel to work above this lowers acceptance (FACTS-2 soft target 45 min)"
     )
-    accept_factor_long_commute: Share = Field(0.6, description="acceptance multiplier for a long commute; assumption")
+    accept_factor_long_commute: Share = Field(
+        0.6, description="acceptance multiplier for a long commute; assumption"
+    )
     far_from_centre_km: float = Field(
         25.0, gt=0, description="a unit this far (crow-fly) from the reception centre lowers acceptance"
     )
-    accept_factor_far: Share = Field(0.8, description="acceptance multiplier when far from the centre; assumption")
+    accept_factor_far: Share = Field(
+        0.8, description="acceptance multiplier when far from the centre; assumption"
+    )
     decision_days: tuple[int, int] = Field(
         (5, 40), description="days a household takes to answer (visit, reflection), uniform; assumption"
     )
@@ -250,7 +259,9 @@ Change = Annotated[
 class Spec(Strict):
     """A scenario: the world (population, stock, support), the policy and the changes to apply."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$", description="short name, used in tables and file names")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_.\-]{1,64}$", description="short name, used in tables and file names"
+    )
     title: str = Field("", max_length=200, description="one line for the report")
     description: str = Field("", max_length=4000)
     base: str | None = Field(None, description="spec file this one modifies, relative to this file")
@@ -348,7 +359,9 @@ def _cross_check(spec: Spec, path: str | Path) -> None:
     for zone, cantons in spec.support.zones.items():
         for c in cantons:
             if c in owner:
-                raise SpecError(path, f"support.zones.{zone}", f"canton {c!r} is already in zone {owner[c]!r}")
+                raise SpecError(
+                    path, f"support.zones.{zone}", f"canton {c!r} is already in zone {owner[c]!r}"
+                )
             owner[c] = zone
     missing = sorted({c.canton for c in communes().values()} - set(owner))
     if missing:
@@ -373,7 +386,9 @@ def _cross_check(spec: Spec, path: str | Path) -> None:
 
 def _describe(exc: ValidationError) -> tuple[str, str]:
     """The first pydantic error as (field path, reason), with a suggestion for a misspelt key."""
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # a misspelt key also makes the intended key "missing": report the misspelling
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     orig = list(err["loc"])
     loc = list(orig)
     kinds = {"add_units", "remove_units", "scale_rents", "scale_inflow", "support_workers"}
@@ -387,14 +402,23 @@ def _describe(exc: ValidationError) -> tuple[str, str]:
     if kind == "extra_forbidden":
         known = _fields_at(orig[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; known keys: {', '.join(known)}" if known else "")
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else (f"; known keys: {', '.join(known)}" if known else "")
+        )
         return field, f"unknown key{hint}"
     if kind == "missing":
         return field, "required key is missing"
+    if kind == "union_tag_invalid":
+        tag = str((err.get("ctx") or {}).get("tag", ""))
+        close = difflib.get_close_matches(tag, sorted(kinds), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(sorted(kinds))}"
+        return f"{field}.kind" if field else "kind", f"unknown change kind {tag!r}{hint}"
     value = err.get("input")
-    if kind.startswith(("greater", "less", "int_", "float_", "bool_", "string_", "date_", "literal", "enum")) and not (
-        isinstance(value, dict | list)
-    ):
+    if kind.startswith(
+        ("greater", "less", "int_", "float_", "bool_", "string_", "date_", "literal", "enum")
+    ) and not (isinstance(value, dict | list)):
         msg = f"{msg[0].lower()}{msg[1:]} (got {value!r})"
     return field, msg
 

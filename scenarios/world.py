@@ -98,7 +98,7 @@ class World:
 
 
 def _counted(x: float, scale: float) -> int:
-    return int(math.floor(x * scale + 0.5))
+    return math.floor(x * scale + 0.5)
 
 
 def _where_communes(where: Where, zones: dict[str, frozenset[str]]) -> tuple[str, ...] | None:
@@ -133,7 +133,7 @@ def build_world(spec: Spec, seed: int) -> World:
     run, scale = spec.run, spec.run.scale
     params = spec.generator
     start = run.start
-    days = int(round(run.months * DAYS_PER_MONTH))
+    days = round(run.months * DAYS_PER_MONTH)
     zone_names = spec.zone_names()
     zone_sets = {
         z: frozenset(c for c, v in communes().items() if v.canton in cantons)
@@ -148,12 +148,17 @@ def build_world(spec: Spec, seed: int) -> World:
     def rent_factor(programme: Programme, commune: str) -> float:
         f = 1.0
         for rule, where in zip(rent_rules, rent_sets, strict=True):
-            if (rule.programme is None or rule.programme is programme) and (where is None or commune in where):
+            if (rule.programme is None or rule.programme is programme) and (
+                where is None or commune in where
+            ):
                 f *= rule.factor
         return f
 
     def make_unit(
-        rng: np.random.Generator, uid: str, programme: Programme | None = None, candidates: tuple[str, ...] | None = None
+        rng: np.random.Generator,
+        uid: str,
+        programme: Programme | None = None,
+        candidates: tuple[str, ...] | None = None,
     ) -> Unit:
         u = draw_unit(params, rng, uid, available_from=start, programme=programme, candidates=candidates)
         f = rent_factor(u.programme, u.commune)
@@ -173,7 +178,8 @@ def build_world(spec: Spec, seed: int) -> World:
 
     # households waiting at the start
     waiting = [
-        person(INITIAL, k, f"H{k:05d}", 0, None) for k in range(_counted(spec.population.waiting_households, scale))
+        person(INITIAL, k, f"H{k:05d}", 0, None)
+        for k in range(_counted(spec.population.waiting_households, scale))
     ]
 
     # arrivals: base process, thinned when inflow is scaled down, plus an extra process when scaled up
@@ -226,7 +232,11 @@ def build_world(spec: Spec, seed: int) -> World:
                 and (change.programme is None or s.unit.programme is change.programme)
                 and (where is None or s.unit.commune in where)
             ]
-            n = _counted(change.count, scale) if change.count is not None else _counted(change.share or 0, len(pool))
+            n = (
+                _counted(change.count, scale)
+                if change.count is not None
+                else _counted(change.share or 0, len(pool))
+            )
             pick = stream(seed, "change", i).permutation(len(pool))[: min(n, len(pool))]
             for k in sorted(pool[p] for p in pick):
                 stock[k].removed = True
@@ -236,19 +246,23 @@ def build_world(spec: Spec, seed: int) -> World:
             where = _where_communes(change, zone_sets)
             n = _counted(change.count, scale)
             for j in range(n):
-                day = (change.from_month + change.over_months * (j + 0.5) / max(n, 1)) * DAYS_PER_MONTH
+                at = (change.from_month + change.over_months * (j + 0.5) / max(n, 1)) * DAYS_PER_MONTH
                 rng = stream(seed, "added-unit", i, j)
                 unit = make_unit(rng, f"C{i}-{j:05d}", change.programme, where)
-                stock.append(Stock(unit, zone_of[unit.commune], float(int(day))))
+                stock.append(Stock(unit, zone_of[unit.commune], float(int(at))))
             log.append(f"added {n} {change.programme.value} units")
         elif isinstance(change, SupportWorkers):
-            workers[change.zone] = max(0.0, change.set if change.set is not None else workers[change.zone] + (change.add or 0))
+            workers[change.zone] = max(
+                0.0, change.set if change.set is not None else workers[change.zone] + (change.add or 0)
+            )
             log.append(f"{change.zone}: {workers[change.zone]:g} workers")
     caseload = [c for c in legacy if c is not None]
     stock = [s for s in stock if not s.removed]
 
     new_units = []
-    for j, day in enumerate(_poisson_days(stream(seed, "new-units"), spec.stock.new_units_per_month * scale, days)):
+    for j, day in enumerate(
+        _poisson_days(stream(seed, "new-units"), spec.stock.new_units_per_month * scale, days)
+    ):
         unit = make_unit(stream(seed, "new-unit", j), f"N{j:05d}")
         new_units.append((day, Stock(unit, zone_of[unit.commune], float(day))))
 

@@ -1,0 +1,500 @@
+"""Key performance indicators of a simulated scenario, overall and per group of households.
+
+:data:`KPIS` names and explains every indicator; the runner, the tables and the HTML report all read
+it. Per-group indicators (:data:`GROUP_KPIS`) are computed for each household type, support
+intensity, vulnerability and nationality group, so that a planner sees who gains and who loses.
+Nationality is a planner-only attribute: the matcher never sees it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.domain import Household, Unit
+from matcher.geo import communes, haversine_km, travel_minutes
+from matcher.result import UnhousedReason
+from scenarios.generator import DAYS_PER_MONTH
+from scenarios.simulate import SimState, Tenure, free_points
+
+
+@dataclass(frozen=True)
+class Kpi:
+    name: str
+    label: str
+    unit: str
+    better: str  #: "higher", "lower" or "" (neither)
+    help: str
+
+
+def _k(name: str, label: str, unit: str, better: str, help: str) -> Kpi:
+    return Kpi(name, label, unit, better, help)
+
+
+#: Every overall indicator of a run, in report order. Zone and reason indicators are added per spec.
+KPIS: list[Kpi] = [
+    _k("households", "households on the list", "", "", "waiting at the start or arriving during the horizon"),
+    _k("housed", "housed", "", "higher", "households that moved into a unit during the horizon"),
+    _k("housed_share", "housed share", "%", "higher", "housed / households on the list"),
+    _k(
+        "waiting_at_end",
+        "still waiting at the end",
+        "",
+        "lower",
+        "on the list at the horizon, with or without a proposal",
+    ),
+    _k(
+        "left_on_own",
+        "left the list on their own",
+        "",
+        "",
+        "found housing elsewhere, joined family, moved away",
+    ),
+    _k("removed_after_refusals", "removed after refusals", "", "lower", "by the refusal rule"),
+    _k("offers", "proposals shown", "", "", "new proposals over all matching runs"),
+    _k("decline_rate", "declined", "%", "lower", "declined / answered proposals"),
+    _k(
+        "proposals_changed",
+        "proposals changed or withdrawn",
+        "",
+        "lower",
+        "shown proposals the next run replaced or dropped",
+    ),
+    _k(
+        "wait_median_months",
+        "waiting time, median",
+        "months",
+        "lower",
+        "protection to move-in, households housed",
+    ),
+    _k("wait_p90_months", "waiting time, p90", "months", "lower", "protection to move-in, households housed"),
+    _k(
+        "housed_within_12m",
+        "housed within 12 months",
+        "%",
+        "higher",
+        "Kaplan-Meier share housed within 12 months of protection (delayed entry, censored)",
+    ),
+    _k(
+        "reception_months_mean",
+        "months in reception at move-in",
+        "months",
+        "lower",
+        "from entering a reception centre to moving in, households housed",
+    ),
+    _k(
+        "reception_person_months",
+        "person-months in reception",
+        "",
+        "lower",
+        "BPI persons on the list x months in reception centres during the horizon (ONA bed use)",
+    ),
+    _k(
+        "travel_work_mean_min",
+        "travel to work, mean",
+        "min",
+        "lower",
+        "public transport, households housed with a job",
+    ),
+    _k(
+        "travel_school_mean_min",
+        "travel to school, mean",
+        "min",
+        "lower",
+        "per school kept, households housed",
+    ),
+    _k(
+        "rent_burden_median",
+        "rent burden, median",
+        "%",
+        "lower",
+        "(rent + charges) / income the rent rule uses (REVIS or wage, without family allowances)",
+    ),
+    _k("rent_burden_p90", "rent burden, p90", "%", "lower", "as above, 90th percentile"),
+    _k(
+        "under_occupancy_mean", "spare bedrooms, mean", "", "lower", "bedrooms beyond need, households housed"
+    ),
+    _k(
+        "under_occupied_share",
+        "under-occupied",
+        "%",
+        "lower",
+        "households housed with at least one spare bedroom",
+    ),
+    _k(
+        "free_units_end",
+        "free units at the end",
+        "",
+        "",
+        "units free but not let at the horizon (too dear, too far, zone full)",
+    ),
+    _k(
+        "oneshot_housed",
+        "one-shot: housed",
+        "",
+        "higher",
+        "a single matching run at the start: households proposed a unit",
+    ),
+    _k("oneshot_free_units", "one-shot: units offered", "", "", "free units in the one-shot run"),
+    _k(
+        "oneshot_travel_work_mean_min",
+        "one-shot: travel to work",
+        "min",
+        "lower",
+        "mean, proposals with a job",
+    ),
+    _k("oneshot_rent_burden_median", "one-shot: rent burden, median", "%", "lower", "proposals"),
+    _k("oneshot_under_occupancy_mean", "one-shot: spare bedrooms", "", "lower", "mean, proposals"),
+    _k(
+        "oneshot_optimal",
+        "one-shot: proven optimal",
+        "%",
+        "higher",
+        "100 when the solver proved the one-shot optimum",
+    ),
+    _k("match_seconds_mean", "solver time per run", "s", "lower", "mean wall time of a matching run"),
+]
+REASONS = [r.value for r in UnhousedReason]
+for _r in REASONS:
+    KPIS.append(
+        _k(
+            f"unhoused.{_r}",
+            f"unhoused at the last run: {_r.replace('_', ' ')}",
+            "%",
+            "",
+            "share of the households left unhoused by the last matching run",
+        )
+    )
+for _r in REASONS:
+    KPIS.append(
+        _k(
+            f"oneshot_unhoused.{_r}",
+            f"one-shot unhoused: {_r.replace('_', ' ')}",
+            "",
+            "",
+            "households left unhoused by the one-shot run, by reason",
+        )
+    )
+
+#: Indicators computed per group (key ``"<dimension>=<value>"``).
+GROUP_KPIS: list[Kpi] = [
+    _k("households", "households", "", "", "on the list"),
+    _k("housed_share", "housed share", "%", "higher", "housed / on the list"),
+    _k("wait_median_months", "waiting, median", "months", "lower", "households housed"),
+    _k("reception_months_mean", "months in reception at move-in", "months", "lower", "households housed"),
+    _k("rent_burden_median", "rent burden, median", "%", "lower", "households housed"),
+    _k("travel_work_mean_min", "travel to work", "min", "lower", "households housed with a job"),
+]
+#: Planner-only dimensions households are grouped by.
+DIMENSIONS = ("type", "support", "vulnerability", "nationality")
+
+
+def zone_kpis(zones: Iterable[str]) -> list[Kpi]:
+    """Caseload indicators of a spec's zones."""
+    out = []
+    for z in zones:
+        out.append(
+            _k(f"caseload_use.{z}", f"caseload use, {z}", "%", "", "points in use / capacity at the horizon")
+        )
+        out.append(
+            _k(f"oneshot_caseload_use.{z}", f"one-shot caseload use, {z}", "%", "", "after the one-shot run")
+        )
+    return out
+
+
+def kpi_info(name: str) -> Kpi:
+    """The description of an indicator by name (zone indicators included)."""
+    for k in KPIS:
+        if k.name == name:
+            return k
+    for prefix in ("caseload_use.", "oneshot_caseload_use."):
+        if name.startswith(prefix):
+            return zone_kpis([name.removeprefix(prefix)])[0 if prefix == "caseload_use." else 1]
+    raise KeyError(name)
+
+
+@dataclass
+class Outcome:
+    """Everything a report needs from one (spec, seed) run; plain data, picklable."""
+
+    spec: str
+    seed: int
+    kpis: dict[str, float]
+    groups: dict[str, dict[str, float]]  #: "type=single" -> group KPI -> value
+    series: dict[str, list[float]]  #: per matching run: month, waiting, free_units, proposed, housed
+    km_months: list[float]
+    km_waiting: list[float]  #: Kaplan-Meier share still waiting at each month since protection
+    placements: dict[str, float]  #: commune code -> move-ins during the horizon
+    zones: list[str]
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+def _pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else math.nan
+
+
+def _mean(values: list[float]) -> float:
+    return float(np.mean(values)) if values else math.nan
+
+
+def _point(h: Household, which: str) -> list[tuple[float, float]]:
+    locs = [h.work] if which == "work" else list(h.schools)
+    out = []
+    for loc in locs:
+        if loc is None:
+            continue
+        if loc.lat is not None and loc.lon is not None:
+            out.append((loc.lat, loc.lon))
+        else:
+            c = communes()[loc.commune or ""]
+            out.append((c.lat, c.lon))
+    return out
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a (household, unit) pair fits: travel, burden, spare rooms."""
+
+    work_min: float | None
+    school_min: list[float]
+    burden: float | None
+    spare: int
+
+
+def fit(h: Household, u: Unit, *, access: float, per_km: float) -> Fit:
+    """Travel (the matcher's approximation), rent burden and spare bedrooms of a pair."""
+    ulat = u.lat if u.lat is not None else communes()[u.commune].lat
+    ulon = u.lon if u.lon is not None else communes()[u.commune].lon
+
+    def minutes(p: tuple[float, float]) -> float:
+        return float(travel_minutes(haversine_km(p[0], p[1], ulat, ulon), access, per_km))
+
+    work = _point(h, "work")
+    schools = _point(h, "school")
+    children = len(h.children_ages)
+    need = max(1, (h.adults + 1) // 2 + (children + 1) // 2)
+    spare = 0 if h.persons == 1 else max(0, u.bedrooms - need)
+    income = h.monthly_income
+    return Fit(
+        work_min=minutes(work[0]) if work else None,
+        school_min=[minutes(s) for s in schools],
+        burden=100 * u.total_rent / income if income else None,
+        spare=spare,
+    )
+
+
+def _fits(pairs: list[tuple[Household, Unit]], access: float, per_km: float) -> list[Fit]:
+    return [fit(h, u, access=access, per_km=per_km) for h, u in pairs]
+
+
+def _fit_kpis(fits: list[Fit], prefix: str = "") -> dict[str, float]:
+    burdens = [f.burden for f in fits if f.burden is not None]
+    out = {
+        f"{prefix}travel_work_mean_min": _mean([f.work_min for f in fits if f.work_min is not None]),
+        f"{prefix}rent_burden_median": _pct(burdens, 50),
+        f"{prefix}under_occupancy_mean": _mean([float(f.spare) for f in fits]),
+    }
+    if not prefix:
+        out["travel_school_mean_min"] = _mean([m for f in fits for m in f.school_min])
+        out["rent_burden_p90"] = _pct(burdens, 90)
+        out["under_occupied_share"] = 100 * _mean([float(f.spare > 0) for f in fits]) if fits else math.nan
+    return out
+
+
+def kaplan_meier(entry: np.ndarray, exit_: np.ndarray, event: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Share still waiting at each ``grid`` time, with delayed entry (left truncation) and censoring.
+
+    ``entry``: time already waited when observation starts; ``exit_``: time of the event or censoring.
+    """
+    times = np.unique(exit_[event])
+    surv, s = [], 1.0
+    out = np.ones(grid.size)
+    for t in times:
+        at_risk = np.count_nonzero((entry < t) & (exit_ >= t))
+        d = np.count_nonzero(event & (exit_ == t))
+        if at_risk:
+            s *= 1 - d / at_risk
+        surv.append((t, s))
+    k = 0
+    cur = 1.0
+    for i, g in enumerate(grid):
+        while k < len(surv) and surv[k][0] <= g:
+            cur = surv[k][1]
+            k += 1
+        out[i] = cur
+    return out
+
+
+def _group_of(t: Tenure, dim: str) -> str:
+    p = t.person.profile
+    if dim == "type":
+        return p.kind.value
+    if dim == "support":
+        return p.support.value
+    if dim == "vulnerability":
+        return "vulnerable" if p.vulnerable else "not_vulnerable"
+    return p.nationality
+
+
+def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
+    """The indicators of a finished simulation."""
+    world, spec, log = state.world, state.world.spec, state.log
+    days = world.days
+    policy = spec.policy
+    access, per_km = policy.travel_access_minutes, policy.travel_minutes_per_km
+    tenures = state.tenures
+    housed = [t for t in tenures if t.movein_day is not None and t.movein_day <= days]
+    pairs = [(t.person.household, _home(t)) for t in housed]
+    fits = _fits(pairs, access, per_km)
+
+    def wait(t: Tenure) -> float:
+        assert t.movein_day is not None
+        return (world.date(t.movein_day) - t.person.profile.registered_on).days / DAYS_PER_MONTH
+
+    def in_reception(t: Tenure) -> float:
+        assert t.movein_day is not None
+        return (world.date(t.movein_day) - t.person.profile.entered_reception).days / DAYS_PER_MONTH
+
+    answered = log.declines + sum(1 for t in tenures if t.movein_day is not None)
+    k: dict[str, float] = {
+        "households": float(len(tenures)),
+        "housed": float(len(housed)),
+        "housed_share": 100 * len(housed) / len(tenures) if tenures else math.nan,
+        "waiting_at_end": float(sum(t.status in ("waiting", "pending") for t in tenures)),
+        "left_on_own": float(sum(t.status == "left" for t in tenures)),
+        "removed_after_refusals": float(sum(t.status == "removed" for t in tenures)),
+        "offers": float(sum(t.offers for t in tenures)),
+        "decline_rate": 100 * log.declines / answered if answered else math.nan,
+        "proposals_changed": float(log.changed + log.withdrawn),
+        "wait_median_months": _pct([wait(t) for t in housed], 50),
+        "wait_p90_months": _pct([wait(t) for t in housed], 90),
+        "reception_months_mean": _mean([in_reception(t) for t in housed]),
+        "reception_person_months": _reception_person_months(state),
+        "free_units_end": float(sum(s.state == "free" for s in state.units)),
+        "match_seconds_mean": _mean(log.seconds),
+    }
+    k.update(_fit_kpis(fits))
+    grid = np.arange(0, 37, dtype=float)
+    km = _km(state, grid)
+    k["housed_within_12m"] = 100 * (1 - float(km[12]))
+
+    last = log.last_result
+    reasons = Counter(u.reason.value for u in last.unhoused) if last else Counter()
+    total = sum(reasons.values())
+    for r in REASONS:
+        k[f"unhoused.{r}"] = 100 * reasons[r] / total if total else 0.0
+    free_end = free_points(state, days)
+    for z, name in enumerate(world.zone_names):
+        cap = world.capacity[z]
+        k[f"caseload_use.{name}"] = 100 * (cap - free_end[z]) / cap if cap else math.nan
+    k.update(_oneshot(state, access, per_km))
+
+    groups: dict[str, dict[str, float]] = {}
+    for dim in DIMENSIONS:
+        members: dict[str, list[int]] = {}
+        for i, t in enumerate(tenures):
+            members.setdefault(_group_of(t, dim), []).append(i)
+        for value in sorted(members):
+            idx = members[value]
+            ts = [tenures[i] for i in idx]
+            hs = [t for t in ts if t.movein_day is not None and t.movein_day <= days]
+            gf = [fits[housed.index(t)] for t in hs] if hs else []
+            groups[f"{dim}={value}"] = {
+                "households": float(len(ts)),
+                "housed_share": 100 * len(hs) / len(ts),
+                "wait_median_months": _pct([wait(t) for t in hs], 50),
+                "reception_months_mean": _mean([in_reception(t) for t in hs]),
+                "rent_burden_median": _pct([f.burden for f in gf if f.burden is not None], 50),
+                "travel_work_mean_min": _mean([f.work_min for f in gf if f.work_min is not None]),
+            }
+
+    placements: Counter[str] = Counter(u.commune for _, u in pairs)
+    series = {
+        "month": [d / DAYS_PER_MONTH for d in log.day],
+        "waiting": [float(x) for x in log.waiting],
+        "free_units": [float(x) for x in log.free_units],
+        "proposed": [float(x) for x in log.proposed],
+        "housed": [float(x) for x in log.housed_total],
+    }
+    return Outcome(
+        spec=spec.name,
+        seed=world.seed,
+        kpis=k,
+        groups=groups,
+        series=series,
+        km_months=grid.tolist(),
+        km_waiting=km.tolist(),
+        placements=dict(placements),
+        zones=list(world.zone_names),
+        seconds=seconds,
+        notes=list(world.changes_log),
+    )
+
+
+def _home(t: Tenure) -> Unit:
+    assert t.home is not None
+    return t.home
+
+
+def _oneshot(state: SimState, access: float, per_km: float) -> dict[str, float]:
+    assert state.oneshot is not None
+    problem, result, points = state.oneshot
+    hh = {h.id: h for h in problem.households}
+    units = {u.id: u for u in problem.units}
+    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], access, per_km)
+    out = _fit_kpis(fits, "oneshot_")
+    out["oneshot_housed"] = float(len(result.proposals))
+    out["oneshot_free_units"] = float(len(problem.units))
+    out["oneshot_optimal"] = 100.0 if result.status.value == "optimal" else 0.0
+    reasons = Counter(u.reason.value for u in result.unhoused)
+    for r in REASONS:
+        out[f"oneshot_unhoused.{r}"] = float(reasons[r])
+    world = state.world
+    for z, name in enumerate(world.zone_names):
+        cap = world.capacity[z]
+        used = next((zu.used_points for zu in result.zones if zu.zone == name), 0)
+        out[f"oneshot_caseload_use.{name}"] = 100 * (cap - points[z] + used) / cap if cap else math.nan
+    return out
+
+
+def _reception_person_months(state: SimState) -> float:
+    days = state.world.days
+    total = 0.0
+    for t in state.tenures:
+        start = max(0.0, float(t.person.joined_day))
+        if t.movein_day is not None:
+            end = min(t.movein_day, days)
+        elif t.status in ("left", "removed") and t.end_day is not None:
+            end = min(t.end_day, days)
+        else:
+            end = float(days)
+        total += max(0.0, end - start) * t.person.profile.persons
+    return total / DAYS_PER_MONTH
+
+
+def _km(state: SimState, grid: np.ndarray) -> np.ndarray:
+    world, days = state.world, state.world.days
+    entry, exit_, event = [], [], []
+    for t in state.tenures:
+        reg = t.person.profile.registered_on
+        joined = world.date(t.person.joined_day)
+        e = max(0, (joined - reg).days) / DAYS_PER_MONTH
+        if t.movein_day is not None and t.movein_day <= days:
+            end, ev = world.date(t.movein_day), True
+        elif t.status in ("left", "removed") and t.end_day is not None:
+            end, ev = world.date(min(t.end_day, days)), False
+        else:
+            end, ev = world.date(days), False
+        x = max(0, (end - reg).days) / DAYS_PER_MONTH
+        entry.append(e - 1e-9)
+        exit_.append(x)
+        event.append(ev)
+    return kaplan_meier(np.array(entry), np.array(exit_), np.array(event, bool), grid)
