@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
 from matplotlib.colors import Normalize, TwoSlopeNorm
 
 from matcher.geo import communes
