@@ -24,8 +24,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
 from matplotlib.colors import Normalize, TwoSlopeNorm
+from matplotlib.figure import Figure
 
 from matcher.geo import communes
 from scenarios.data import commune_shapes
