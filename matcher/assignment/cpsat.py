@@ -7,29 +7,18 @@ with one guard literal per constraint, to name the constraints behind an infeasi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from ortools.sat.python import cp_model
 
 from matcher.assignment.core import Core
 from matcher.assignment.problem import UNBOUNDED, BoolArray, IntArray
-from matcher.assignment.result import Status
+from matcher.assignment.result import Status, SubResult
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
     cp_model.FEASIBLE: Status.FEASIBLE,
     cp_model.INFEASIBLE: Status.INFEASIBLE,
 }
-
-
-@dataclass(frozen=True)
-class CpSatResult:
-    status: Status
-    used: BoolArray  #: over the core's edges
-    objective: int | None
-    bound: float
-    conflict: str | None = None
 
 
 def solve_cpsat(
@@ -40,12 +29,14 @@ def solve_cpsat(
     time_limit: float,
     workers: int,
     seed: int,
-) -> CpSatResult:
+    gap_limit: float = 0.0,
+    explain: bool = True,
+) -> SubResult:
     """Optimise over the ``edges`` mask. The objective includes pins and unassigned costs."""
     idx = np.flatnonzero(edges)
     missing = np.flatnonzero(core.must & ~np.isin(np.arange(core.n_items), core.item[idx]))
     if missing.size:
-        return CpSatResult(
+        return SubResult(
             Status.INFEASIBLE,
             np.zeros(core.n_edges, bool),
             None,
@@ -57,19 +48,22 @@ def solve_cpsat(
         for var, e in zip(x, idx.tolist(), strict=True):
             model.add_hint(var, bool(hint[e]))
     solver = _solver(time_limit, workers, seed)
+    solver.parameters.relative_gap_limit = gap_limit
     status = _STATUS.get(solver.solve(model), Status.UNKNOWN)
     used = np.zeros(core.n_edges, bool)
     if status in (Status.OPTIMAL, Status.FEASIBLE):
         vals = np.fromiter((solver.boolean_value(v) for v in x), bool, count=len(x))
         used[idx[vals]] = True
-        return CpSatResult(status, used, core.objective(used), float(solver.best_objective_bound))
+        return SubResult(status, used, core.objective(used), float(solver.best_objective_bound))
     if status is Status.INFEASIBLE:
-        return CpSatResult(status, used, None, float("inf"), _explain(core, idx, time_limit, seed))
-    return CpSatResult(status, used, None, float("-inf"))
+        why = explain_infeasible(core, edges, time_limit, seed) if explain else None
+        return SubResult(status, used, None, float("inf"), why)
+    return SubResult(status, used, None, float("-inf"))
 
 
-def _explain(core: Core, idx: IntArray, time_limit: float, seed: int) -> str:
+def explain_infeasible(core: Core, edges: BoolArray, time_limit: float, seed: int) -> str:
     """Name a set of constraints that cannot hold together (CP-SAT's assumption core)."""
+    idx = np.flatnonzero(edges)
     model, _, guards = _build(core, idx, guarded=True)
     model.add_assumptions(list(guards.values()))
     solver = _solver(time_limit, 1, seed)

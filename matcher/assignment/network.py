@@ -19,7 +19,9 @@ from ortools.graph.python import min_cost_flow
 from matcher.assignment.core import Core
 from matcher.assignment.problem import BoolArray, IntArray
 
-FloatArray = NDArray[np.float64]
+
+
+ADD_PER_ITEM = 4
 
 
 @dataclass(frozen=True)
@@ -44,30 +46,65 @@ def cheapest_per_item(core: Core, costs: NDArray[np.generic], k: int) -> BoolArr
     return keep
 
 
-def solve_network(core: Core, k: int = 8) -> FlowResult:
-    """Optimal assignment of ``core`` (which must have no side constraints) by priced min-cost flow."""
-    cand = cheapest_per_item(core, core.cost, k)
+@dataclass(frozen=True)
+class Priced:
+    """An optimal assignment under some edge costs, with its proof.
+
+    ``reduced[e] >= 0`` for every edge and, for any feasible selection ``x``,
+    ``cost(x) >= objective + sum(reduced[e] x[e])``: the potentials certify optimality over all
+    edges, not only the candidates, and let callers drop edges that cannot pay off.
+    """
+
+    feasible: bool
+    used: BoolArray
+    objective: int
+    reduced: NDArray[np.int64]
+    rounds: int
+
+
+def assign_priced(
+    core: Core, cost: NDArray[np.int64], unassigned: NDArray[np.int64], cand: BoolArray
+) -> Priced:
+    """Min-cost assignment under ``cost`` (option capacities only), grown from ``cand`` by pricing.
+
+    ``cand`` is updated in place with the edges pricing added, so later calls start from it.
+    """
     rounds = 0
     while True:
         rounds += 1
         edges = np.flatnonzero(cand)
-        feasible, flow_used, potential = _min_cost_flow(core, edges)
+        feasible, flow_used, potential = _min_cost_flow(core, edges, cost, unassigned)
         if not feasible:
             if cand.all():
-                return FlowResult(False, np.zeros(core.n_edges, bool), 0, rounds, int(cand.sum()))
+                empty = np.zeros(core.n_edges, np.int64)
+                return Priced(False, np.zeros(core.n_edges, bool), 0, empty, rounds)
             cand[:] = True
             continue
         # Reduced cost of every edge: c + pi(item) - pi(option) must be >= 0 at the optimum.
-        reduced = core.cost + potential[core.item] - potential[core.n_items + core.option]
+        reduced = cost + potential[core.item] - potential[core.n_items + core.option]
         add = (reduced < 0) & ~cand
         if not add.any():
             used = np.zeros(core.n_edges, bool)
             used[edges[flow_used]] = True
-            return FlowResult(True, used, core.objective(used), rounds, int(cand.sum()))
-        cand |= add
+            assigned = np.zeros(core.n_items, bool)
+            assigned[core.item[used]] = True
+            objective = int(cost[used].sum() + unassigned[~assigned].sum())
+            return Priced(True, used, objective, np.maximum(reduced, 0), rounds)
+        # Adding only each item's most negative edges keeps the flow small as prices move.
+        cand |= cheapest_per_item(core, np.where(add, reduced, np.iinfo(np.int64).max), ADD_PER_ITEM) & add
 
 
-def _min_cost_flow(core: Core, edges: IntArray) -> tuple[bool, BoolArray, FloatArray]:
+def solve_network(core: Core, k: int = 8) -> FlowResult:
+    """Optimal assignment of ``core`` (which must have no side constraints) by priced min-cost flow."""
+    cand = cheapest_per_item(core, core.cost, k)
+    res = assign_priced(core, core.cost, core.unassigned, cand)
+    objective = core.objective(res.used) if res.feasible else 0
+    return FlowResult(res.feasible, res.used, objective, res.rounds, int(cand.sum()))
+
+
+def _min_cost_flow(
+    core: Core, edges: IntArray, cost: NDArray[np.int64], unassigned: NDArray[np.int64]
+) -> tuple[bool, BoolArray, IntArray]:
     """Solve the flow on ``edges``; return feasibility, the used edges and node potentials."""
     n, m = core.n_items, core.n_options
     sink, source = n + m, n + m + 1
@@ -83,14 +120,14 @@ def _min_cost_flow(core: Core, edges: IntArray) -> tuple[bool, BoolArray, FloatA
         ]
     )
     costs = np.concatenate(
-        [np.zeros(n, np.int64), core.cost[edges], np.zeros(m, np.int64), core.unassigned[skip]]
+        [np.zeros(n, np.int64), cost[edges], np.zeros(m, np.int64), unassigned[skip]]
     )
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
     flow.set_node_supply(source, n)
     flow.set_node_supply(sink, -n)
     if flow.solve() != flow.OPTIMAL:
-        return False, np.zeros(edges.size, bool), np.zeros(0)
+        return False, np.zeros(edges.size, bool), np.zeros(0, np.int64)
     flows = flow.flows(np.arange(tails.size))
     potential = _potentials(n + m + 2, tails, heads, caps, costs, flows)
     return True, flows[n : n + edges.size] > 0, potential
@@ -103,7 +140,7 @@ def _potentials(
     caps: IntArray,
     costs: IntArray,
     flows: IntArray,
-) -> FloatArray:
+) -> IntArray:
     """Shortest distances in the residual network from a virtual root joined to every node.
 
     Vectorised Bellman-Ford: each round relaxes all arcs at once and it stops when nothing changes
@@ -114,8 +151,8 @@ def _potentials(
     bwd = flows > 0
     src = np.concatenate([tails[fwd], heads[bwd]])
     dst = np.concatenate([heads[fwd], tails[bwd]])
-    w = np.concatenate([costs[fwd], -costs[bwd]]).astype(np.float64)
-    dist = np.zeros(n_nodes)
+    w = np.concatenate([costs[fwd], -costs[bwd]])
+    dist = np.zeros(n_nodes, np.int64)
     if dst.size == 0:
         return dist
     order = np.argsort(dst, kind="stable")

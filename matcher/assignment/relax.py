@@ -1,17 +1,24 @@
-"""Relax, bound, fix, then solve exactly: the path for problems with side constraints.
+"""Relax, bound, repair, fix, then solve exactly: the path for problems with side constraints.
 
-1. **Relax.** The LP relaxation is solved (HiGHS, through scipy) on each item's cheapest edges; its
-   duals price every other edge and edges with negative reduced cost join, until none is left.
-   With few side constraints the LP is nearly integral (at most about one fractional item per binding
-   constraint), so its bound is strong.
-2. **Bound.** Whatever the LP did, a valid lower bound is recomputed over *all* edges from its duals
-   (a Lagrangian relaxation of option and side constraints: items then decouple), so the bound is
-   proven even if pricing stopped early.
-3. **Incumbent.** Integral LP edges are kept and the rest completed greedily.
-4. **Fix.** An edge whose reduced cost exceeds ``incumbent - bound`` cannot be in any better
-   solution and is dropped; usually only a few percent of the edges survive.
-5. **Solve.** CP-SAT on the surviving edges, hinted with the incumbent: its optimum there is the
-   optimum of the whole problem, and its bound a bound for the whole problem.
+Only a few constraints (support zones, quotas) link items, so they are *relaxed*: each gets a
+multiplier (a price per unit of weight) and what is left is an assignment problem, solved exactly by
+the priced network path (:func:`matcher.assignment.network.assign_priced`).
+
+1. **Bound.** For multipliers ``mu >= 0`` the relaxed optimum ``L(mu)`` is a proven lower bound.
+   ``L`` is concave and piecewise linear in a handful of variables; a box-stabilised cutting-plane
+   (bundle) method maximises it in a few dozen network solves. At its maximum ``L`` equals the LP
+   bound, which with few linking constraints is within a hair of the integer optimum.
+2. **Incumbent.** Each relaxed solution is repaired: over-full constraints shed their cheapest-to-
+   lose items, then unassigned items take their cheapest edge that fits (:func:`greedy`).
+3. **Fix.** Network potentials give every edge a reduced cost ``r`` with
+   ``cost(x) >= L(mu) + sum(r_e x_e)`` for every feasible ``x``; an edge with
+   ``L(mu) + r_e > incumbent - 1`` cannot be in a better solution (costs are integers) and is
+   dropped. Usually a few percent of the edges survive.
+4. **Solve.** A MIP (HiGHS) first on the edges nearest the relaxation, where an optimal solution
+   usually lies, then on all surviving edges. Their optimum there is the optimum of the whole
+   problem, and the MIP's bound a bound for the whole problem. (CP-SAT, hinted, reached the same
+   optima but loading tens of thousands of variables through its Python API took longer than
+   HiGHS needed to solve.)
 """
 
 from __future__ import annotations
@@ -21,30 +28,22 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
 from matcher.assignment.core import Core
-from matcher.assignment.cpsat import solve_cpsat
+from matcher.assignment.cpsat import explain_infeasible
+from matcher.assignment.mip import solve_mip
 from matcher.assignment.greedy import greedy
-from matcher.assignment.network import cheapest_per_item
+from matcher.assignment.network import assign_priced, cheapest_per_item
 from matcher.assignment.problem import UNBOUNDED, BoolArray
 from matcher.assignment.result import Status
 
 FloatArray = NDArray[np.float64]
-_TOL = 1e-7
-
-
-@dataclass(frozen=True)
-class Duals:
-    """Non-positive multipliers of option rows (``option``) and of constraint rows (``upper`` for
-    ``A x <= upper``, ``lower`` for ``-A x <= -lower``)."""
-
-    option: FloatArray
-    upper: FloatArray
-    lower: FloatArray
-    item: FloatArray  #: LP duals of the item rows, used for pricing only
+#: Multipliers live on a grid of 1/SCALE cost points so that priced costs stay integers.
+SCALE = 8
+#: Edges per item in the neighbourhood MIP: those with the best Lagrangian bounds.
+NEAR_PER_ITEM = 4
 
 
 @dataclass
@@ -57,31 +56,15 @@ class RelaxOutcome:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-def lagrangian_costs(core: Core, duals: Duals) -> FloatArray:
-    """Edge costs with option and side constraints priced in: ``c - v_j - A^T(y_up - y_low)``."""
-    priced = core.cost - duals.option[core.option]
-    if core.n_constraints:
-        priced = priced - core.matrix.T @ (duals.upper - duals.lower)
-    return np.asarray(priced, dtype=np.float64)
+@dataclass
+class _Dual:
+    """What the bundle method has learnt: cuts, the best bound and a per-edge fixing bound."""
 
-
-def lagrangian_bound(core: Core, duals: Duals) -> tuple[float, FloatArray]:
-    """A proven lower bound for any non-positive duals, and each edge's reduced cost against it.
-
-    Relaxing option and side constraints leaves each item to pick its cheapest priced edge (or to
-    stay unassigned), so the bound is exact arithmetic over all edges, not an LP claim.
-    """
-    priced = lagrangian_costs(core, duals)
-    best = np.where(core.must, np.inf, core.unassigned.astype(np.float64))
-    np.minimum.at(best, core.item, priced)
-    finite_cap = core.capacity < core.n_items
-    constant = (
-        core.fixed_cost
-        + float(duals.option[finite_cap] @ core.capacity[finite_cap])
-        + float(duals.upper @ np.where(core.upper >= UNBOUNDED, 0, core.upper))
-        - float(duals.lower @ core.lower)
-    )
-    return constant + float(best.sum()), priced - best[core.item]
+    mult: list[FloatArray] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    grad: list[FloatArray] = field(default_factory=list)
+    best: float = -math.inf
+    edge_bound: FloatArray | None = None  #: max over iterations of L(mu) + reduced cost
 
 
 def solve_relaxed(
@@ -91,133 +74,176 @@ def solve_relaxed(
     workers: int,
     seed: int,
     candidates: int = 10,
-    max_rounds: int = 40,
+    max_iterations: int = 60,
+    gap_limit: float = 0.0,
 ) -> RelaxOutcome:
     start = time.perf_counter()
     stats: dict[str, float] = {"edges": float(core.n_edges)}
+    rows, sign, bound_rhs = _relaxed_rows(core)
+    weights = core.matrix[rows].T.tocsr() if rows.size else None  # E x R
     cand = cheapest_per_item(core, core.cost, candidates)
-    k = core.n_constraints
-    duals = Duals(np.zeros(core.n_options), np.zeros(k), np.zeros(k), np.zeros(core.n_items))
-    x_lp = np.zeros(core.n_edges)
-    rounds = 0
-    while rounds < max_rounds:
-        rounds += 1
-        lp = _solve_lp(core, cand)
-        if lp is None:
+    dual = _Dual(edge_bound=np.full(core.n_edges, -np.inf))
+    incumbent: BoolArray | None = None
+    best_ub = math.inf
+    center = np.zeros(rows.size)
+    center_value = -math.inf
+    box = _initial_box(core)
+    mult = center.copy()
+    for it in range(max_iterations):
+        scaled = np.rint(mult * SCALE).astype(np.int64)
+        cost = core.cost * SCALE
+        if weights is not None and scaled.any():
+            cost = cost + weights @ (sign * scaled)
+        res = assign_priced(core, cost, core.unassigned * SCALE, cand)
+        if not res.feasible:
             break
-        x_lp, duals = lp
-        reduced = lagrangian_costs(core, duals) - duals.item[core.item]
-        add = (reduced < -_TOL * (1 + np.abs(core.cost))) & ~cand
-        if not add.any() or time.perf_counter() - start > 0.5 * time_limit:
+        load = core.matrix[rows] @ res.used.astype(np.int64) if rows.size else np.zeros(0)
+        value = (res.objective - float(scaled @ bound_rhs)) / SCALE + core.fixed_cost
+        grad = sign * load - bound_rhs if rows.size else np.zeros(0)
+        dual.mult.append(mult.copy())
+        dual.value.append(value)
+        dual.grad.append(grad.astype(np.float64))
+        dual.best = max(dual.best, value)
+        assert dual.edge_bound is not None
+        np.maximum(dual.edge_bound, value + res.reduced / SCALE, out=dual.edge_bound)
+        repaired = _repair(core, res.used, cost)
+        if repaired is not None and core.objective(repaired) < best_ub:
+            incumbent, best_ub = repaired, core.objective(repaired)
+        if value > center_value + 1e-9:
+            if it:
+                box *= 2.0
+            center, center_value = mult.copy(), value
+        else:
+            box *= 0.5
+        lower = math.ceil(dual.best - 1e-9)
+        if lower >= best_ub or (best_ub - lower) <= gap_limit * abs(best_ub):
             break
-        cand |= _most_negative_per_item(core, reduced, add, 10)
-    stats.update(lp_rounds=float(rounds), lp_columns=float(cand.sum()))
-    stats["lp_seconds"] = time.perf_counter() - start
-    bound, reduced = lagrangian_bound(core, duals)
-    integral_costs = True  # costs are integers by construction
-    if integral_costs and math.isfinite(bound):
-        bound = math.ceil(bound - 1e-6 * max(1.0, abs(bound)))
-    stats["lp_bound"] = bound
-
-    incumbent = greedy(core, _lp_order(core, x_lp), start=_integral(core, x_lp), allowed=cand)
+        if time.perf_counter() - start > 0.4 * time_limit or not rows.size:
+            break
+        nxt = _next_multipliers(dual, center, box)
+        if nxt is None:
+            break
+        mult, predicted = nxt
+        if predicted - center_value < 1e-6 * max(1.0, abs(center_value)) / SCALE:
+            break
+    stats.update(iterations=float(len(dual.value)), candidates=float(cand.sum()))
+    stats["bound_seconds"] = time.perf_counter() - start
+    bound = math.ceil(dual.best - 1e-9) if math.isfinite(dual.best) else dual.best
+    stats["lagrangian_bound"] = float(bound)
     if incumbent is None:
-        incumbent = greedy(core, _lp_order(core, x_lp), start=_integral(core, x_lp))
-    keep = np.ones(core.n_edges, bool)
-    if incumbent is not None:
-        ub = core.objective(incumbent)
-        stats["incumbent"] = float(ub)
-        if ub <= bound:
-            stats["fixed_edges"] = float(incumbent.sum())
-            return RelaxOutcome(Status.OPTIMAL, incumbent, ub, float(ub), stats=stats)
-        # Better solutions (cost <= ub - 1) use only edges with reduced cost <= ub - 1 - bound.
-        keep = (reduced <= (ub - 1 - bound) + 1e-6 * max(1.0, abs(ub))) | incumbent
-    stats["fixed_edges"] = float(keep.sum())
+        incumbent = greedy(core, np.argsort(-core.unassigned, kind="stable"))
+        if incumbent is not None:
+            best_ub = core.objective(incumbent)
+    if incumbent is None:
+        # no feasible start: the exact engine works on every edge, or proves infeasibility
+        every = np.ones(core.n_edges, bool)
+        return _finish(core, every, None, bound, start, time_limit, gap_limit, stats)
+    stats["incumbent"] = float(best_ub)
+    assert dual.edge_bound is not None
+    if best_ub > bound and (best_ub - bound) > gap_limit * abs(best_ub):
+        # The edges closest to the relaxation usually hold an optimal solution: a small MIP there
+        # often meets the bound at once, and otherwise tightens the incumbent used for fixing.
+        near = cheapest_per_item(core, dual.edge_bound, NEAR_PER_ITEM) | incumbent
+        left = time_limit - (time.perf_counter() - start)
+        if left > 0:
+            local = solve_mip(core, near, time_limit=0.3 * left, gap_limit=gap_limit)
+            stats["near_edges"] = float(near.sum())
+            if local.objective is not None and local.objective < best_ub:
+                incumbent, best_ub = local.used, local.objective
+    stats["incumbent"] = float(best_ub)
+    if best_ub <= bound or (best_ub - bound) <= gap_limit * abs(best_ub):
+        status = Status.OPTIMAL if best_ub <= bound else Status.FEASIBLE
+        stats["kept_edges"] = float(incumbent.sum())
+        return RelaxOutcome(status, incumbent, best_ub, float(min(bound, best_ub)), stats=stats)
+    keep = (dual.edge_bound <= best_ub - 1 + 1e-9) | incumbent
+    return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats)
+
+
+def _finish(
+    core: Core,
+    keep: BoolArray,
+    incumbent: BoolArray | None,
+    bound: float,
+    start: float,
+    time_limit: float,
+    gap_limit: float,
+    stats: dict[str, float],
+) -> RelaxOutcome:
+    """Solve exactly over the kept edges; their optimum is the whole problem's optimum."""
+    stats["kept_edges"] = float(keep.sum())
     left = time_limit - (time.perf_counter() - start)
-    exact = solve_cpsat(core, keep, hint=incumbent, time_limit=left, workers=workers, seed=seed)
-    stats["cpsat_seconds"] = time.perf_counter() - start - stats["lp_seconds"]
+    exact = solve_mip(core, keep, time_limit=left, gap_limit=gap_limit)
+    stats["exact_seconds"] = time.perf_counter() - start - stats["bound_seconds"]
     if exact.status is Status.INFEASIBLE:
-        return RelaxOutcome(Status.INFEASIBLE, exact.used, None, math.inf, exact.conflict, stats)
+        if incumbent is not None:
+            raise ArithmeticError("the exact stage lost a known feasible solution")
+        why = explain_infeasible(core, keep, max(1.0, time_limit - (time.perf_counter() - start)), 0)
+        return RelaxOutcome(Status.INFEASIBLE, exact.used, None, math.inf, why, stats)
+    best_ub = math.inf if incumbent is None else core.objective(incumbent)
     if exact.objective is None:
         if incumbent is None:
             return RelaxOutcome(Status.UNKNOWN, exact.used, None, bound, stats=stats)
-        ub = core.objective(incumbent)
-        return RelaxOutcome(Status.FEASIBLE, incumbent, ub, bound, stats=stats)
+        return RelaxOutcome(Status.FEASIBLE, incumbent, int(best_ub), bound, stats=stats)
     used, objective = exact.used, exact.objective
-    if incumbent is not None and core.objective(incumbent) < objective:
-        used, objective = incumbent, core.objective(incumbent)
+    if incumbent is not None and best_ub < objective:
+        used, objective = incumbent, int(best_ub)
     best = min(max(bound, exact.bound), objective)
     status = Status.OPTIMAL if best >= objective else Status.FEASIBLE
     return RelaxOutcome(status, used, objective, best, stats=stats)
 
 
-def _solve_lp(core: Core, cand: BoolArray) -> tuple[FloatArray, Duals] | None:
-    """The LP relaxation restricted to ``cand``: primal values over all edges, and its duals."""
-    idx = np.flatnonzero(cand)
-    n, e = core.n_items, idx.size
-    items = core.item[idx]
-    # columns: candidate edges, then one "unassigned" column per item (artificial for must items)
-    big = float(max(1, int(core.cost.max(initial=0)), int(core.unassigned.max(initial=0)))) * (n + 1)
-    slack_cost = np.where(core.must, big, core.unassigned).astype(np.float64)
-    cost = np.concatenate([core.cost[idx].astype(np.float64), slack_cost])
-    a_eq = sp.csr_matrix(
-        (np.ones(e + n), (np.concatenate([items, np.arange(n)]), np.arange(e + n))), shape=(n, e + n)
-    )
-    options = core.option[idx]
-    load = np.bincount(options, minlength=core.n_options)
-    rows_opt = np.flatnonzero((core.capacity < load))
-    opt_row = np.full(core.n_options, -1)
-    opt_row[rows_opt] = np.arange(rows_opt.size)
-    sel = opt_row[options] >= 0
-    a_opt = sp.csr_matrix(
-        (np.ones(sel.sum()), (opt_row[options[sel]], np.flatnonzero(sel))), shape=(rows_opt.size, e + n)
-    )
-    sub = sp.hstack([core.matrix[:, idx], sp.csr_matrix((core.n_constraints, n))]).tocsr()
-    has_up = core.upper < UNBOUNDED
-    has_low = core.lower > 0
-    a_ub = sp.vstack([a_opt, sub[has_up], -sub[has_low]]).tocsr()
-    b_ub = np.concatenate(
-        [core.capacity[rows_opt], core.upper[has_up], -core.lower[has_low]]
-    ).astype(np.float64)
-    res = linprog(
-        cost,
-        A_ub=a_ub if a_ub.shape[0] else None,
-        b_ub=b_ub if a_ub.shape[0] else None,
-        A_eq=a_eq,
-        b_eq=np.ones(n),
-        bounds=(0, None),
-        method="highs-ds",
-    )
+def _relaxed_rows(core: Core) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Each bounded side of each constraint as a row ``sign * A_k x <= rhs``."""
+    up = np.flatnonzero(core.upper < UNBOUNDED)
+    low = np.flatnonzero(core.lower > 0)
+    rows = np.concatenate([up, low])
+    sign = np.concatenate([np.ones(up.size, np.int64), -np.ones(low.size, np.int64)])
+    rhs = np.concatenate([core.upper[up], -core.lower[low]])
+    return rows, sign, rhs
+
+
+def _initial_box(core: Core) -> float:
+    """Trust-region half-width: about what one item's choice is worth per unit of weight."""
+    scale = float(max(np.percentile(core.cost, 90) if core.n_edges else 1.0, 1.0))
+    weight = float(core.matrix.data.max(initial=1))
+    return max(1.0, scale / weight)
+
+
+def _next_multipliers(dual: _Dual, center: FloatArray, box: float) -> tuple[FloatArray, float] | None:
+    """Maximise the cutting-plane model of ``L`` within ``center +- box`` (and ``mu >= 0``)."""
+    k = center.size
+    # variables: mu (k), theta; maximise theta  <=>  minimise -theta
+    c = np.zeros(k + 1)
+    c[-1] = -1.0
+    a = np.array([np.r_[-g, 1.0] for g in dual.grad])
+    b = np.array([v - g @ m for v, g, m in zip(dual.value, dual.grad, dual.mult, strict=True)])
+    bounds = [(max(0.0, x - box), x + box) for x in center] + [(None, None)]
+    res = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
     if res.status != 0:
         return None
-    x = np.zeros(core.n_edges)
-    x[idx] = res.x[:e]
-    marg = np.minimum(np.asarray(res.ineqlin.marginals) if a_ub.shape[0] else np.zeros(0), 0.0)
-    option = np.zeros(core.n_options)
-    option[rows_opt] = marg[: rows_opt.size]
-    upper = np.zeros(core.n_constraints)
-    upper[has_up] = marg[rows_opt.size : rows_opt.size + has_up.sum()]
-    lower = np.zeros(core.n_constraints)
-    lower[has_low] = marg[rows_opt.size + has_up.sum() :]
-    return x, Duals(option, upper, lower, np.asarray(res.eqlin.marginals, dtype=np.float64))
+    return np.maximum(res.x[:k], 0.0), float(-res.fun)
 
 
-def _most_negative_per_item(core: Core, reduced: FloatArray, add: BoolArray, k: int) -> BoolArray:
-    idx = np.flatnonzero(add)
-    order = np.lexsort((reduced[idx], core.item[idx]))
-    items = core.item[idx][order]
-    starts = np.flatnonzero(np.r_[True, items[1:] != items[:-1]])
-    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
-    out = np.zeros(core.n_edges, bool)
-    out[idx[order[rank < k]]] = True
-    return out
-
-
-def _integral(core: Core, x: FloatArray) -> BoolArray:
-    return x > 1 - 1e-6
-
-
-def _lp_order(core: Core, x: FloatArray) -> NDArray[np.int64]:
-    """Items with the most LP weight on an edge first; among equals, the dearest to leave out."""
-    mass = np.zeros(core.n_items)
-    np.maximum.at(mass, core.item, x)
-    return np.lexsort((-core.unassigned, -mass)).astype(np.int64)
+def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray | None:
+    """Make a relaxed solution feasible: shed load from over-full rows, then fill greedily."""
+    used = used.copy()
+    if core.n_constraints:
+        csr = core.matrix
+        load = csr @ used.astype(np.int64)
+        for k in np.flatnonzero(load > core.upper).tolist():
+            lo, hi = csr.indptr[k], csr.indptr[k + 1]
+            edges, w = csr.indices[lo:hi], csr.data[lo:hi]
+            on = used[edges]
+            edges, w = edges[on], w[on]
+            # drop first the items that lose least per unit of weight by leaving
+            loss = (core.unassigned[core.item[edges]] - core.cost[edges]) / np.maximum(w, 1)
+            excess = load[k] - core.upper[k]
+            order = np.argsort(loss, kind="stable")
+            for e, we in zip(edges[order].tolist(), w[order].tolist(), strict=True):
+                if excess <= 0:
+                    break
+                used[e] = False
+                excess -= we
+            load = csr @ used.astype(np.int64)
+    order = np.argsort(-core.unassigned, kind="stable")
+    return greedy(core, order, start=used, rank=priced)

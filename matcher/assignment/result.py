@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from matcher.assignment.problem import IntArray
+from matcher.assignment.problem import BoolArray, IntArray
 
 
 class Status(StrEnum):
@@ -52,6 +52,17 @@ class AssignmentSolution:
             f"{assigned}/{self.edge_of_item.size} assigned, {self.seconds:.2f} s ({self.method})"
         )
         return text + (f"; {self.conflict}" if self.conflict else "")
+
+
+@dataclass(frozen=True)
+class SubResult:
+    """What an exact engine (CP-SAT, HiGHS) returns for a subset of a core's edges."""
+
+    status: Status
+    used: BoolArray  #: over the core's edges
+    objective: int | None
+    bound: float
+    conflict: str | None = None
 
 
 def empty_assignment(n_items: int) -> IntArray:

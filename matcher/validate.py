@@ -1,0 +1,111 @@
+"""An independent check of a result against its problem: the test oracle, also useful to callers.
+
+Written pair by pair in plain Python from the domain models, sharing no code with the vectorised
+eligibility, costs or solver, so that a bug there cannot hide itself here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from matcher.domain import Household, Policy, QuotaScope, Unit
+from matcher.geo import communes, haversine_km
+from matcher.instance import MatchProblem
+from matcher.result import MatchResult
+
+
+def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
+    """Every hard rule the pair breaks (empty: the pair is eligible)."""
+    policy = problem.policy
+    out = []
+    forbidden = {(p.household, p.unit) for p in problem.forbids}
+    if u.id in h.excluded_units or u.commune in h.excluded_communes or (h.id, u.id) in forbidden:
+        out.append("excluded_by_officer")
+    if u.reserved_for_commune is not None and h.attached_commune != u.reserved_for_commune:
+        out.append("reserved")
+    persons = h.adults + len(h.children_ages)
+    if (
+        persons > u.max_occupancy
+        or h.adults > policy.max_adults_per_bedroom * max(u.bedrooms, 1)
+        or u.surface_m2 < policy.min_surface(persons)
+    ):
+        out.append("too_small")
+    if not set(h.needs) <= set(u.features):
+        out.append("not_accessible")
+    if u.rent + u.charges > _budget(h, policy) + 1e-9:
+        out.append("over_budget")
+    if (u.available_from - problem.match_date).days > policy.availability_horizon_days:
+        out.append("not_available_in_time")
+    places = ([h.work] if h.work else []) + list(h.schools)
+    if any(_minutes(problem, loc.commune, loc.lat, loc.lon, u) > policy.max_travel_minutes for loc in places):
+        out.append("too_far")
+    return out
+
+
+def violations(problem: MatchProblem, result: MatchResult) -> list[str]:
+    """Every way ``result`` breaks a hard constraint of ``problem``, or misreports its objective."""
+    hh = {h.id: h for h in problem.households}
+    units = {u.id: u for u in problem.units}
+    out: list[str] = []
+    counts = Counter(p.household for p in result.proposals)
+    out += [f"household {h} proposed {n} units" for h, n in counts.items() if n > 1]
+    counts = Counter(p.unit for p in result.proposals)
+    out += [f"unit {u} proposed {n} times" for u, n in counts.items() if n > 1]
+    listed = {p.household for p in result.proposals} | {u.household for u in result.unhoused}
+    if result.proposals or result.unhoused:
+        out += [f"household {h} missing from the result" for h in hh if h not in listed]
+    placed = {p.household: units[p.unit] for p in result.proposals}
+    for p in result.proposals:
+        out += [f"{p.household}-{p.unit}: {why}" for why in pair_problems(problem, hh[p.household], units[p.unit])]
+        if sum(p.breakdown.values()) != p.cost:
+            out.append(f"{p.household}: breakdown does not add up to the cost")
+    for pin in problem.pins:
+        if placed.get(pin.household) is None or placed[pin.household].id != pin.unit:
+            out.append(f"pin {pin.household}-{pin.unit} not kept")
+    points = problem.policy.intensity_points
+    for z in problem.support_zones:
+        used = sum(points[hh[h].support] for h, u in placed.items() if u.commune in z.communes)
+        if used > z.capacity_points:
+            out.append(f"support zone {z.id}: {used} points > {z.capacity_points}")
+    for q in problem.quotas:
+        n = sum(
+            (u.commune if q.scope is QuotaScope.COMMUNE else u.programme.value) == q.key for u in placed.values()
+        )
+        if n < q.min_households or (q.max_households is not None and n > q.max_households):
+            out.append(f"quota {q.id}: {n} households outside [{q.min_households}, {q.max_households}]")
+    if result.objective is not None:
+        expected = sum(p.cost for p in result.proposals) + sum(
+            unhoused_penalty(problem, hh[u.household]) for u in result.unhoused
+        )
+        if expected != result.objective:
+            out.append(f"objective {result.objective} but proposals and unhoused add up to {expected}")
+        if result.bound > result.objective + 1e-6:
+            out.append(f"bound {result.bound} above objective {result.objective}")
+    return out
+
+
+def unhoused_penalty(problem: MatchProblem, h: Household) -> int:
+    """Leaving ``h`` unhoused: unhoused weight x priority, plus stability if it was shown a unit."""
+    rules, w = problem.policy.priority, problem.policy.weights
+    months = min(max((problem.match_date - h.registered_on).days / 30.44, 0.0), rules.max_months_counted)
+    priority = rules.base + rules.per_vulnerability * len(h.vulnerabilities) + rules.per_month_waiting * months
+    shown = any(p.household == h.id for p in problem.previous)
+    return round(w.unhoused * priority + (w.stability if shown else 0.0))
+
+
+def _budget(h: Household, policy: Policy) -> float:
+    if h.max_rent is not None:
+        return h.max_rent
+    if h.monthly_income is not None:
+        return policy.max_rent_share * h.monthly_income
+    return math.inf
+
+
+def _minutes(problem: MatchProblem, commune: str | None, lat: float | None, lon: float | None, u: Unit) -> float:
+    if lat is None or lon is None:
+        c = communes()[commune or ""]
+        lat, lon = c.lat, c.lon
+    ulat, ulon = (u.lat, u.lon) if u.lat is not None else (communes()[u.commune].lat, communes()[u.commune].lon)
+    km = float(haversine_km(lat, lon, ulat, ulon))
+    return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * km

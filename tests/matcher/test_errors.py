@@ -1,0 +1,71 @@
+"""Bad input: a clear error naming the record and the field, from Python and from the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from matcher import InvalidProblemError, MatchProblem, Pair, match
+from wunneng.cli import main
+
+from .builders import household, problem, unit
+
+
+def _doc() -> dict[str, Any]:
+    return json.loads(problem([household()], [unit()]).model_dump_json())
+
+
+@pytest.mark.parametrize(
+    ("edit", "record", "field", "reason"),
+    [
+        (lambda d: d["units"][0].update(commune="9999"), "unit U1", "commune", "unknown commune"),
+        (lambda d: d["units"][0].update(rent=-5), "units.0", "rent", "greater than or equal to 0"),
+        (lambda d: d["households"][0].update(adults=-1), "households.0", "adults", "greater than or equal to 1"),
+        (lambda d: d["units"][0].update(surface_m2="NaN"), "units.0", "surface_m2", "finite"),
+        (lambda d: d["units"].append(dict(d["units"][0])), "unit U1", "id", "duplicate"),
+        (lambda d: d["households"][0].update(nmae="x"), "households.0", "nmae", "Extra inputs"),
+        (
+            lambda d: d.update(support_zones=[{"id": "z", "communes": ["0204"], "capacity_points": -1}]),
+            "support_zones.0",
+            "capacity_points",
+            "greater than or equal to 0",
+        ),
+        (lambda d: d.update(pins=[{"household": "H1", "unit": "U9"}]), "pins[0]", "unit", "unknown id"),
+    ],
+)
+def test_bad_input_names_record_and_field(edit: Any, record: str, field: str, reason: str) -> None:
+    doc = _doc()
+    edit(doc)
+    with pytest.raises(InvalidProblemError) as err:
+        MatchProblem.from_json(json.dumps(doc))
+    assert (err.value.record, err.value.field) == (record, field)
+    assert reason in err.value.reason
+
+
+def test_pin_to_an_ineligible_pair_says_why() -> None:
+    p = problem([household(monthly_income=500.0)], [unit()], pins=[Pair(household="H1", unit="U1")])
+    with pytest.raises(InvalidProblemError, match="pins\\[0\\]: unit: the pair is not eligible: over_budget"):
+        match(p)
+
+
+def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = _doc()
+    doc["units"][0]["commune"] = "9999"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc))
+    assert main(["match", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"wunneng: error: {path}: unit U1: commune: unknown commune code '9999'"
+    assert "Traceback" not in err
+
+
+def test_cli_malformed_json_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json")
+    assert main(["match", str(path)]) == 2
+    assert "Invalid JSON" in capsys.readouterr().err
+    assert main(["match", str(tmp_path / "missing.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
