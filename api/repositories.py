@@ -14,28 +14,36 @@ from api.models import (
     ApiKey,
     HouseholdRow,
     MatchRun,
+    Organisation,
     PolicyVersion,
     ProposalRow,
     QuotaRow,
+    RecordMixin,
     SupportZoneRow,
     UnitRow,
 )
 
 Record = HouseholdRow | UnitRow | SupportZoneRow | QuotaRow
-R = TypeVar("R", HouseholdRow, UnitRow, SupportZoneRow, QuotaRow)
+R = TypeVar("R", bound=RecordMixin)
 
 
 def record_by_ref(session: Session, table: type[R], org: str, ref: str, *, lock: bool = False) -> R:
     query = select(table).where(table.organisation_id == org, table.ref == ref)
     row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
-        raise NotFound(f"{table.__tablename__[:-1].replace('_', ' ')} {ref!r} not found")
+        raise NotFound(f"{table.__name__.removesuffix('Row').lower()} {ref!r} not found")
     return row
 
 
 def page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[Sequence[Any], int]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return session.scalars(query.limit(limit).offset(offset)).all(), total
+
+
+def lock_organisation(session: Session, org: str) -> None:
+    """Serialise one organisation's decisions and result stores (a row lock on PostgreSQL; SQLite
+    already serialises writers). Taken first in a transaction, one lock cannot deadlock."""
+    session.execute(select(Organisation.id).where(Organisation.id == org).with_for_update())
 
 
 def run_in_org(session: Session, org: str, run_id: int) -> MatchRun:

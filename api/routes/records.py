@@ -30,7 +30,7 @@ IMPORT_BODY = {
 def record_router(kind: RecordKind) -> APIRouter:
     router = APIRouter(prefix=f"/{kind.path}", tags=[kind.path], responses=ERRORS)
     Model: Any = kind.model
-    Public: Any = RecordPublic[Model]  # type: ignore[valid-type]
+    Public: Any = RecordPublic[Model]
     table = kind.table
 
     @router.get("", name=f"list_{kind.path}")
@@ -43,7 +43,7 @@ def record_router(kind: RecordKind) -> APIRouter:
     ) -> Page[Public]:
         query = select(table).where(table.organisation_id == who.organisation_id).order_by(table.id)
         if status is not None and hasattr(table, "status"):
-            query = query.where(table.status == status)  # type: ignore[union-attr]
+            query = query.where(table.status == status)
         rows, total = page(session, query, limit, offset)
         return Page[Public](
             items=records.public(session, kind, rows), total=total, limit=limit, offset=offset

@@ -30,7 +30,7 @@ from api.models import (
     UnitStatus,
     utcnow,
 )
-from api.repositories import proposal_in_org, record_by_ref
+from api.repositories import lock_organisation, proposal_in_org, record_by_ref
 from api.schemas import DeclineReason, PolicyDocument, RefusalAction, ReviewReason
 from api.security import Principal
 from api.services import audit
@@ -47,6 +47,7 @@ def _changed(session: Session, stmt: Any) -> bool:
 
 
 def accept(session: Session, who: Principal, proposal_id: int) -> ProposalRow:
+    lock_organisation(session, who.organisation_id)
     p = proposal_in_org(session, who.organisation_id, proposal_id)
     h_ref, u_ref, run = _refs(session, p)
     now = utcnow()
@@ -106,6 +107,7 @@ def accept(session: Session, who: Principal, proposal_id: int) -> ProposalRow:
 
 def decline(session: Session, who: Principal, proposal_id: int, reason: DeclineReason) -> ProposalRow:
     """Record the refusal, forbid the pair for later runs, and apply the run's refusal rules."""
+    lock_organisation(session, who.organisation_id)
     p = proposal_in_org(session, who.organisation_id, proposal_id)
     h_ref, u_ref, run = _refs(session, p)
     if not _changed(
@@ -169,6 +171,7 @@ def decline(session: Session, who: Principal, proposal_id: int, reason: DeclineR
 
 
 def add_pair_rule(session: Session, who: Principal, household: str, unit: str, kind: PairKind) -> PairRule:
+    lock_organisation(session, who.organisation_id)
     h = record_by_ref(session, HouseholdRow, who.organisation_id, household)
     u = record_by_ref(session, UnitRow, who.organisation_id, unit)
     if h.status != HouseholdStatus.WAITING or u.status != UnitStatus.FREE:
@@ -236,6 +239,7 @@ def resolve_review(session: Session, who: Principal, review_id: int, outcome: st
     Overturning a decline lifts its forbid and its refusal count; overturning an acceptance frees
     the unit and puts the household back in the queue.
     """
+    lock_organisation(session, who.organisation_id)
     review = session.get(ReviewRequest, review_id)
     if review is None or review.organisation_id != who.organisation_id:
         raise NotFound(f"review request {review_id} not found")

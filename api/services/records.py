@@ -28,12 +28,13 @@ from api.models import (
     ProposalRow,
     ProposalStatus,
     QuotaRow,
+    RecordMixin,
     SupportZoneRow,
     UnhousedRow,
     UnitRow,
     UnitStatus,
 )
-from api.repositories import Record, record_by_ref, refs
+from api.repositories import lock_organisation, record_by_ref, refs
 from api.schemas import ImportResult, RecordPublic
 from api.security import Principal
 from api.services import audit
@@ -44,8 +45,12 @@ from matcher import Household, InvalidProblemError, MatchProblem, Quota, Support
 class RecordKind:
     name: str
     path: str
-    table: type[Record]
+    table: type[RecordMixin]
     model: type[BaseModel]
+
+    def new(self, org: str, ref: str, data: dict[str, Any]) -> RecordMixin:
+        row: RecordMixin = self.table(organisation_id=org, ref=ref, data=data)  # type: ignore[call-arg]
+        return row
 
     def probe(self, doc: BaseModel) -> MatchProblem:
         """A one-record problem, so the core's cross-object checks validate this record alone."""
@@ -62,7 +67,7 @@ QUOTAS = RecordKind("quota", "quotas", QuotaRow, Quota)
 KINDS = (HOUSEHOLDS, UNITS, SUPPORT_ZONES, QUOTAS)
 
 
-def public(session: Session, kind: RecordKind, rows: typing.Sequence[Record]) -> list[RecordPublic[Any]]:
+def public(session: Session, kind: RecordKind, rows: typing.Sequence[RecordMixin]) -> list[RecordPublic[Any]]:
     housed = refs(
         session, HouseholdRow, {r.household_id for r in rows if isinstance(r, UnitRow) and r.household_id}
     )
@@ -99,26 +104,30 @@ def validate(kind: RecordKind, raw: dict[str, Any], loc: list[str | int]) -> Bas
     return doc
 
 
+def _ref(doc: BaseModel) -> str:
+    return str(doc.model_dump(include={"id"})["id"])
+
+
 def _payload(doc: BaseModel) -> dict[str, Any]:
     return doc.model_dump(mode="json", exclude={"id"})
 
 
-def create(session: Session, who: Principal, kind: RecordKind, doc: BaseModel) -> Record:
-    ref = str(doc.id)
+def create(session: Session, who: Principal, kind: RecordKind, doc: BaseModel) -> RecordMixin:
+    ref = _ref(doc)
     exists = session.scalar(
         select(kind.table.id).where(kind.table.organisation_id == who.organisation_id, kind.table.ref == ref)
     )
     if exists is not None:
         raise Conflict(f"{kind.name} {ref!r} already exists")
     validate(kind, doc.model_dump(mode="json"), ["body"])
-    row = kind.table(organisation_id=who.organisation_id, ref=ref, data=_payload(doc))
+    row = kind.new(who.organisation_id, ref, _payload(doc))
     session.add(row)
     audit.record(session, who, f"{kind.name}.created", kind.name, ref)
     session.commit()
     return row
 
 
-def replace(session: Session, who: Principal, kind: RecordKind, ref: str, raw: dict[str, Any]) -> Record:
+def replace(session: Session, who: Principal, kind: RecordKind, ref: str, raw: dict[str, Any]) -> RecordMixin:
     row = record_by_ref(session, kind.table, who.organisation_id, ref)
     if row.data is None:
         raise Conflict(f"{kind.name} {ref!r} was erased")
@@ -131,7 +140,9 @@ def replace(session: Session, who: Principal, kind: RecordKind, ref: str, raw: d
     return row
 
 
-def patch(session: Session, who: Principal, kind: RecordKind, ref: str, changes: dict[str, Any]) -> Record:
+def patch(
+    session: Session, who: Principal, kind: RecordKind, ref: str, changes: dict[str, Any]
+) -> RecordMixin:
     row = record_by_ref(session, kind.table, who.organisation_id, ref)
     if row.data is None:
         raise Conflict(f"{kind.name} {ref!r} was erased")
@@ -140,6 +151,7 @@ def patch(session: Session, who: Principal, kind: RecordKind, ref: str, changes:
 
 def remove(session: Session, who: Principal, kind: RecordKind, ref: str) -> None:
     """Erase a household, withdraw a unit, delete a zone or quota."""
+    lock_organisation(session, who.organisation_id)
     row = record_by_ref(session, kind.table, who.organisation_id, ref)
     if isinstance(row, HouseholdRow):
         _erase_household(session, row)
@@ -201,7 +213,7 @@ def import_records(session: Session, who: Principal, kind: RecordKind, raws: lis
         if not isinstance(raw, dict):
             raise Invalid(["body", i], "expected an object")
         doc = validate(kind, raw, ["body", i])
-        ref = str(doc.id)
+        ref = _ref(doc)
         if ref in seen:
             raise Invalid(["body", i, "id"], f"duplicate id {ref!r}")
         seen.add(ref)
@@ -216,14 +228,14 @@ def import_records(session: Session, who: Principal, kind: RecordKind, raws: lis
     }
     created = updated = 0
     for doc in docs:
-        ref = str(doc.id)
+        ref = _ref(doc)
         if ref in existing:
             if existing[ref].data is None:
                 raise Conflict(f"{kind.name} {ref!r} was erased")
             existing[ref].data = _payload(doc)
             updated += 1
         else:
-            session.add(kind.table(organisation_id=who.organisation_id, ref=ref, data=_payload(doc)))
+            session.add(kind.new(who.organisation_id, ref, _payload(doc)))
             created += 1
     audit.record(session, who, f"{kind.name}.imported", kind.name, None, created=created, updated=updated)
     session.commit()

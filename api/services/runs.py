@@ -37,7 +37,7 @@ from api.models import (
     UnitStatus,
     utcnow,
 )
-from api.repositories import active_policy, run_in_org
+from api.repositories import active_policy, lock_organisation, run_in_org
 from api.schemas import PolicyDocument, RunCreate
 from api.security import Principal
 from api.services import audit
@@ -251,6 +251,7 @@ def store_result(session: Session, run: MatchRun, result: MatchResult, snapshot:
     A pair whose household or unit was decided while the solver ran is dropped, never stored.
     """
     org = run.organisation_id
+    lock_organisation(session, org)
     waiting = set(
         session.scalars(
             select(HouseholdRow.id).where(
