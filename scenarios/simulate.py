@@ -86,14 +86,8 @@ class SimState:
 
 def simulate(spec: Spec, seed: int, *, progress: Progress | None = None, workers: int = 1) -> SimState:
     """Run the scenario ``spec`` with ``seed``; returns the final state (see :mod:`scenarios.kpi`)."""
-    world = build_world(spec, seed)
-    state = SimState(
-        world=world,
-        tenures=[Tenure(p) for p in world.waiting],
-        units=list(world.units),
-        caseload=[(c.zone, c.points, c.until) for c in world.caseload],
-        log=RunLog(),
-    )
+    state = _initial(build_world(spec, seed))
+    world = state.world
     interval = spec.run.matching_interval_days
     run_days = list(range(0, world.days, interval))
     arrivals = iter(world.arrivals)
@@ -117,6 +111,25 @@ def simulate(spec: Spec, seed: int, *, progress: Progress | None = None, workers
         next_arrival = next(arrivals, None)
     _resolve(state, world.days)
     return state
+
+
+def _initial(world: World) -> SimState:
+    return SimState(
+        world=world,
+        tenures=[Tenure(p) for p in world.waiting],
+        units=list(world.units),
+        caseload=[(c.zone, c.points, c.until) for c in world.caseload],
+        log=RunLog(),
+    )
+
+
+def one_shot(spec: Spec, seed: int, *, workers: int = 1) -> tuple[MatchProblem, MatchResult]:
+    """Only the first matching run of the scenario: the households waiting and the units free at the start."""
+    state = _initial(build_world(spec, seed))
+    _resolve(state, 0)
+    _match(state, 0, SolveOptions(time_limit=spec.run.time_limit, workers=workers, seed=0), first=True)
+    assert state.oneshot is not None
+    return state.oneshot[0], state.oneshot[1]
 
 
 def _resolve(state: SimState, day: float) -> None:

@@ -416,6 +416,11 @@ def _describe(exc: ValidationError) -> tuple[str, str]:
         hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(sorted(kinds))}"
         return f"{field}.kind" if field else "kind", f"unknown change kind {tag!r}{hint}"
     value = err.get("input")
+    ctx = err.get("ctx") or {}
+    bounds = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}
+    if kind in bounds:
+        limit = next(iter(ctx.values()), "")
+        return field, f"must be {bounds[kind]} {limit} (got {value!r})"
     if kind.startswith(
         ("greater", "less", "int_", "float_", "bool_", "string_", "date_", "literal", "enum")
     ) and not (isinstance(value, dict | list)):
