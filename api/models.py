@@ -288,6 +288,7 @@ class ScenarioJob(Base):
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     request: Mapped[dict[str, Any]]
     result: Mapped[dict[str, Any] | None]
+    report: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -283,18 +283,28 @@ class Overview(BaseModel):
     open_proposals: int
 
 
-class ScenarioSpec(Strict):
-    name: str = Field(min_length=1, max_length=64)
-    households: int = Field(40, ge=1, le=2000)
-    units: int = Field(50, ge=1, le=2000)
-    seed: int = Field(0, ge=0, le=2**31 - 1)
-    policy: Policy | None = None
-
-
 class ComparisonCreate(Strict):
-    scenarios: list[ScenarioSpec] = Field(min_length=1, max_length=8)
-    time_limit: float = Field(10, gt=0, le=120)
+    """Scenarios to compare: shipped spec names or inline spec documents, run over the same seeds."""
+
+    specs: list[str | dict[str, Any]] = Field(
+        min_length=1,
+        max_length=8,
+        description="shipped spec names (see GET /v1/scenario-specs) or inline specs: the JSON form of a "
+        "TOML spec file, without `base`",
+    )
+    seeds: list[Annotated[int, Field(ge=0, le=2**31 - 1)]] = Field(
+        default_factory=lambda: [0], min_length=1, max_length=10
+    )
+    scale: float | None = Field(None, gt=0, le=1, description="override every spec's run.scale (quick looks)")
+    months: int | None = Field(None, ge=1, le=60, description="override every spec's run.months")
+    time_limit: float | None = Field(None, gt=0, le=60, description="override the solver seconds per run")
     wait_seconds: float = Field(0, ge=0, le=60)
+
+
+class SpecInfo(BaseModel):
+    name: str
+    title: str
+    description: str
 
 
 class ComparisonPublic(BaseModel):
@@ -302,7 +312,11 @@ class ComparisonPublic(BaseModel):
     status: str
     progress: float
     request: dict[str, Any]
-    result: dict[str, Any] | None
+    result: dict[str, Any] | None = Field(
+        description="seeds, the KPI table (rows of strings) and each KPI's "
+        "mean, 95 % half-width and n per spec"
+    )
     error: str | None
+    has_report: bool = Field(description="GET .../report returns the HTML report (table, plots, map)")
     created_at: datetime
     finished_at: datetime | None

@@ -7,29 +7,52 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from functools import partial
 
 from fastapi import APIRouter, status
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from api.deps import ContextDep, PlannerDep, SessionDep
 from api.errors import NotFound
 from api.models import ScenarioJob
 from api.routes.common import ERRORS, IntId
-from api.schemas import ComparisonCreate, ComparisonPublic
+from api.schemas import ComparisonCreate, ComparisonPublic, SpecInfo
 from api.services import scenarios
 
-router = APIRouter(prefix="/scenario-comparisons", tags=["planner"], responses=ERRORS)
+router = APIRouter(tags=["planner"], responses=ERRORS)
+JOBS = "/scenario-comparisons"
 
 
 def _public(job: ScenarioJob) -> ComparisonPublic:
-    return ComparisonPublic.model_validate(job, from_attributes=True)
-
-
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
-def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: PlannerDep) -> ComparisonPublic:
-    """Generate each scenario (seeded synthetic Luxembourg data), solve it, and compare KPIs."""
-    job = scenarios.create_comparison(session, who, body)
-    future = ctx.jobs.submit(
-        partial(scenarios.execute_comparison, ctx.db, job.id, ctx.settings.solver_workers)
+    return ComparisonPublic(
+        id=job.id,
+        status=job.status,
+        progress=job.progress,
+        request=job.request,
+        result=job.result,
+        error=job.error,
+        has_report=job.report is not None,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
     )
+
+
+def _job(session: SessionDep, who: PlannerDep, job_id: int) -> ScenarioJob:
+    job = session.get(ScenarioJob, job_id)
+    if job is None or job.organisation_id != who.organisation_id:
+        raise NotFound(f"comparison {job_id} not found")
+    return job
+
+
+@router.get("/scenario-specs")
+def list_specs(_: PlannerDep) -> list[SpecInfo]:
+    """The shipped scenario specs a comparison can name."""
+    return scenarios.spec_infos()
+
+
+@router.post(JOBS, status_code=status.HTTP_202_ACCEPTED)
+def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: PlannerDep) -> ComparisonPublic:
+    """Simulate each spec over the same seeds (synthetic Luxembourg data) and compare the indicators."""
+    job = scenarios.create_comparison(session, who, body)
+    future = ctx.jobs.submit(partial(scenarios.execute_comparison, ctx.db, job.id))
     if body.wait_seconds > 0:
         with contextlib.suppress(FutureTimeout):
             future.result(timeout=body.wait_seconds)
@@ -39,7 +62,7 @@ def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: Pla
     return out
 
 
-@router.get("")
+@router.get(JOBS)
 def list_jobs(session: SessionDep, who: PlannerDep) -> list[ComparisonPublic]:
     rows = session.scalars(
         select(ScenarioJob)
@@ -50,9 +73,15 @@ def list_jobs(session: SessionDep, who: PlannerDep) -> list[ComparisonPublic]:
     return [_public(j) for j in rows]
 
 
-@router.get("/{job_id}")
+@router.get(JOBS + "/{job_id}")
 def get_job(job_id: IntId, session: SessionDep, who: PlannerDep) -> ComparisonPublic:
-    job = session.get(ScenarioJob, job_id)
-    if job is None or job.organisation_id != who.organisation_id:
-        raise NotFound(f"comparison {job_id} not found")
-    return _public(job)
+    return _public(_job(session, who, job_id))
+
+
+@router.get(JOBS + "/{job_id}/report", response_class=HTMLResponse)
+def get_report(job_id: IntId, session: SessionDep, who: PlannerDep) -> HTMLResponse:
+    """The self-contained HTML report: KPI table, plots and map (images inline, no external asset)."""
+    job = _job(session, who, job_id)
+    if job.report is None:
+        raise NotFound(f"comparison {job_id} has no report (status {job.status})")
+    return HTMLResponse(job.report)

@@ -1,27 +1,74 @@
-"""Planners' scenario comparisons, run as background jobs. Results are aggregates only: the
-scenarios are synthetic (``scenarios.generator``), and nothing per household is kept."""
+"""Planners' scenario comparisons through ``scenarios/``: spec files, the seeded simulation runner
+and its HTML report, run as background jobs. Everything stored is aggregate (the simulated
+households are synthetic, and only indicators over them are kept)."""
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from statistics import mean
+import math
+import tempfile
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from api.db import Database
+from api.errors import Invalid
 from api.models import RunStatus, ScenarioJob, utcnow
-from api.schemas import ComparisonCreate, ScenarioSpec
+from api.schemas import ComparisonCreate, SpecInfo
 from api.security import Principal
 from api.services import audit
-from matcher import MatchResult, SolveOptions, match
-from scenarios.generator import GeneratorParams, generate
+from scenarios.report import table_rows, write_report
+from scenarios.runner import Task, by_spec, estimate, run_tasks, values
+from scenarios.spec import Spec, SpecError, load_spec, shipped_specs, validate_spec
 
 log = logging.getLogger("wunneng.scenarios")
 
 
+def shipped() -> dict[str, Spec]:
+    specs = (load_spec(path) for path in shipped_specs())
+    return {s.name: s for s in specs}
+
+
+def spec_infos() -> list[SpecInfo]:
+    return [
+        SpecInfo(name=s.name, title=s.title, description=s.description.strip()) for s in shipped().values()
+    ]
+
+
+def resolve_specs(body: ComparisonCreate) -> list[Spec]:
+    """The specs of a request, with its overrides applied; 422 names the bad entry."""
+    known = shipped()
+    out: list[Spec] = []
+    for i, entry in enumerate(body.specs):
+        if isinstance(entry, str):
+            if entry.removesuffix(".toml") not in known:
+                raise Invalid(
+                    ["body", "specs", i], f"unknown spec {entry!r}; one of {', '.join(sorted(known))}"
+                )
+            spec = known[entry.removesuffix(".toml")]
+        else:
+            if "base" in entry:
+                raise Invalid(
+                    ["body", "specs", i, "base"], "inline specs cannot have a base; send the merged spec"
+                )
+            try:
+                spec = validate_spec(entry, f"specs[{i}]")
+            except SpecError as exc:
+                raise Invalid(["body", "specs", i, *exc.field.split(".")], exc.reason) from None
+        run = {
+            k: v
+            for k, v in (("scale", body.scale), ("months", body.months), ("time_limit", body.time_limit))
+            if v is not None
+        }
+        out.append(spec.model_copy(update={"run": spec.run.model_copy(update=run)}) if run else spec)
+    names = [s.name for s in out]
+    if len(set(names)) != len(names):
+        raise Invalid(["body", "specs"], f"spec names must differ: {names}")
+    return out
+
+
 def create_comparison(session: Session, who: Principal, body: ComparisonCreate) -> ScenarioJob:
+    resolve_specs(body)
     job = ScenarioJob(
         organisation_id=who.organisation_id,
         request=body.model_dump(mode="json", exclude={"wait_seconds"}),
@@ -30,54 +77,53 @@ def create_comparison(session: Session, who: Principal, body: ComparisonCreate) 
     session.add(job)
     session.flush()
     audit.record(
-        session, who, "comparison.created", "scenario_job", str(job.id), scenarios=len(body.scenarios)
+        session,
+        who,
+        "comparison.created",
+        "scenario_job",
+        str(job.id),
+        specs=len(body.specs),
+        seeds=len(body.seeds),
     )
     session.commit()
     return job
 
 
-def kpis(spec: ScenarioSpec, result: MatchResult) -> dict[str, Any]:
-    n = spec.households
-    terms = Counter[str]()
-    for p in result.proposals:
-        terms.update(p.breakdown)
-    housed = len(result.proposals)
-    return {
-        "name": spec.name,
-        "households": n,
-        "units": spec.units,
-        "status": result.status.value,
-        "housed": housed,
-        "housed_share": housed / n if n else 0.0,
-        "unhoused_by_reason": dict(Counter(u.reason.value for u in result.unhoused)),
-        "mean_cost": mean(p.cost for p in result.proposals) if housed else None,
-        "mean_cost_by_term": {k: v / housed for k, v in terms.items()} if housed else {},
-        "objective": result.objective,
-        "gap": result.gap,
-        "seconds": result.seconds,
-        "policy_version": result.policy_version,
-    }
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
 
 
-def execute_comparison(db: Database, job_id: int, solver_workers: int) -> None:
+def execute_comparison(db: Database, job_id: int) -> None:
+    """Simulate every (spec, seed) in this thread (one solver worker each), then store the table,
+    per-KPI estimates over seeds and the self-contained HTML report."""
     with db.session() as session:
         job = session.get(ScenarioJob, job_id)
         if job is None or job.status != RunStatus.QUEUED:
             return
         job.status = RunStatus.RUNNING
         request = ComparisonCreate.model_validate(job.request)
-    rows = []
+
+    def progress(done: int, total: int) -> None:
+        with db.session() as s:
+            s.get_one(ScenarioJob, job_id).progress = 0.95 * done / total
+
     try:
-        for i, spec in enumerate(request.scenarios):
-            problem = generate(
-                GeneratorParams(households=spec.households, units=spec.units), spec.seed, spec.policy
+        specs = resolve_specs(request)
+        outcomes = run_tasks(
+            [Task(s, seed) for seed in request.seeds for s in specs], jobs=1, progress=progress
+        )
+        runs = by_spec(outcomes)
+        kpis: dict[str, Any] = {}
+        for name, outs in runs.items():
+            kpis[name] = {}
+            for k in outs[0].kpis:
+                e = estimate(values(outs, k))
+                kpis[name][k] = {"mean": _finite(e.mean), "half": _finite(e.half), "n": e.n}
+        with tempfile.TemporaryDirectory(prefix="wunneng-report-") as folder:
+            report = write_report(folder, specs, outcomes, title=f"Scenario comparison {job_id}").read_text(
+                "utf-8"
             )
-            result = match(
-                problem, SolveOptions(time_limit=request.time_limit, workers=solver_workers, seed=0)
-            )
-            rows.append(kpis(spec, result))
-            with db.session() as session:
-                session.get_one(ScenarioJob, job_id).progress = (i + 1) / len(request.scenarios)
+        result = {"seeds": request.seeds, "table": table_rows(runs), "kpis": kpis}
     except Exception as exc:
         log.exception("comparison %s failed", job_id)
         with db.session() as session:
@@ -91,4 +137,4 @@ def execute_comparison(db: Database, job_id: int, solver_workers: int) -> None:
     with db.session() as session:
         job = session.get_one(ScenarioJob, job_id)
         job.status, job.progress, job.finished_at = RunStatus.SUCCEEDED, 1.0, utcnow()
-        job.result = {"scenarios": rows}
+        job.result, job.report = result, report
