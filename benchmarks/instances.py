@@ -167,7 +167,7 @@ def stack(name: str, parts: list[Instance]) -> Instance:
         edge_option=cat("edge_option", options),
         edge_cost=cat("edge_cost"),
         unassigned_cost=cat("unassigned_cost"),
-        must_assign=cat("must_assign"),
+        must_assign=cat("must_assign").astype(bool),
         option_capacity=cat("option_capacity"),
         constraint_matrix=sp.block_diag([p.problem.constraint_matrix for p in parts], format="csr"),
         constraint_lower=cat("constraint_lower"),

@@ -89,7 +89,7 @@ def run_solver(path: Path, solver: str, time_limit: float, repeats: int) -> dict
 
 def compare(records: list[dict[str, object]]) -> None:
     """Add the best bound of the run, each solver's gap to it, and wunneng / solver ratios."""
-    bounds = [float(r["bound"]) for r in records if isinstance(r.get("bound"), int | float)]
+    bounds = [float(b) for r in records if isinstance(b := r.get("bound"), int | float)]
     best = max(bounds, default=-math.inf)
     for r in records:
         obj = r.get("objective")
