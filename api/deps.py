@@ -28,7 +28,8 @@ class AppContext:
 
     settings: Settings
     db: Database
-    jobs: JobRunner
+    jobs: JobRunner  #: match runs
+    planner_jobs: JobRunner  #: scenario comparisons, apart so a long comparison never delays a run
 
 
 def get_context(request: Request) -> AppContext:

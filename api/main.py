@@ -91,7 +91,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service. Migrations and the recovery of interrupted runs happen at start-up."""
     settings = settings or Settings.from_env()
     ctx = AppContext(
-        settings=settings, db=Database(settings.database_url), jobs=JobRunner(settings.job_threads)
+        settings=settings,
+        db=Database(settings.database_url),
+        jobs=JobRunner(settings.job_threads),
+        planner_jobs=JobRunner(1),
     )
 
     @asynccontextmanager
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fail_interrupted(ctx.db)
         yield
         ctx.jobs.shutdown()
+        ctx.planner_jobs.shutdown()
         ctx.db.dispose()
 
     app = FastAPI(

@@ -31,6 +31,7 @@ from api.models import (
     QuotaRow,
     Role,
     RunStatus,
+    ScenarioJob,
     SupportZoneRow,
     UnhousedRow,
     UnitRow,
@@ -111,12 +112,19 @@ def retry_run(session: Session, who: Principal, run_id: int, default_time_limit:
 
 
 def fail_interrupted(db: Database) -> int:
-    """Mark runs left queued or running by a stopped server as failed; returns how many."""
+    """Mark runs and comparisons left queued or running by a stopped server as failed; returns how many."""
     with db.session() as session:
         runs = session.scalars(select(MatchRun).where(MatchRun.status.in_(ACTIVE))).all()
         for run in runs:
             _finish(run, RunStatus.FAILED, "the server stopped during this run; retry it")
-        return len(runs)
+        jobs = session.scalars(select(ScenarioJob).where(ScenarioJob.status.in_(ACTIVE))).all()
+        for job in jobs:
+            job.status, job.error, job.finished_at = (
+                RunStatus.FAILED,
+                "the server stopped during this job",
+                utcnow(),
+            )
+        return len(runs) + len(jobs)
 
 
 def _finish(run: MatchRun, status: RunStatus, error: str | None = None) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 from api_helpers import Keys, finished_run, load, small_problem
 from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.main import create_app
 
 # (method, path, body) per endpoint family, and the roles allowed (others get 403).
 OFFICE = {"officer", "admin"}
@@ -101,3 +107,13 @@ def test_officer_never_reads_another_organisation(client: TestClient, keys: Keys
     )
     assert client.get("/v1/proposals", headers=theirs).json()["total"] == 0
     assert client.get(f"/v1/proposals/{proposal['id']}", headers=keys.officer).json()["status"] == "open"
+
+
+def test_web_pages_are_served_at_the_root_when_present(settings: Settings, tmp_path: Path) -> None:
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<h1>wunneng</h1>", "utf-8")
+    with TestClient(create_app(replace(settings, web_dir=web))) as c:
+        assert c.get("/").text == "<h1>wunneng</h1>"
+        assert c.get("/health").json()["status"] == "ok"
+        assert c.get("/v1/me").status_code == 401
