@@ -125,13 +125,15 @@ def targets(result: Record) -> list[tuple[str, str, str]]:
         if pairs:
             texts, ok = [], True
             for a, b in pairs:
-                reached = None not in (a.get("gap"), b.get("gap")) and b["gap"] <= a["gap"] + 1e-9
-                if reached:
-                    texts.append(f"{b['seconds'] / a['seconds']:.0f}x")
-                    ok &= b["seconds"] >= 10 * a["seconds"]
+                speed = b["seconds"] / a["seconds"]
+                if None not in (a.get("gap"), b.get("gap")) and b["gap"] <= a["gap"] + 1e-9:
+                    texts.append(f"{speed:.1f}x")
+                elif b.get("gap") is None:
+                    texts.append(f"> {speed:.1f}x ({solver}: no bound or no solution)")
                 else:
-                    texts.append(f"> {b.get('seconds', 0) / a['seconds']:.0f}x (gap {_pct(b.get('gap'))} %)")
-                    ok &= a.get("gap") is not None
+                    texts.append(f"> {speed:.1f}x ({solver} gap {_pct(b['gap'])} %)")
+                # where the baseline never reached wunneng's gap, its time is a lower bound on the ratio
+                ok &= a.get("gap") is not None and speed >= 10
             out.append((f"M with capacities: >= 10x faster than direct {solver} for the same gap",
                         ", ".join(texts), _yes(ok)))
     return out

@@ -167,6 +167,11 @@ def _write(
 def merge(parts: Sequence[Path], out: Path) -> dict[str, object]:
     """Several runs' ``results.json`` (e.g. S+M, then L, then XL) as one JSON and one Markdown."""
     loaded = [json.loads((p / "results.json").read_text()) for p in parts]
+    for run_result in loaded:
+        for instance in run_result["instances"]:
+            for record in instance["runs"]:
+                record.pop("wunneng_over", None)
+            compare(instance["runs"])
     result = {
         **loaded[0],
         "suite_seconds": sum(r["suite_seconds"] for r in loaded),
