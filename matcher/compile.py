@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.arrays import PROGRAMMES, HouseholdArrays, UnitArrays, commune_index, household_arrays, unit_arrays
+from matcher.arrays import (
+    PROGRAMMES,
+    HouseholdArrays,
+    UnitArrays,
+    commune_index,
+    household_arrays,
+    unit_arrays,
+)
 from matcher.assignment import AssignmentProblem, SideConstraint
 from matcher.costs import pair_costs, unhoused_costs
 from matcher.domain import QuotaScope
