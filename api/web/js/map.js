@@ -1,0 +1,71 @@
+// Luxembourg's communes as inline SVG from GeoJSON (WGS84). An equirectangular projection scaled
+// by cos(latitude) is exact enough for a country 80 km tall, and needs no library.
+
+const SVG = "http://www.w3.org/2000/svg";
+const LAT0 = 49.8;
+const KX = Math.cos((LAT0 * Math.PI) / 180);
+
+export const project = ([lon, lat]) => [lon * KX * 1000, -lat * 1000];
+
+function svg(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
+}
+
+function pathData(geometry) {
+  const polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+  return polygons
+    .flatMap((rings) => rings.map((ring) => `M${ring.map((p) => project(p).map((c) => c.toFixed(1)).join(",")).join("L")}Z`))
+    .join("");
+}
+
+function bounds(features) {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of features) {
+    const polygons = f.geometry.type === "MultiPolygon" ? f.geometry.coordinates : [f.geometry.coordinates];
+    for (const [outer] of polygons) {
+      for (const p of outer) {
+        const [x, y] = project(p);
+        [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+      }
+    }
+  }
+  return [x0, y0, x1 - x0, y1 - y0];
+}
+
+// The centre of a commune's bounding box: where to draw a unit without coordinates.
+export function centre(feature) {
+  const [x, y, w, hgt] = bounds([feature]);
+  return [x + w / 2, y + hgt / 2];
+}
+
+// fill(feature) -> colour; title(feature) -> tooltip text; points: [{x, y, className, title}].
+export function drawMap({ features, fill, title, points, label }) {
+  const [x, y, w, hgt] = bounds(features);
+  const pad = 2;
+  const root = svg("svg", {
+    viewBox: `${x - pad} ${y - pad} ${w + 2 * pad} ${hgt + 2 * pad}`,
+    role: "img",
+    "aria-label": label,
+  });
+  const communes = svg("g");
+  for (const f of features) {
+    const path = svg("path", { d: pathData(f.geometry), fill: fill(f), class: "commune", "data-lau2": f.properties.lau2 });
+    const t = svg("title");
+    t.textContent = title(f);
+    path.append(t);
+    communes.append(path);
+  }
+  const marks = svg("g");
+  const r = w / 160;
+  for (const p of points) {
+    const c = svg("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(2), class: p.className });
+    const t = svg("title");
+    t.textContent = p.title;
+    c.append(t);
+    marks.append(c);
+  }
+  root.append(communes, marks);
+  return root;
+}

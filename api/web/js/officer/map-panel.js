@@ -1,0 +1,94 @@
+// The map: communes coloured by the caseload their support zone would use if the open proposals
+// were accepted; free units as white dots, units with an open proposal as black dots. The table
+// under it says the same in text, for screen readers and exact numbers.
+
+import { $, h, replace, words } from "../dom.js";
+import { centre, drawMap, project } from "../map.js";
+import { byId } from "./state.js";
+
+const NO_ZONE = "#e5e7eb";
+const SCALE = [
+  [0.25, "#deebf7", "under 25 %"],
+  [0.5, "#9ecae1", "25–50 %"],
+  [0.75, "#6baed6", "50–75 %"],
+  [1.0001, "#3182bd", "75–100 %"],
+  [Infinity, "#c2410c", "over capacity"],
+];
+const colour = (use) => SCALE.find(([limit]) => use < limit)[1];
+
+// Points each zone would use: a household placed in one of a zone's communes consumes its support
+// intensity's points (matcher.Policy.intensity_points), against the zone's free capacity.
+export function zoneUse(state) {
+  const points = state.policy.document.matching.intensity_points;
+  const households = byId(state.households);
+  const units = byId(state.units);
+  const zones = state.zones.filter((z) => z.record).map((z) => ({ id: z.id, communes: new Set(z.record.communes), capacity: z.record.capacity_points, used: 0, proposals: 0 }));
+  for (const p of state.open) {
+    const commune = units.get(p.unit)?.record?.commune;
+    const support = households.get(p.household)?.record?.support;
+    const zone = zones.find((z) => z.communes.has(commune));
+    if (zone && support) {
+      zone.used += points[support] ?? 0;
+      zone.proposals += 1;
+    }
+  }
+  return zones.map((z) => ({ ...z, use: z.capacity ? z.used / z.capacity : z.used ? Infinity : 0 }));
+}
+
+export function renderMap(state) {
+  const zones = zoneUse(state);
+  const zoneOf = (lau2) => zones.find((z) => z.communes.has(lau2));
+  const features = state.communes.features;
+  const byCode = new Map(features.map((f) => [f.properties.lau2, f]));
+  const proposed = new Map(state.open.map((p) => [p.unit, p.household]));
+  const points = state.units
+    .filter((u) => u.record && (u.status === "free" || proposed.has(u.id)))
+    .map((u) => {
+      const r = u.record;
+      const [x, y] = r.lat != null && r.lon != null ? project([r.lon, r.lat]) : centre(byCode.get(r.commune));
+      const title = proposed.has(u.id) ? `${u.id}: proposed to ${proposed.get(u.id)}` : `${u.id}: free, ${words(r.programme)}`;
+      return { x, y, title, className: proposed.has(u.id) ? "unit-proposed" : "unit-free" };
+    });
+  const free = points.filter((p) => p.className === "unit-free").length;
+  replace(
+    $("#map"),
+    drawMap({
+      features,
+      label: `Map of Luxembourg's communes: ${free} free units without a proposal, ${proposed.size} units with an open proposal; communes coloured by their support zone's caseload use. The table below gives the numbers.`,
+      fill: (f) => {
+        const z = zoneOf(f.properties.lau2);
+        return z ? colour(z.use) : NO_ZONE;
+      },
+      title: (f) => {
+        const z = zoneOf(f.properties.lau2);
+        return `${f.properties.commune} (${f.properties.canton})${z ? `, zone ${z.id}: ${z.used} of ${z.capacity} points` : ", no support zone"}`;
+      },
+      points,
+    }),
+  );
+  replace(
+    $("#map-legend"),
+    SCALE.map(([, c, text]) => h("li", {}, h("span", { class: "swatch", style: `background:${c}` }), text)),
+    h("li", {}, h("span", { class: "swatch", style: `background:${NO_ZONE}` }), "no support zone"),
+    h("li", {}, "○ free unit"),
+    h("li", {}, "● unit with an open proposal"),
+  );
+  replace(
+    $("#zone-use"),
+    h(
+      "table",
+      { id: "zone-table" },
+      h("caption", {}, "Caseload use per support zone if the open proposals are accepted"),
+      h("thead", {}, h("tr", {}, ["Zone", h("span", {}, "Proposals"), "Points used", "Free capacity", "Use"].map((c) => h("th", { scope: "col" }, c)))),
+      h(
+        "tbody",
+        {},
+        zones.map((z) =>
+          h("tr", { dataset: { zone: z.id } }, h("th", { scope: "row" }, z.id), h("td", { class: "num" }, String(z.proposals)),
+            h("td", { class: "num" }, String(z.used)), h("td", { class: "num" }, String(z.capacity)),
+            h("td", { class: "num" }, Number.isFinite(z.use) ? `${Math.round(z.use * 100)} %` : "over")),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,55 @@
+// Who is signed in, and the header every page shares. A page calls guard() with the roles it
+// serves; anyone else goes back to the sign-in page (the API refuses them anyway).
+
+import { api, clearKey, getKey } from "./api.js";
+import { $, h, replace } from "./dom.js";
+
+export const HOME = { officer: "/officer.html", planner: "/planner.html", admin: "/admin.html" };
+
+const NAV = {
+  officer: [["Officer workspace", "/officer.html"]],
+  planner: [["Scenario comparisons", "/planner.html"]],
+  admin: [
+    ["Administration", "/admin.html"],
+    ["Officer workspace", "/officer.html"],
+    ["Scenario comparisons", "/planner.html"],
+  ],
+};
+
+export function signOut() {
+  clearKey();
+  location.assign("/?signed-out=1");
+}
+
+export async function guard(...roles) {
+  if (!getKey()) {
+    location.assign("/");
+    return new Promise(() => {}); // never resolves: the page is going away
+  }
+  const me = await api("/me");
+  if (!roles.includes(me.role)) {
+    location.assign(HOME[me.role] ?? "/");
+    return new Promise(() => {});
+  }
+  renderHeader(me);
+  return me;
+}
+
+function renderHeader(me) {
+  const here = location.pathname;
+  replace(
+    $("#site-nav"),
+    h(
+      "ul",
+      {},
+      NAV[me.role].map(([label, href]) =>
+        h("li", {}, h("a", { href, "aria-current": href === here ? "page" : null }, label)),
+      ),
+    ),
+  );
+  replace(
+    $("#who"),
+    h("span", { "data-testid": "who" }, `${me.name} · ${me.role} · ${me.organisation}`),
+    h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out"),
+  );
+}
