@@ -15,9 +15,9 @@ from matcher.domain import Accessibility, Location, Programme
 from matcher.geo import communes
 from matcher.instance import MatchProblem
 
-F = NDArray[np.float64]
-I = NDArray[np.int64]
-B = NDArray[np.bool_]
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
 
 ACCESS_BITS = {a: 1 << k for k, a in enumerate(Accessibility)}
 PROGRAMMES = list(Programme)
@@ -25,39 +25,39 @@ PROGRAMMES = list(Programme)
 
 @dataclass(frozen=True, eq=False)
 class HouseholdArrays:
-    persons: I
-    adults: I
-    children: I
-    needed_bedrooms: I  #: ceil(adults / 2) + ceil(children / 2): a couple or two adults share a room
-    budget: F  #: explicit max rent, else share x income, else inf; EUR/month of rent + charges
-    income: F  #: NaN when unknown
-    needs: I  #: accessibility bitmask
-    attached: I  #: commune index or -1
-    work: F  #: (H, 2) lat/lon, NaN when nobody works
-    schools: F  #: (H, S, 2)
-    anchors: F  #: (H, A, 2)
-    anchor_weight: F  #: (H, A), 0 for padding
-    preference: F  #: (H, C) weight of each commune, 0 when not preferred
-    excluded_commune: B  #: (H, C)
-    points: I  #: caseload points of the support intensity
-    priority: F
-    previous_unit: I  #: unit index shown last time, or -1
+    persons: Ints
+    adults: Ints
+    children: Ints
+    needed_bedrooms: Ints  #: ceil(adults / 2) + ceil(children / 2): a couple or two adults share a room
+    budget: Floats  #: explicit max rent, else share x income, else inf; EUR/month of rent + charges
+    income: Floats  #: NaN when unknown
+    needs: Ints  #: accessibility bitmask
+    attached: Ints  #: commune index or -1
+    work: Floats  #: (H, 2) lat/lon, NaN when nobody works
+    schools: Floats  #: (H, S, 2)
+    anchors: Floats  #: (H, A, 2)
+    anchor_weight: Floats  #: (H, A), 0 for padding
+    preference: Floats  #: (H, C) weight of each commune, 0 when not preferred
+    excluded_commune: Bools  #: (H, C)
+    points: Ints  #: caseload points of the support intensity
+    priority: Floats
+    previous_unit: Ints  #: unit index shown last time, or -1
 
 
 @dataclass(frozen=True, eq=False)
 class UnitArrays:
-    lat: F
-    lon: F
-    commune: I
-    programme: I
-    bedrooms: I
-    surface: F
-    max_occupancy: I
-    total_rent: F
-    features: I
-    available_day: I  #: proleptic ordinal of available_from
-    reserved_for: I  #: commune index or -1
-    zone: I  #: support zone index or -1
+    lat: Floats
+    lon: Floats
+    commune: Ints
+    programme: Ints
+    bedrooms: Ints
+    surface: Floats
+    max_occupancy: Ints
+    total_rent: Floats
+    features: Ints
+    available_day: Ints  #: proleptic ordinal of available_from
+    reserved_for: Ints  #: commune index or -1
+    zone: Ints  #: support zone index or -1
 
 
 def commune_index() -> dict[str, int]:
@@ -73,7 +73,7 @@ def _point(loc: Location | None) -> tuple[float, float]:
     return (c.lat, c.lon)
 
 
-def _padded(points: list[list[tuple[float, float]]]) -> F:
+def _padded(points: list[list[tuple[float, float]]]) -> Floats:
     width = max((len(p) for p in points), default=0)
     out = np.full((len(points), width, 2), np.nan)
     for h, pts in enumerate(points):
@@ -107,8 +107,8 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
     flags = np.array([len(h.vulnerabilities) for h in hh], np.float64)
     previous = np.full(n, -1, np.int64)
     hh_idx = {h.id: k for k, h in enumerate(hh)}
-    for p in problem.previous:
-        previous[hh_idx[p.household]] = unit_idx[p.unit]
+    for pair in problem.previous:
+        previous[hh_idx[pair.household]] = unit_idx[pair.unit]
     return HouseholdArrays(
         persons=adults + children,
         adults=adults,
@@ -121,9 +121,7 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
         work=np.array([_point(h.work) for h in hh], np.float64).reshape(n, 2),
         schools=_padded([[_point(s) for s in h.schools] for h in hh]),
         anchors=_padded([[_point(a.location) for a in h.anchors] for h in hh]),
-        anchor_weight=np.nan_to_num(
-            _padded([[(a.weight, 0.0) for a in h.anchors] for h in hh])[:, :, 0]
-        ),
+        anchor_weight=np.nan_to_num(_padded([[(a.weight, 0.0) for a in h.anchors] for h in hh])[:, :, 0]),
         preference=pref,
         excluded_commune=excl,
         points=np.array([policy.intensity_points[h.support] for h in hh], np.int64),

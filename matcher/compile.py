@@ -21,7 +21,7 @@ from matcher.arrays import (
 )
 from matcher.assignment import AssignmentProblem, SideConstraint
 from matcher.costs import pair_costs, unhoused_costs
-from matcher.domain import QuotaScope
+from matcher.domain import Programme, QuotaScope
 from matcher.eligibility import Eligibility, Reason, eligible_pairs, pair_reasons
 from matcher.errors import InvalidProblemError
 from matcher.instance import MatchProblem
@@ -58,13 +58,13 @@ def compile_problem(problem: MatchProblem) -> Compiled:
     n_u = len(problem.units)
     key = elig.household * n_u + elig.unit
     pinned = []
-    for k, p in enumerate(problem.pins):
-        h, u = h_idx[p.household], u_idx[p.unit]
-        pos = int(np.searchsorted(key, h * n_u + u))
-        if pos >= key.size or key[pos] != h * n_u + u:
+    for k, pin in enumerate(problem.pins):
+        hi, ui = h_idx[pin.household], u_idx[pin.unit]
+        pos = int(np.searchsorted(key, hi * n_u + ui))
+        if pos >= key.size or key[pos] != hi * n_u + ui:
             ban = np.zeros((1, n_u), bool)
-            ban[0, forbidden.get(h, [])] = True
-            why = pair_reasons(hh, units, problem.policy, np.array([h]), day, ban)[0, u]
+            ban[0, forbidden.get(hi, np.zeros(0, np.int64))] = True
+            why = pair_reasons(hh, units, problem.policy, np.array([hi]), day, ban)[0, ui]
             raise InvalidProblemError(f"pins[{k}]", "unit", f"the pair is not eligible: {Reason(why).label}")
         pinned.append(pos)
 
@@ -73,16 +73,20 @@ def compile_problem(problem: MatchProblem) -> Compiled:
     for z, zone in enumerate(problem.support_zones):
         edges = np.flatnonzero(units.zone[unit_of_edge] == z)
         constraints.append(
-            SideConstraint(f"support zone {zone.id}", edges, hh.points[elig.household[edges]], zone.capacity_points)
+            SideConstraint(
+                f"support zone {zone.id}", edges, hh.points[elig.household[edges]], zone.capacity_points
+            )
         )
     cidx = commune_index()
     for q in problem.quotas:
         if q.scope is QuotaScope.COMMUNE:
             edges = np.flatnonzero(units.commune[unit_of_edge] == cidx[q.key])
         else:
-            edges = np.flatnonzero(units.programme[unit_of_edge] == PROGRAMMES.index(q.key))
+            edges = np.flatnonzero(units.programme[unit_of_edge] == PROGRAMMES.index(Programme(q.key)))
         constraints.append(
-            SideConstraint(f"quota {q.id}", edges, np.ones(edges.size, np.int64), q.max_households, q.min_households)
+            SideConstraint(
+                f"quota {q.id}", edges, np.ones(edges.size, np.int64), q.max_households, q.min_households
+            )
         )
     model = AssignmentProblem.create(
         len(problem.households),

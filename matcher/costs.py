@@ -38,7 +38,9 @@ TERMS = (
 )
 
 
-def _minutes(points: NDArray[np.float64], lat: NDArray[np.float64], lon: NDArray[np.float64], policy: Policy) -> NDArray[np.float64]:
+def _minutes(
+    points: NDArray[np.float64], lat: NDArray[np.float64], lon: NDArray[np.float64], policy: Policy
+) -> NDArray[np.float64]:
     """Minutes from (E, P, 2) points to E units: (E, P), 0 where a point is padding."""
     km = haversine_km(points[:, :, 0], points[:, :, 1], lat[:, None], lon[:, None])
     t = travel_minutes(km, policy.travel_access_minutes, policy.travel_minutes_per_km)

@@ -7,6 +7,7 @@ codes, duplicates) live in :mod:`matcher.instance`.
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date
 from enum import StrEnum
@@ -282,7 +283,7 @@ class Policy(Frozen):
     def _nondecreasing(cls, v: list[float]) -> list[float]:
         if not v or any(x < 0 or not math.isfinite(x) for x in v):
             raise ValueError("needs at least one finite, non-negative surface")
-        if any(b < a for a, b in zip(v, v[1:], strict=False)):
+        if any(b < a for a, b in itertools.pairwise(v)):
             raise ValueError("surfaces must not decrease with occupants")
         return v
 

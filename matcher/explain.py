@@ -73,8 +73,13 @@ def explain(compiled: Compiled, solution: AssignmentSolution) -> MatchResult:
         hid = problem.households[h].id
         if not solution.has_solution:
             unhoused.append(
-                Unhoused(household=hid, reason=UnhousedReason.NO_SOLUTION, detail=solution.conflict or
-                         "the solver found no solution", excluded=excluded, eligible_units=int(mine.size))
+                Unhoused(
+                    household=hid,
+                    reason=UnhousedReason.NO_SOLUTION,
+                    detail=solution.conflict or "the solver found no solution",
+                    excluded=excluded,
+                    eligible_units=int(mine.size),
+                )
             )
             continue
         unhoused.append(_why_unhoused(compiled, h, mine, holder, zone_left, quota_full, excluded))
@@ -129,26 +134,40 @@ def _why_unhoused(
     problem, model, hh, units = compiled.problem, compiled.model, compiled.households, compiled.units
     hid = problem.households[h].id
     if mine.size == 0:
-        parts = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in sorted(excluded.items(), key=lambda t: -t[1]))
-        return Unhoused(household=hid, reason=UnhousedReason.NO_ELIGIBLE_UNIT,
-                        detail=f"no eligible unit ({parts})", excluded=excluded, eligible_units=0)
+        parts = ", ".join(
+            f"{n} {r.replace('_', ' ')}" for r, n in sorted(excluded.items(), key=lambda t: -t[1])
+        )
+        return Unhoused(
+            household=hid,
+            reason=UnhousedReason.NO_ELIGIBLE_UNIT,
+            detail=f"no eligible unit ({parts})",
+            excluded=excluded,
+            eligible_units=0,
+        )
     opts = model.edge_option[mine]
     free = opts[holder[opts] < 0]
     if free.size == 0:
         takers = holder[opts]
         higher = int((hh.priority[takers] > hh.priority[h]).sum())
-        return Unhoused(household=hid, reason=UnhousedReason.LOST_TO_OTHERS, excluded=excluded,
-                        eligible_units=int(mine.size),
-                        detail=f"all {mine.size} eligible units went to other households "
-                               f"({higher} of them with higher priority)")
+        return Unhoused(
+            household=hid,
+            reason=UnhousedReason.LOST_TO_OTHERS,
+            excluded=excluded,
+            eligible_units=int(mine.size),
+            detail=f"all {mine.size} eligible units went to other households "
+            f"({higher} of them with higher priority)",
+        )
     codes = list(communes())
     blocking: set[str] = set()
     open_units = 0
     for u in free.tolist():
         z = units.zone[u]
         zone_full = z >= 0 and zone_left[z] < hh.points[h]
-        quotas = [qid for qid, key in quota_full.items()
-                  if key in (codes[units.commune[u]], problem.units[u].programme.value)]
+        quotas = [
+            qid
+            for qid, key in quota_full.items()
+            if key in (codes[units.commune[u]], problem.units[u].programme.value)
+        ]
         if zone_full:
             blocking.add(f"support zone {problem.support_zones[z].id}")
         blocking.update(f"quota {q}" for q in quotas)
@@ -157,14 +176,23 @@ def _why_unhoused(
     if open_units == 0:
         zone_block = any(b.startswith("support zone") for b in blocking)
         reason = UnhousedReason.SUPPORT_CAPACITY_FULL if zone_block else UnhousedReason.QUOTA_FULL
-        return Unhoused(household=hid, reason=reason, excluded=excluded, eligible_units=int(mine.size),
-                        blocking=sorted(blocking),
-                        detail=f"{free.size} eligible units are free but {', '.join(sorted(blocking))} "
-                               "has no room left")
-    return Unhoused(household=hid, reason=UnhousedReason.TRADE_OFF, excluded=excluded,
-                    eligible_units=int(mine.size), blocking=sorted(blocking),
-                    detail=f"{open_units} free eligible units, but placing this household there would "
-                           "cost more than it gains (or displace a household with higher priority)")
+        return Unhoused(
+            household=hid,
+            reason=reason,
+            excluded=excluded,
+            eligible_units=int(mine.size),
+            blocking=sorted(blocking),
+            detail=f"{free.size} eligible units are free but {', '.join(sorted(blocking))} has no room left",
+        )
+    return Unhoused(
+        household=hid,
+        reason=UnhousedReason.TRADE_OFF,
+        excluded=excluded,
+        eligible_units=int(mine.size),
+        blocking=sorted(blocking),
+        detail=f"{open_units} free eligible units, but placing this household there would "
+        "cost more than it gains (or displace a household with higher priority)",
+    )
 
 
 def _why(compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: list[Alternative]) -> str:
@@ -173,7 +201,10 @@ def _why(compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: li
     unit = problem.units[u]
     place = communes()[unit.commune].name
     rooms = "a studio" if unit.bedrooms == 0 else f"{unit.bedrooms} bedroom{'s' if unit.bedrooms > 1 else ''}"
-    text = [f"{unit.id} in {place} ({unit.programme.value}, {rooms}, {unit.total_rent:.0f} EUR/month with charges)."]
+    text = [
+        f"{unit.id} in {place} ({unit.programme.value}, {rooms}, "
+        f"{unit.total_rent:.0f} EUR/month with charges)."
+    ]
     hh = compiled.households
     policy = problem.policy
     if np.isfinite(hh.work[h]).all() and policy.weights.travel_work > 0:

@@ -85,17 +85,17 @@ class MatchProblem(Frozen):
                     f"quota {q.id}", "key", f"unknown programme {q.key!r}; one of {sorted(programmes)}"
                 )
         for name, pairs in (("pins", self.pins), ("forbids", self.forbids), ("previous", self.previous)):
-            for k, p in enumerate(pairs):
-                if p.household not in hh_ids:
-                    raise InvalidProblemError(f"{name}[{k}]", "household", f"unknown id {p.household!r}")
-                if p.unit not in unit_ids:
-                    raise InvalidProblemError(f"{name}[{k}]", "unit", f"unknown id {p.unit!r}")
+            for k, pair in enumerate(pairs):
+                if pair.household not in hh_ids:
+                    raise InvalidProblemError(f"{name}[{k}]", "household", f"unknown id {pair.household!r}")
+                if pair.unit not in unit_ids:
+                    raise InvalidProblemError(f"{name}[{k}]", "unit", f"unknown id {pair.unit!r}")
         for name, pairs in (("pins", self.pins), ("previous", self.previous)):
-            _unique((p.household for p in pairs), f"{name} household")
-            _unique((p.unit for p in pairs), f"{name} unit")
-        forbidden = {(p.household, p.unit) for p in self.forbids}
-        for k, p in enumerate(self.pins):
-            if (p.household, p.unit) in forbidden:
+            _unique((pair.household for pair in pairs), f"{name} household")
+            _unique((pair.unit for pair in pairs), f"{name} unit")
+        forbidden = {(pair.household, pair.unit) for pair in self.forbids}
+        for k, pair in enumerate(self.pins):
+            if (pair.household, pair.unit) in forbidden:
                 raise InvalidProblemError(f"pins[{k}]", "unit", "the same pair is also forbidden")
         return self
 

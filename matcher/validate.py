@@ -57,7 +57,9 @@ def violations(problem: MatchProblem, result: MatchResult) -> list[str]:
         out += [f"household {h} missing from the result" for h in hh if h not in listed]
     placed = {p.household: units[p.unit] for p in result.proposals}
     for p in result.proposals:
-        out += [f"{p.household}-{p.unit}: {why}" for why in pair_problems(problem, hh[p.household], units[p.unit])]
+        out += [
+            f"{p.household}-{p.unit}: {why}" for why in pair_problems(problem, hh[p.household], units[p.unit])
+        ]
         if sum(p.breakdown.values()) != p.cost:
             out.append(f"{p.household}: breakdown does not add up to the cost")
     for pin in problem.pins:
@@ -70,7 +72,8 @@ def violations(problem: MatchProblem, result: MatchResult) -> list[str]:
             out.append(f"support zone {z.id}: {used} points > {z.capacity_points}")
     for q in problem.quotas:
         n = sum(
-            (u.commune if q.scope is QuotaScope.COMMUNE else u.programme.value) == q.key for u in placed.values()
+            (u.commune if q.scope is QuotaScope.COMMUNE else u.programme.value) == q.key
+            for u in placed.values()
         )
         if n < q.min_households or (q.max_households is not None and n > q.max_households):
             out.append(f"quota {q.id}: {n} households outside [{q.min_households}, {q.max_households}]")
@@ -89,7 +92,9 @@ def unhoused_penalty(problem: MatchProblem, h: Household) -> int:
     """Leaving ``h`` unhoused: unhoused weight x priority, plus stability if it was shown a unit."""
     rules, w = problem.policy.priority, problem.policy.weights
     months = min(max((problem.match_date - h.registered_on).days / 30.44, 0.0), rules.max_months_counted)
-    priority = rules.base + rules.per_vulnerability * len(h.vulnerabilities) + rules.per_month_waiting * months
+    priority = (
+        rules.base + rules.per_vulnerability * len(h.vulnerabilities) + rules.per_month_waiting * months
+    )
     shown = any(p.household == h.id for p in problem.previous)
     return round(w.unhoused * priority + (w.stability if shown else 0.0))
 
@@ -102,10 +107,14 @@ def _budget(h: Household, policy: Policy) -> float:
     return math.inf
 
 
-def _minutes(problem: MatchProblem, commune: str | None, lat: float | None, lon: float | None, u: Unit) -> float:
+def _minutes(
+    problem: MatchProblem, commune: str | None, lat: float | None, lon: float | None, u: Unit
+) -> float:
     if lat is None or lon is None:
         c = communes()[commune or ""]
         lat, lon = c.lat, c.lon
-    ulat, ulon = (u.lat, u.lon) if u.lat is not None else (communes()[u.commune].lat, communes()[u.commune].lon)
+    home = communes()[u.commune]
+    ulat = home.lat if u.lat is None else u.lat
+    ulon = home.lon if u.lon is None else u.lon
     km = float(haversine_km(lat, lon, ulat, ulon))
     return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * km

@@ -32,7 +32,8 @@ def solve_mip(core: Core, edges: BoolArray, *, time_limit: float, gap_limit: flo
     constraints = [
         LinearConstraint(sp.csr_matrix((ones, (items, cols)), shape=(n, n_e)), core.must.astype(float), 1.0),
         LinearConstraint(
-            sp.csr_matrix((ones, (options, cols)), shape=(core.n_options, n_e)), 0.0,
+            sp.csr_matrix((ones, (options, cols)), shape=(core.n_options, n_e)),
+            0.0,
             core.capacity.astype(float),
         ),
     ]

@@ -119,9 +119,7 @@ def _min_cost_flow(
             np.ones(skip.size, np.int64),
         ]
     )
-    costs = np.concatenate(
-        [np.zeros(n, np.int64), cost[edges], np.zeros(m, np.int64), unassigned[skip]]
-    )
+    costs = np.concatenate([np.zeros(n, np.int64), cost[edges], np.zeros(m, np.int64), unassigned[skip]])
     if (core.capacity == 1).all():
         flows = _sparse_matching(core, edges, cost, unassigned, skip)
     else:
@@ -162,7 +160,9 @@ def _sparse_matching(
     option_used = np.zeros(m, np.int64)
     option_used[col[col < m]] = 1
     skipped = option_of[skip] >= m
-    return np.concatenate([np.ones(n, np.int64), on_edge.astype(np.int64), option_used, skipped.astype(np.int64)])
+    return np.concatenate(
+        [np.ones(n, np.int64), on_edge.astype(np.int64), option_used, skipped.astype(np.int64)]
+    )
 
 
 def _potentials(

@@ -187,7 +187,8 @@ def _ints(values: object, name: str) -> IntArray:
 
 
 def _per(values: object, n: int, name: str) -> IntArray:
-    arr = _ints(np.broadcast_to(np.asarray(values), (n,)) if np.ndim(values) == 0 else values, name)
+    given = np.asarray(values)
+    arr = _ints(np.broadcast_to(given, (n,)) if given.ndim == 0 else given, name)
     if arr.size != n:
         raise InvalidProblemError("problem", name, f"expected {n} values, got {arr.size}")
     return arr.copy()

@@ -158,12 +158,12 @@ def solve_relaxed(
     if best_ub <= bound or (best_ub - bound) <= gap_limit * abs(best_ub):
         status = Status.OPTIMAL if best_ub <= bound else Status.FEASIBLE
         stats["kept_edges"] = float(incumbent.sum())
-        return RelaxOutcome(status, incumbent, best_ub, float(min(bound, best_ub)), stats=stats)
+        return RelaxOutcome(status, incumbent, int(best_ub), float(min(bound, best_ub)), stats=stats)
     keep = (dual.edge_bound <= best_ub - 1 + 1e-9) | incumbent
     stats["kept_edges"] = float(keep.sum())
     if keep.sum() > _mip_capacity(time_limit - (time.perf_counter() - start)):
         # too many edges survive to prove optimality in the time left: report the proven gap
-        return RelaxOutcome(Status.FEASIBLE, incumbent, best_ub, float(bound), stats=stats)
+        return RelaxOutcome(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats)
 
 

@@ -59,21 +59,48 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
         seconds = time.perf_counter() - start
         if not flow.feasible:
             return AssignmentSolution(
-                Status.INFEASIBLE, empty_assignment(problem.n_items), None, float("inf"), seconds,
-                "network", "the items that must be assigned cannot all get an option",
+                Status.INFEASIBLE,
+                empty_assignment(problem.n_items),
+                None,
+                float("inf"),
+                seconds,
+                "network",
+                "the items that must be assigned cannot all get an option",
             )
         stats = {"rounds": float(flow.rounds), "candidates": float(flow.candidates)}
-        return _solution(problem, core, flow.used, Status.OPTIMAL, flow.objective, flow.objective,
-                         start, "network", None, stats)
+        return _solution(
+            problem,
+            core,
+            flow.used,
+            Status.OPTIMAL,
+            flow.objective,
+            flow.objective,
+            start,
+            "network",
+            None,
+            stats,
+        )
     if method == "relax":
-        out = solve_relaxed(core, time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed,
-                            candidates=opts.candidates)
-        return _solution(problem, core, out.used, out.status, out.objective, out.bound, start,
-                         "relax", out.conflict, out.stats)
+        out = solve_relaxed(
+            core, time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed, candidates=opts.candidates
+        )
+        return _solution(
+            problem,
+            core,
+            out.used,
+            out.status,
+            out.objective,
+            out.bound,
+            start,
+            "relax",
+            out.conflict,
+            out.stats,
+        )
     every = np.ones(core.n_edges, bool)
     res = solve_cpsat(core, every, time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed)
-    return _solution(problem, core, res.used, res.status, res.objective, res.bound, start, "cpsat",
-                     res.conflict, {})
+    return _solution(
+        problem, core, res.used, res.status, res.objective, res.bound, start, "cpsat", res.conflict, {}
+    )
 
 
 def _solution(
@@ -96,6 +123,12 @@ def _solution(
     else:
         edge_of_item[:] = -1
     return AssignmentSolution(
-        status, edge_of_item, objective, float(bound), time.perf_counter() - start, method, conflict,
+        status,
+        edge_of_item,
+        objective,
+        float(bound),
+        time.perf_counter() - start,
+        method,
+        conflict,
         dict(stats),
     )

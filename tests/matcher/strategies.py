@@ -37,7 +37,11 @@ def assignment_problems(
     if ei.size and draw(st.booleans()):
         forbidden = [e for e in rng.choice(ei.size, size=1).tolist() if e not in pinned]
     return AssignmentProblem.create(
-        n, m, ei, eo, cost,
+        n,
+        m,
+        ei,
+        eo,
+        cost,
         unassigned_cost=rng.integers(20, 120, n),
         must_assign=must,
         option_capacity=cap,

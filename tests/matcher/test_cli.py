@@ -17,8 +17,9 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "small.json"
 
 
 def test_readme_main_command_prints_a_summary_table() -> None:
-    run = subprocess.run([sys.executable, "-m", "wunneng", "match", str(EXAMPLE)], capture_output=True, text=True,
-                         check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "wunneng", "match", str(EXAMPLE)], capture_output=True, text=True, check=False
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("status optimal")
     assert "household" in run.stdout and "unhoused" in run.stdout

@@ -23,7 +23,12 @@ def _doc() -> dict[str, Any]:
     [
         (lambda d: d["units"][0].update(commune="9999"), "unit U1", "commune", "unknown commune"),
         (lambda d: d["units"][0].update(rent=-5), "units.0", "rent", "greater than or equal to 0"),
-        (lambda d: d["households"][0].update(adults=-1), "households.0", "adults", "greater than or equal to 1"),
+        (
+            lambda d: d["households"][0].update(adults=-1),
+            "households.0",
+            "adults",
+            "greater than or equal to 1",
+        ),
         (lambda d: d["units"][0].update(surface_m2="NaN"), "units.0", "surface_m2", "finite"),
         (lambda d: d["units"].append(dict(d["units"][0])), "unit U1", "id", "duplicate"),
         (lambda d: d["households"][0].update(nmae="x"), "households.0", "nmae", "Extra inputs"),
@@ -51,7 +56,9 @@ def test_pin_to_an_ineligible_pair_says_why() -> None:
         match(p)
 
 
-def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_bad_input_exits_2_with_one_line_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = _doc()
     doc["units"][0]["commune"] = "9999"
     path = tmp_path / "bad.json"

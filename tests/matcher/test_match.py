@@ -26,7 +26,9 @@ from .oracle import brute_force
 )
 @settings(max_examples=30)
 def test_every_hard_constraint_holds(seed: int, n: int, ratio: float, capacity: float) -> None:
-    p = generate(GeneratorParams(households=n, units=max(1, int(n * ratio)), support_capacity_ratio=capacity), seed)
+    p = generate(
+        GeneratorParams(households=n, units=max(1, int(n * ratio)), support_capacity_ratio=capacity), seed
+    )
     result = match(p, SolveOptions(time_limit=60))
     assert result.status is Status.OPTIMAL
     assert violations(p, result) == []
@@ -37,7 +39,9 @@ def test_every_hard_constraint_holds(seed: int, n: int, ratio: float, capacity: 
 def test_eligibility_agrees_with_the_independent_rules(seed: int) -> None:
     p = generate(GeneratorParams(households=12, units=15), seed)
     compiled = compile_problem(p)
-    eligible = set(zip(compiled.eligibility.household.tolist(), compiled.eligibility.unit.tolist(), strict=True))
+    eligible = set(
+        zip(compiled.eligibility.household.tolist(), compiled.eligibility.unit.tolist(), strict=True)
+    )
     for (i, h), (j, u) in itertools.product(enumerate(p.households), enumerate(p.units)):
         assert ((i, j) in eligible) == (pair_problems(p, h, u) == []), (h.id, u.id, pair_problems(p, h, u))
     # excluded pairs are each counted once, under one reason
