@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from matcher import Policy, Programme, Status, match
+from matcher import MatchResult, Policy, Programme, Status, match
 from matcher.domain import Accessibility, PriorityRule, Weights
 from matcher.geo import communes
 from scenarios.data import rent_per_m2
@@ -190,6 +190,9 @@ def test_bad_parameters_are_rejected() -> None:
         GeneratorParams(households=-1)
 
 
+UNHOUSED = 1e7  #: far above the sum of all pair costs of these small problems (< 100 x 5,000)
+
+
 def count_first(policy: Policy | None = None) -> Policy:
     """A policy under which housing one more household beats any fit: equal priorities, a huge
     unhoused cost. Then the optimum houses the maximum number, which more units can only raise."""
@@ -197,8 +200,20 @@ def count_first(policy: Policy | None = None) -> Policy:
     return base.model_copy(
         update={
             "priority": PriorityRule(per_vulnerability=0.0, per_month_waiting=0.0),
-            "weights": Weights(unhoused=1e7),
+            "weights": Weights(unhoused=UNHOUSED),
         }
+    )
+
+
+def proves_the_count(result: MatchResult) -> bool:
+    """The solver proved that no solution houses more: its absolute gap is below one household's
+    value (a solution housing one more would be cheaper by about ``UNHOUSED``)."""
+    if result.status is Status.OPTIMAL:
+        return True
+    return (
+        result.status is Status.FEASIBLE
+        and result.objective is not None
+        and (result.objective - result.bound < UNHOUSED / 10)
     )
 
 
@@ -207,7 +222,7 @@ def test_more_units_never_house_fewer_in_a_one_shot_problem(seed: int) -> None:
     counts = []
     for units in (10, 20, 40):
         result = match(generate(GeneratorParams(households=40, units=units), seed, count_first()))
-        assert result.status is Status.OPTIMAL
+        assert proves_the_count(result)
         counts.append(len(result.proposals))
     assert counts == sorted(counts)
 
