@@ -149,13 +149,17 @@ def _why_unhoused(
     if free.size == 0:
         takers = holder[opts]
         higher = int((hh.priority[takers] > hh.priority[h]).sum())
+        what = (
+            "its only eligible unit went to another household"
+            if mine.size == 1
+            else f"all {mine.size} eligible units went to other households"
+        )
         return Unhoused(
             household=hid,
             reason=UnhousedReason.LOST_TO_OTHERS,
             excluded=excluded,
             eligible_units=int(mine.size),
-            detail=f"all {mine.size} eligible units went to other households "
-            f"({higher} of them with higher priority)",
+            detail=f"{what} ({higher} with higher priority)",
         )
     codes = list(communes())
     blocking: set[str] = set()
@@ -182,7 +186,7 @@ def _why_unhoused(
             excluded=excluded,
             eligible_units=int(mine.size),
             blocking=sorted(blocking),
-            detail=f"{free.size} eligible units are free but {', '.join(sorted(blocking))} has no room left",
+            detail=f"{free.size} free eligible unit(s), but {', '.join(sorted(blocking))} has no room left",
         )
     return Unhoused(
         household=hid,

@@ -103,7 +103,7 @@ def test_higher_priority_wins_the_only_unit_and_the_other_is_told_why() -> None:
     assert [(p.household, p.unit) for p in result.proposals] == [("H1", "U1")]
     (why,) = result.unhoused
     assert why.household == "H2" and why.reason is UnhousedReason.LOST_TO_OTHERS
-    assert "1 of them with higher priority" in why.detail
+    assert "(1 with higher priority)" in why.detail
 
 
 def test_full_support_zone_is_named() -> None:
