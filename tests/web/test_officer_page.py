@@ -1,0 +1,138 @@
+"""The officer's whole job in the browser: sign in, run matching, accept one proposal, decline
+another with a reason, re-run, and see the re-run keep the placement and avoid the declined pair."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from playwright.sync_api import Page, expect
+
+from tests.web.browser import DOCS_SCREENSHOT, Server, screenshot, sign_in, unlabelled_controls
+
+FINISHED = "(old) => { const p = document.querySelector('#run-panel');" \
+    " return p.dataset.runId !== undefined && p.dataset.runId !== old" \
+    " && ['succeeded', 'failed', 'cancelled'].includes(p.dataset.runStatus)" \
+    " && !document.querySelector('#run-button').disabled; }"
+
+
+def run_matching(page: Page) -> None:
+    """Press "Run matching" and wait until the new run is finished and every panel shows it."""
+    before = page.locator("#run-panel").get_attribute("data-run-id")
+    page.get_by_role("button", name="Run matching").click()
+    page.wait_for_function(FINISHED, arg=before, timeout=90_000)
+    expect(page.locator("#run-panel")).to_have_attribute("data-run-status", "succeeded")
+
+
+def open_pairs(page: Page) -> list[tuple[str, str]]:
+    rows = page.locator("#proposals-table tbody tr")
+    return [
+        (str(rows.nth(i).get_attribute("data-household")), str(rows.nth(i).get_attribute("data-unit")))
+        for i in range(rows.count())
+    ]
+
+
+def test_officer_runs_decides_and_reruns(page: Page, server: Server) -> None:
+    page.goto(server.url + "/")
+    expect(page.get_by_label("API key")).to_be_focused()
+    screenshot(page, "signin")
+    sign_in(page, server, "officer-ben", "/officer.html")
+    expect(page.get_by_test_id("who")).to_have_text("officer-ben · officer · logis")
+    expect(page.locator("#households-table caption")).to_have_text("30 of 30 households")
+    expect(page.locator("#map svg path.commune")).to_have_count(100)
+
+    run_matching(page)
+    expect(page.locator("#run-status")).to_contain_text("30 households")
+    pairs = open_pairs(page)
+    assert len(pairs) >= 2
+    (accepted_h, accepted_u), (declined_h, declined_u) = pairs[0], pairs[1]
+    screenshot(page, "officer-after-run")
+
+    page.get_by_role("button", name=f"Accept {accepted_u} for {accepted_h}").click()
+    expect(page.locator("#decision-status")).to_have_text(f"Accepted {accepted_u} for {accepted_h}.")
+    page.get_by_label(f"Reason to decline {declined_u} for {declined_h}").select_option("household_refused")
+    page.get_by_role("button", name=f"Decline {declined_u} for {declined_h}").click()
+    expect(page.locator("#decision-status")).to_have_text(
+        f"Declined {declined_u} for {declined_h}: household refused."
+    )
+    decided = page.locator("#decided-table tbody tr")
+    expect(decided.and_(page.locator(f"[data-household='{accepted_h}'][data-status='accepted']"))).to_have_count(1)
+    expect(decided.and_(page.locator(f"[data-household='{declined_h}'][data-status='declined']"))).to_have_count(1)
+    expect(page.locator("#override-rate")).to_contain_text("1 declined of 2 decided")
+
+    run_matching(page)
+    # The housed household and its unit are out of the new run: 29 waiting households.
+    expect(page.locator("#run-status")).to_contain_text("29 households")
+    rerun = open_pairs(page)
+    assert rerun, "the re-run proposes nothing"
+    assert all(h != accepted_h for h, _ in rerun), "the accepted household was proposed again"
+    assert all(u != accepted_u for _, u in rerun), "the taken unit was proposed again"
+    assert (declined_h, declined_u) not in rerun, "the declined pair was proposed again"
+    page.locator("#uf-status").select_option("taken")
+    expect(page.locator(f"#units-table tr[data-unit='{accepted_u}']")).to_contain_text(f"taken by {accepted_h}")
+    page.locator("#uf-status").select_option("free")
+    screenshot(page, "officer")
+    page.evaluate("window.scrollTo(0, 0)")
+    laptop = screenshot(page, "officer-laptop-screen", full_page=False)
+    if os.environ.get("WUNNENG_DOCS_SCREENSHOT"):
+        DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copyfile(laptop, DOCS_SCREENSHOT)
+    page.locator("#map-panel").screenshot(path=laptop.with_name("map.png"))
+
+    # The household's decision trail, from the decisions table, in a dialog closed with Escape.
+    page.locator("#decided-table").get_by_role("button", name=declined_h).click()
+    dialog = page.get_by_role("dialog", name=f"Household {declined_h}")
+    expect(dialog).to_be_visible()
+    trail = dialog.locator("table").first
+    expect(trail).to_contain_text(declined_u)
+    expect(trail).to_contain_text("household refused")
+    expect(dialog).to_contain_text("Refusals")
+    screenshot(page, "household-dialog", full_page=False)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+    # The household-facing explanation of an open proposal.
+    household = rerun[0][0]
+    page.get_by_role("button", name=f"Explanation for {household}").click()
+    explanation = page.get_by_role("dialog", name="Explanation for the household")
+    expect(explanation).to_contain_text("We propose")
+    screenshot(page, "explanation-dialog", full_page=False)
+    page.keyboard.press("Escape")
+
+    assert unlabelled_controls(page) == []
+
+
+def test_filters_narrow_the_lists(page: Page, server: Server) -> None:
+    sign_in(page, server, "officer-chloe", "/officer.html")
+    caption = page.locator("#households-table caption")
+    page.get_by_label("Support intensity").select_option("intensive")
+    rows = page.locator("#households-table tbody tr")
+    expect(caption).not_to_have_text("30 of 30 households")
+    for i in range(rows.count()):
+        expect(rows.nth(i).locator("td").nth(3)).to_have_text("intensive")
+    page.get_by_label("Programme").select_option("gls")
+    units = page.locator("#units-table tbody tr")
+    assert units.count() > 0
+    for i in range(units.count()):
+        expect(units.nth(i).locator("td").first).to_have_text("gls")
+
+
+def test_each_officer_sees_only_their_organisation(page: Page, server: Server) -> None:
+    sign_in(page, server, "officer-dan", "/officer.html")
+    expect(page.get_by_test_id("who")).to_contain_text("esch-social")
+    expect(page.locator("#households-table caption")).to_have_text("12 of 12 households")
+    expect(page.locator("#units-table caption")).to_have_text("14 of 14 units")
+
+
+def test_sign_in_refuses_a_wrong_key_and_pages_keep_to_roles(page: Page, server: Server) -> None:
+    page.goto(server.url + "/")
+    page.get_by_label("API key").fill("wn_000000000000_not-a-key")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#signin-status")).to_have_text("This key is not valid.")
+    sign_in(page, server, "planner-eva", "/planner.html")
+    page.goto(server.url + "/officer.html")  # a planner sees no household records
+    page.wait_for_url("**/planner.html")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/?signed-out=1")
+    page.goto(server.url + "/planner.html")
+    page.wait_for_url(server.url + "/")

@@ -1,0 +1,46 @@
+"""A planner runs a scenario comparison and reads its report in the page; an admin's page."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.web.browser import Server, screenshot, sign_in, unlabelled_controls
+
+
+def test_planner_compares_scenarios_and_reads_the_report(page: Page, server: Server) -> None:
+    sign_in(page, server, "planner-eva", "/planner.html")
+    expect(page.get_by_label("Baseline Luxembourg 2026")).to_be_checked()
+    expect(page.locator("#spec-gls-south-plus-100")).to_be_checked()
+    page.get_by_label("Scale (0–1)").fill("0.05")
+    page.get_by_label("Months simulated").fill("2")
+    page.get_by_role("button", name="Run comparison").click()
+
+    report = page.locator("#report-panel")
+    expect(report).to_be_visible(timeout=150_000)
+    expect(page.locator("#compare-status")).to_contain_text("finished")
+    kpi = page.locator("#kpi")
+    expect(kpi.locator("thead")).to_contain_text("baseline-2026")
+    expect(kpi.locator("thead")).to_contain_text("gls-south-plus-100")
+    expect(kpi.get_by_role("rowheader", name="housed share")).to_be_visible()
+    frame = page.frame_locator("#report-frame")
+    expect(frame.locator("h1")).to_contain_text("Scenario comparison")
+    expect(frame.locator("img").first).to_be_attached()
+    expect(page.locator("#jobs-table tbody tr[data-status='succeeded']")).to_have_count(1)
+    expect(page.locator("#overview-table")).to_contain_text("logis")
+    screenshot(page, "planner")
+    assert unlabelled_controls(page) == []
+
+
+def test_admin_sees_policies_organisations_keys_and_audit(page: Page, server: Server) -> None:
+    sign_in(page, server, "admin-ana", "/admin.html")
+    expect(page.locator("#policies-table tr[data-version='2026.1']")).to_contain_text("active")
+    expect(page.locator("#orgs-table")).to_contain_text("esch-social")
+    expect(page.locator("#keys-table")).to_contain_text("officer-ben")
+    expect(page.locator("#audit-table tbody tr").first).to_be_visible()
+
+    page.get_by_label("Holder (a handle, not a name)").fill("officer-new")
+    page.get_by_role("button", name="Issue key").click()
+    expect(page.locator("#new-key")).to_contain_text("wn_")
+    expect(page.locator("#keys-table")).to_contain_text("officer-new")
+    screenshot(page, "admin")
+    assert unlabelled_controls(page) == []
