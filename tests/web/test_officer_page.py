@@ -10,10 +10,12 @@ from playwright.sync_api import Page, expect
 
 from tests.web.browser import DOCS_SCREENSHOT, Server, screenshot, sign_in, unlabelled_controls
 
-FINISHED = "(old) => { const p = document.querySelector('#run-panel');" \
-    " return p.dataset.runId !== undefined && p.dataset.runId !== old" \
-    " && ['succeeded', 'failed', 'cancelled'].includes(p.dataset.runStatus)" \
+FINISHED = (
+    "(old) => { const p = document.querySelector('#run-panel');"
+    " return p.dataset.runId !== undefined && p.dataset.runId !== old"
+    " && ['succeeded', 'failed', 'cancelled'].includes(p.dataset.runStatus)"
     " && !document.querySelector('#run-button').disabled; }"
+)
 
 
 def run_matching(page: Page) -> None:
@@ -56,8 +58,12 @@ def test_officer_runs_decides_and_reruns(page: Page, server: Server) -> None:
         f"Declined {declined_u} for {declined_h}: household refused."
     )
     decided = page.locator("#decided-table tbody tr")
-    expect(decided.and_(page.locator(f"[data-household='{accepted_h}'][data-status='accepted']"))).to_have_count(1)
-    expect(decided.and_(page.locator(f"[data-household='{declined_h}'][data-status='declined']"))).to_have_count(1)
+    expect(
+        decided.and_(page.locator(f"[data-household='{accepted_h}'][data-status='accepted']"))
+    ).to_have_count(1)
+    expect(
+        decided.and_(page.locator(f"[data-household='{declined_h}'][data-status='declined']"))
+    ).to_have_count(1)
     expect(page.locator("#override-rate")).to_contain_text("1 declined of 2 decided")
 
     run_matching(page)
@@ -69,7 +75,9 @@ def test_officer_runs_decides_and_reruns(page: Page, server: Server) -> None:
     assert all(u != accepted_u for _, u in rerun), "the taken unit was proposed again"
     assert (declined_h, declined_u) not in rerun, "the declined pair was proposed again"
     page.locator("#uf-status").select_option("taken")
-    expect(page.locator(f"#units-table tr[data-unit='{accepted_u}']")).to_contain_text(f"taken by {accepted_h}")
+    expect(page.locator(f"#units-table tr[data-unit='{accepted_u}']")).to_contain_text(
+        f"taken by {accepted_h}"
+    )
     page.locator("#uf-status").select_option("free")
     screenshot(page, "officer")
     page.evaluate("window.scrollTo(0, 0)")
@@ -102,7 +110,22 @@ def test_officer_runs_decides_and_reruns(page: Page, server: Server) -> None:
     assert unlabelled_controls(page) == []
 
 
-def test_filters_narrow_the_lists(page: Page, server: Server) -> None:
+def test_keyboard_focus_is_visible(page: Page, server: Server) -> None:
+    sign_in(page, server, "officer-chloe", "/officer.html")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the workspace")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    for _ in range(10):  # brand, pages, sign out, then the first control of the workspace
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "run-button":
+            break
+    expect(page.get_by_role("button", name="Run matching")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+def test_filters_and_pair_rules(page: Page, server: Server) -> None:
     sign_in(page, server, "officer-chloe", "/officer.html")
     caption = page.locator("#households-table caption")
     page.get_by_label("Support intensity").select_option("intensive")
@@ -115,6 +138,16 @@ def test_filters_narrow_the_lists(page: Page, server: Server) -> None:
     assert units.count() > 0
     for i in range(units.count()):
         expect(units.nth(i).locator("td").first).to_have_text("gls")
+
+    household = page.locator("#pair-household").input_value()
+    unit = page.locator("#pair-unit").input_value()
+    page.get_by_label("Rule").select_option("forbid")
+    page.get_by_role("button", name="Add rule").click()
+    expect(page.locator("#pair-status")).to_have_text(f"Added: forbid {household} in {unit}.")
+    rule = page.locator(f"#pair-rules-table tr[data-household='{household}'][data-unit='{unit}']")
+    expect(rule).to_contain_text("forbid")
+    page.get_by_role("button", name=f"Remove forbid {household} in {unit}").click()
+    expect(rule).to_have_count(0)
 
 
 def test_each_officer_sees_only_their_organisation(page: Page, server: Server) -> None:

@@ -11,7 +11,7 @@ def test_planner_compares_scenarios_and_reads_the_report(page: Page, server: Ser
     sign_in(page, server, "planner-eva", "/planner.html")
     expect(page.get_by_label("Baseline Luxembourg 2026")).to_be_checked()
     expect(page.locator("#spec-gls-south-plus-100")).to_be_checked()
-    page.get_by_label("Scale (0–1)").fill("0.05")
+    page.locator("#scale").fill("0.05")
     page.get_by_label("Months simulated").fill("2")
     page.get_by_role("button", name="Run comparison").click()
 

@@ -40,8 +40,9 @@ export function centre(feature) {
   return [x + w / 2, y + hgt / 2];
 }
 
-// fill(feature) -> colour; title(feature) -> tooltip text; points: [{x, y, className, title}].
-export function drawMap({ features, fill, title, points, label }) {
+// fill(feature) -> colour; title(feature) -> tooltip text; points: [{x, y, className, title}];
+// labels: [{x, y, text}] drawn on top (zone names, which colours alone cannot tell apart).
+export function drawMap({ features, fill, title, points, labels = [], label }) {
   const [x, y, w, hgt] = bounds(features);
   const pad = 2;
   const root = svg("svg", {
@@ -58,7 +59,7 @@ export function drawMap({ features, fill, title, points, label }) {
     communes.append(path);
   }
   const marks = svg("g");
-  const r = w / 160;
+  const r = w / 110;
   for (const p of points) {
     const c = svg("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(2), class: p.className });
     const t = svg("title");
@@ -66,6 +67,12 @@ export function drawMap({ features, fill, title, points, label }) {
     c.append(t);
     marks.append(c);
   }
-  root.append(communes, marks);
+  const texts = svg("g", { "aria-hidden": "true" });
+  for (const l of labels) {
+    const t = svg("text", { x: l.x.toFixed(1), y: l.y.toFixed(1), class: "zone-label", "font-size": (w / 24).toFixed(1), "text-anchor": "middle" });
+    t.textContent = l.text;
+    texts.append(t);
+  }
+  root.append(communes, marks, texts);
   return root;
 }

@@ -88,7 +88,7 @@ export async function openHousehold(ref) {
       h("h3", {}, "Decision trail"),
       history(proposals),
       h("h3", {}, "Audit log"),
-      entries ? audit(entries) : h("p", { class: "hint" }, "The full audit log (who, when, policy version) is readable by admins; the decision trail above comes from it."),
+      entries ? audit(entries) : h("p", { class: "hint" }, "Admins read the full audit log of this household (every action, who, when, policy version); officers see the decision trail above."),
     );
   } catch (error) {
     replace(body, h("p", { class: "status", "data-kind": "error" }, error.message));

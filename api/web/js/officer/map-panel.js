@@ -49,6 +49,13 @@ export function renderMap(state) {
       const title = proposed.has(u.id) ? `${u.id}: proposed to ${proposed.get(u.id)}` : `${u.id}: free, ${words(r.programme)}`;
       return { x, y, title, className: proposed.has(u.id) ? "unit-proposed" : "unit-free" };
     });
+  // A zone's label sits at the mean centre of its communes.
+  const labels = zones.flatMap((z) => {
+    const centres = [...z.communes].map((c) => byCode.get(c)).filter(Boolean).map(centre);
+    if (!centres.length) return [];
+    const mean = (i) => centres.reduce((sum, c) => sum + c[i], 0) / centres.length;
+    return [{ x: mean(0), y: mean(1), text: `${z.id} ${Number.isFinite(z.use) ? Math.round(z.use * 100) : "over"} %` }];
+  });
   const free = points.filter((p) => p.className === "unit-free").length;
   replace(
     $("#map"),
@@ -64,6 +71,7 @@ export function renderMap(state) {
         return `${f.properties.commune} (${f.properties.canton})${z ? `, zone ${z.id}: ${z.used} of ${z.capacity} points` : ", no support zone"}`;
       },
       points,
+      labels,
     }),
   );
   replace(

@@ -49,12 +49,12 @@ function breakdown(p) {
 }
 
 function alternatives(p) {
-  if (!p.alternatives.length) return h("span", { class: "muted" }, "none");
+  if (!p.alternatives.length) return h("span", { class: "muted" }, "none eligible");
   return h(
     "ul",
     { class: "breakdown" },
     p.alternatives.map((a) =>
-      h("li", {}, `${a.unit} (${a.extra_cost >= 0 ? "+" : ""}${a.extra_cost})${a.taken ? ", proposed to another household" : ""}`),
+      h("li", {}, `${a.unit}: ${a.extra_cost >= 0 ? "+" : "−"}${Math.abs(a.extra_cost)} points${a.taken ? ", proposed to another household" : ""}`),
     ),
   );
 }
@@ -70,6 +70,8 @@ async function decide(p, action, reason) {
     say(decisionStatus, `Could not ${action} ${pair}: ${error.message}`, "error");
     await refresh();
   }
+  // The row just decided is gone: keyboard focus lands on the outcome, just above the list.
+  decisionStatus.focus();
 }
 
 function decisionControls(p) {

@@ -69,6 +69,6 @@ export function renderRun(state) {
   if (run.conflict) facts.push(["Conflict", run.conflict]);
   replace(
     $("#run-summary"),
-    h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    h("dl", { class: "facts row" }, facts.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),
   );
 }
