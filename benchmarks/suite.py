@@ -112,8 +112,9 @@ def compare(records: list[dict[str, object]]) -> None:
 def run(settings: Settings, out: Path, log: bool = True) -> dict[str, object]:
     """Run the suite and write ``results.json`` and ``results.md`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
-    instances = []
+    instances: list[dict[str, object]] = []
     started = time.perf_counter()
+    host = machine()  # before the first solve: the commit measured is the one at the start
     with tempfile.TemporaryDirectory(prefix="wunneng-bench-") as tmp:
         for scale in settings.scales:
             solvers = [s for s in scale.solvers if s in settings.solvers]
@@ -145,16 +146,16 @@ def run(settings: Settings, out: Path, log: bool = True) -> dict[str, object]:
                 compare(records)
                 entry["runs"] = records
                 instances.append(entry)
-                _write(out, settings, instances, time.perf_counter() - started)
-    return _write(out, settings, instances, time.perf_counter() - started)
+                _write(out, settings, host, instances, time.perf_counter() - started)
+    return _write(out, settings, host, instances, time.perf_counter() - started)
 
 
 def _write(
-    out: Path, settings: Settings, instances: list[dict[str, object]], seconds: float
+    out: Path, settings: Settings, host: dict[str, object], instances: list[dict[str, object]], seconds: float
 ) -> dict[str, object]:
     result: dict[str, object] = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
+        "machine": host,
         "time_limit": settings.time_limit,
         "suite_seconds": seconds,
         "instances": instances,
