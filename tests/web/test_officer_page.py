@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.web.browser import DOCS_SCREENSHOT, Server, screenshot, sign_in, unlabelled_controls
 
@@ -34,7 +34,7 @@ def open_pairs(page: Page) -> list[tuple[str, str]]:
     ]
 
 
-def test_officer_runs_decides_and_reruns(page: Page, server: Server) -> None:
+def test_officer_runs_decides_and_reruns(page: Page, browser: BrowserContext, server: Server) -> None:
     page.goto(server.url + "/")
     expect(page.get_by_label("API key")).to_be_focused()
     screenshot(page, "signin")
@@ -95,9 +95,17 @@ def test_officer_runs_decides_and_reruns(page: Page, server: Server) -> None:
     expect(trail).to_contain_text(declined_u)
     expect(trail).to_contain_text("household refused")
     expect(dialog).to_contain_text("Refusals")
+    # The household contests the decline: ask for a review from its file.
+    dialog.get_by_label(f"Review reason for declined {declined_u} for {declined_h}").select_option(
+        "household_contests"
+    )
+    dialog.get_by_role("button", name=f"Request a review of declined {declined_u} for {declined_h}").click()
+    expect(trail).to_contain_text("review 1 open")
     screenshot(page, "household-dialog", full_page=False)
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+    review = page.locator(f"#reviews-table tr[data-household='{declined_h}']")
+    expect(review).to_have_attribute("data-status", "open")
 
     # The household-facing explanation of an open proposal.
     household = rerun[0][0]
@@ -108,6 +116,16 @@ def test_officer_runs_decides_and_reruns(page: Page, server: Server) -> None:
     page.keyboard.press("Escape")
 
     assert unlabelled_controls(page) == []
+
+    # A second officer resolves the review (the one who declined may not).
+    second = browser.new_page()
+    sign_in(second, server, "officer-chloe", "/officer.html")
+    second.get_by_role("button", name=f"Overturn the decision on {declined_h} (review 1)").click()
+    expect(second.locator("#review-status")).to_have_text(f"Review 1 of {declined_h}: decision overturned.")
+    expect(second.locator(f"#reviews-table tr[data-household='{declined_h}']")).to_contain_text(
+        "overturned by officer-chloe"
+    )
+    second.close()
 
 
 def test_keyboard_focus_is_visible(page: Page, server: Server) -> None:

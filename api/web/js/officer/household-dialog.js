@@ -4,6 +4,7 @@
 import { all, api } from "../api.js";
 import { $, h, monthsSince, replace, when, words } from "../dom.js";
 import { communeName } from "../communes.js";
+import { REVIEW_REASONS, requestReview } from "./reviews-panel.js";
 
 const dialog = $("#household-dialog");
 const body = $("#household-dialog-body");
@@ -11,6 +12,30 @@ let state = null;
 
 export function initHouseholdDialog(s) {
   state = s;
+}
+
+// Decided proposals can be sent for review, once: an open review shows instead of the control.
+function reviewControl(p) {
+  if (p.status !== "accepted" && p.status !== "declined") return "";
+  const open = state.reviews.find((r) => r.proposal === p.id && r.status === "open");
+  if (open) return `review ${open.id} open`;
+  const label = `${p.status} ${p.unit} for ${p.household}`;
+  const select = h(
+    "select",
+    { "aria-label": `Review reason for ${label}` },
+    REVIEW_REASONS.map((r) => h("option", { value: r }, words(r))),
+  );
+  const ask = async () => {
+    try {
+      await requestReview(p, select.value);
+      await openHousehold(p.household);
+    } catch (error) {
+      replace(cell, h("span", { class: "status", "data-kind": "error" }, error.message));
+    }
+  };
+  const cell = h("div", { class: "inline" }, select,
+    h("button", { type: "button", class: "quiet", "aria-label": `Request a review of ${label}`, onclick: ask }, "Request review"));
+  return cell;
 }
 
 function facts(hh) {
@@ -41,13 +66,14 @@ function history(proposals) {
     "table",
     {},
     h("caption", {}, "Every proposal made to this household"),
-    h("thead", {}, h("tr", {}, ["Run", "Unit", "Status", "Reason", "Decided by", "When"].map((c) => h("th", { scope: "col" }, c)))),
+    h("thead", {}, h("tr", {}, ["Run", "Unit", "Status", "Reason", "Decided by", "When", "Review"].map((c) => h("th", { scope: "col" }, c)))),
     h(
       "tbody",
       {},
       proposals.map((p) =>
         h("tr", {}, h("td", {}, String(p.run_id)), h("td", {}, p.unit), h("td", {}, h("span", { class: `tag ${p.status}` }, p.status)),
-          h("td", {}, words(p.reason) || "–"), h("td", {}, p.decided_by ?? ""), h("td", {}, when(p.decided_at))),
+          h("td", {}, words(p.reason) || "–"), h("td", {}, p.decided_by ?? ""), h("td", {}, when(p.decided_at)),
+          h("td", {}, reviewControl(p))),
       ),
     ),
   );
@@ -74,7 +100,7 @@ function audit(entries) {
 export async function openHousehold(ref) {
   $("#household-dialog-title").textContent = `Household ${ref}`;
   replace(body, h("p", {}, "Loading…"));
-  dialog.showModal();
+  if (!dialog.open) dialog.showModal();
   try {
     const isAdmin = state.me.role === "admin";
     const [hh, proposals, entries] = await Promise.all([

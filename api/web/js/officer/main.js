@@ -9,6 +9,7 @@ import { initHouseholds, renderHouseholds } from "./households-panel.js";
 import { renderMap } from "./map-panel.js";
 import { initPairs, renderPairs } from "./pairs-panel.js";
 import { initProposals, renderProposals } from "./proposals-panel.js";
+import { initReviews, renderReviews } from "./reviews-panel.js";
 import { initRun, renderRun } from "./run-panel.js";
 import { loadState, state } from "./state.js";
 import { initUnits, renderUnits } from "./units-panel.js";
@@ -23,6 +24,7 @@ async function refresh() {
   renderHouseholds(state);
   renderUnits(state);
   renderPairs(state);
+  renderReviews(state);
   document.body.dataset.ready = "true"; // lets the browser tests wait for the first full render
 }
 
@@ -35,6 +37,7 @@ try {
   initHouseholds();
   initUnits();
   initPairs(refresh);
+  initReviews(refresh);
   say(status, "Loading…");
   await refresh();
   say(status, "");

@@ -12,6 +12,7 @@ export const state = {
   open: [],
   decided: [],
   rules: [],
+  reviews: [],
   latestRun: null,
   unhoused: [],
   overrideRate: null,
@@ -20,7 +21,7 @@ export const state = {
 export const byId = (items) => new Map(items.map((item) => [item.id, item]));
 
 export async function loadState() {
-  const [policy, households, units, zones, open, accepted, declined, rules, runs, rates] = await Promise.all([
+  const [policy, households, units, zones, open, accepted, declined, rules, runs, rates, reviews] = await Promise.all([
     api("/policies/active"),
     all("/households"),
     all("/units"),
@@ -31,6 +32,7 @@ export async function loadState() {
     api("/pair-rules"),
     api("/match-runs?limit=20"),
     api("/stats/override-rate"),
+    api("/review-requests"),
   ]);
   const latestDone = runs.items.find((r) => r.status === "succeeded");
   Object.assign(state, {
@@ -41,6 +43,7 @@ export async function loadState() {
     open,
     decided: [...accepted, ...declined].sort((a, b) => (b.decided_at ?? "").localeCompare(a.decided_at ?? "")),
     rules,
+    reviews: reviews.reverse(),
     latestRun: runs.items[0] ?? null,
     unhoused: latestDone ? await api(`/match-runs/${latestDone.id}/unhoused`) : [],
     overrideRate: rates.find((r) => r.organisation === state.me.organisation) ?? null,
