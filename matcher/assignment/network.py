@@ -10,6 +10,8 @@ candidate optimum is optimal for the whole problem (LP duality), and the potenti
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,16 +31,21 @@ class FlowResult:
     feasible: bool
     used: BoolArray  #: over the core's edges
     objective: int
+    bound: int
+    optimal: bool
     rounds: int
     candidates: int
 
 
-def cheapest_per_item(core: Core, costs: NDArray[np.generic], k: int) -> BoolArray:
-    """Mask of each item's ``k`` cheapest edges under ``costs``."""
+def cheapest_per_item(
+    core: Core, costs: NDArray[np.generic], k: int, among: BoolArray | None = None
+) -> BoolArray:
+    """Mask of each item's ``k`` cheapest edges under ``costs`` (only ``among`` them, if given)."""
     keep = np.zeros(core.n_edges, bool)
-    if core.n_edges == 0:
+    idx = np.arange(core.n_edges) if among is None else np.flatnonzero(among)
+    if idx.size == 0:
         return keep
-    order = np.lexsort((costs, core.item))
+    order = idx[np.lexsort((costs[idx], core.item[idx]))]
     items = core.item[order]
     starts = np.flatnonzero(np.r_[True, items[1:] != items[:-1]])
     rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
@@ -48,28 +55,39 @@ def cheapest_per_item(core: Core, costs: NDArray[np.generic], k: int) -> BoolArr
 
 @dataclass(frozen=True)
 class Priced:
-    """An optimal assignment under some edge costs, with its proof.
+    """An assignment under some edge costs, with a proven lower bound.
 
-    ``reduced[e] >= 0`` for every edge and, for any feasible selection ``x``,
-    ``cost(x) >= objective + sum(reduced[e] x[e])``: the potentials certify optimality over all
-    edges, not only the candidates, and let callers drop edges that cannot pay off.
+    ``bound`` is a Lagrangian bound over *all* edges (option capacities priced by the network
+    potentials), valid whether or not pricing converged; ``reduced[e] >= 0`` and, for any feasible
+    selection ``x``, ``cost(x) >= bound + sum(reduced[e] x[e])``, which lets callers drop edges that
+    cannot pay off. When ``converged``, ``bound`` equals the assignment's cost: it is optimal.
     """
 
     feasible: bool
     used: BoolArray
     objective: int
+    bound: int
     reduced: NDArray[np.int64]
     rounds: int
+    converged: bool
 
 
 def assign_priced(
-    core: Core, cost: NDArray[np.int64], unassigned: NDArray[np.int64], cand: BoolArray
+    core: Core,
+    cost: NDArray[np.int64],
+    unassigned: NDArray[np.int64],
+    cand: BoolArray,
+    *,
+    max_rounds: int = 1_000_000,
+    deadline: float = math.inf,
 ) -> Priced:
     """Min-cost assignment under ``cost`` (option capacities only), grown from ``cand`` by pricing.
 
     ``cand`` is updated in place with the edges pricing added, so later calls start from it.
+    Stops after ``max_rounds`` flows or at ``deadline`` (``time.perf_counter()``) with a valid bound.
     """
     rounds = 0
+    n = core.n_items
     while True:
         rounds += 1
         edges = np.flatnonzero(cand)
@@ -77,29 +95,46 @@ def assign_priced(
         if not feasible:
             if cand.all():
                 empty = np.zeros(core.n_edges, np.int64)
-                return Priced(False, np.zeros(core.n_edges, bool), 0, empty, rounds)
+                return Priced(False, np.zeros(core.n_edges, bool), 0, 0, empty, rounds, True)
             cand[:] = True
             continue
         # Reduced cost of every edge: c + pi(item) - pi(option) must be >= 0 at the optimum.
-        reduced = cost + potential[core.item] - potential[core.n_items + core.option]
-        add = (reduced < 0) & ~cand
-        if not add.any():
+        add = (cost + potential[core.item] - potential[n + core.option] < 0) & ~cand
+        converged = not add.any()
+        if converged or rounds >= max_rounds or time.perf_counter() >= deadline:
             used = np.zeros(core.n_edges, bool)
             used[edges[flow_used]] = True
-            assigned = np.zeros(core.n_items, bool)
+            assigned = np.zeros(n, bool)
             assigned[core.item[used]] = True
             objective = int(cost[used].sum() + unassigned[~assigned].sum())
-            return Priced(True, used, objective, np.maximum(reduced, 0), rounds)
+            # price of an option: what reaching the sink through it saves, never negative
+            price = np.maximum(potential[n + core.n_options] - potential[n : n + core.n_options], 0)
+            bound, reduced = _lagrangian(core, cost, unassigned, price)
+            return Priced(True, used, objective, bound, reduced, rounds, converged)
         # Adding only each item's most negative edges keeps the flow small as prices move.
-        cand |= cheapest_per_item(core, np.where(add, reduced, np.iinfo(np.int64).max), ADD_PER_ITEM) & add
+        reduced_add = cost + potential[core.item] - potential[n + core.option]
+        cand |= cheapest_per_item(core, reduced_add, ADD_PER_ITEM, among=add)
 
 
-def solve_network(core: Core, k: int = 8) -> FlowResult:
-    """Optimal assignment of ``core`` (which must have no side constraints) by priced min-cost flow."""
+def _lagrangian(
+    core: Core, cost: NDArray[np.int64], unassigned: NDArray[np.int64], price: NDArray[np.int64]
+) -> tuple[int, NDArray[np.int64]]:
+    """Relax option capacities at ``price >= 0``: items then pick their cheapest priced edge."""
+    priced = cost + price[core.option]
+    best = np.where(core.must, np.iinfo(np.int64).max // 4, unassigned)
+    np.minimum.at(best, core.item, priced)
+    finite = core.capacity < core.n_items
+    bound = int(best.sum() - price[finite] @ np.minimum(core.capacity[finite], core.n_items))
+    return bound, priced - best[core.item]
+
+
+def solve_network(core: Core, k: int = 8, deadline: float = math.inf) -> FlowResult:
+    """Optimal assignment of ``core`` (which must have no side constraints) by priced assignment."""
     cand = cheapest_per_item(core, core.cost, k)
-    res = assign_priced(core, core.cost, core.unassigned, cand)
+    res = assign_priced(core, core.cost, core.unassigned, cand, deadline=deadline)
     objective = core.objective(res.used) if res.feasible else 0
-    return FlowResult(res.feasible, res.used, objective, res.rounds, int(cand.sum()))
+    bound = res.bound + core.fixed_cost
+    return FlowResult(res.feasible, res.used, objective, bound, res.converged, res.rounds, int(cand.sum()))
 
 
 def _min_cost_flow(

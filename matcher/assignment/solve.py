@@ -55,7 +55,7 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
     if method == "network":
         if core.n_constraints:
             raise ValueError("the network method cannot handle side constraints; use auto")
-        flow = solve_network(core, opts.candidates)
+        flow = solve_network(core, opts.candidates, deadline=start + opts.time_limit)
         seconds = time.perf_counter() - start
         if not flow.feasible:
             return AssignmentSolution(
@@ -68,13 +68,14 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
                 "the items that must be assigned cannot all get an option",
             )
         stats = {"rounds": float(flow.rounds), "candidates": float(flow.candidates)}
+        status = Status.OPTIMAL if flow.optimal or flow.bound >= flow.objective else Status.FEASIBLE
         return _solution(
             problem,
             core,
             flow.used,
-            Status.OPTIMAL,
+            status,
             flow.objective,
-            flow.objective,
+            min(flow.bound, flow.objective),
             start,
             "network",
             None,

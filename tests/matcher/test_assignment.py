@@ -12,6 +12,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 from matcher.assignment import AssignmentProblem, SideConstraint, SolveOptions, Status, solve
 from matcher.assignment.core import Core, presolve
 from matcher.assignment.mip import solve_mip
+from matcher.assignment.network import assign_priced, cheapest_per_item
 from matcher.errors import InvalidProblemError
 
 from .oracle import brute_force, feasible
@@ -168,3 +169,20 @@ def test_bad_problems_are_rejected_naming_the_field(kwargs: dict[str, object], f
 def test_duplicate_edges_are_rejected() -> None:
     with pytest.raises(InvalidProblemError, match="duplicate"):
         AssignmentProblem.create(1, 1, [0, 0], [0, 0], [1, 2])
+
+
+@given(p=assignment_problems(max_items=30, max_options=30, side=False, must=False))
+@settings(max_examples=30)
+def test_pricing_stopped_early_still_gives_a_valid_bound(p: AssignmentProblem) -> None:
+    """One flow on each item's cheapest edge only: its Lagrangian bound must not exceed the optimum,
+    and no optimal edge may have a reduced cost above the gap (or fixing would cut it off)."""
+    core = presolve(p)
+    assert isinstance(core, Core)
+    cand = cheapest_per_item(core, core.cost, 1)
+    early = assign_priced(core, core.cost, core.unassigned, cand, max_rounds=1)
+    best = solve(p, SolveOptions(method="network"))
+    assert best.status is Status.OPTIMAL and best.objective is not None
+    optimum = best.objective - core.fixed_cost
+    assert early.bound <= optimum
+    chosen = np.isin(core.edge_index, best.edge_of_item[best.edge_of_item >= 0])
+    assert early.bound + early.reduced[chosen].sum() <= optimum
