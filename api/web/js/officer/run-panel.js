@@ -8,6 +8,7 @@ const POLL_MS = 400;
 
 const panel = $("#run-panel");
 const button = $("#run-button");
+const cancel = $("#cancel-button");
 const progress = $("#run-progress");
 const status = $("#run-status");
 
@@ -35,6 +36,11 @@ export function initRun(refresh) {
     button.setAttribute("aria-busy", "true");
     try {
       let run = await api("/match-runs", { method: "POST", body: {} });
+      cancel.hidden = false;
+      cancel.onclick = async () => {
+        cancel.disabled = true; // a running solve finishes its time limit; its result is discarded
+        await api(`/match-runs/${run.id}/cancel`, { method: "POST" }).catch((e) => say(status, e.message, "error"));
+      };
       while (!FINAL.has(run.status)) {
         show(run);
         await sleep(POLL_MS);
@@ -45,7 +51,11 @@ export function initRun(refresh) {
     } catch (error) {
       say(status, `The run could not start: ${error.message}`, "error");
     } finally {
+      const refocus = cancel.contains(document.activeElement);
+      cancel.hidden = true;
+      cancel.disabled = false;
       button.disabled = false;
+      if (refocus) button.focus();
       button.removeAttribute("aria-busy");
     }
   });
