@@ -1,6 +1,11 @@
 """Fixtures for the service tests: a fresh database per test (SQLite always; PostgreSQL too when
 ``WUNNENG_TEST_POSTGRES_URL`` is set, as in CI), an app on it, and one key per role.
 
+Migrating takes longer than most tests, so SQLite databases are copies of one migrated file and
+PostgreSQL is migrated once and emptied (truncated) per test; ``empty_database_url`` gives a
+database with no tables at all, for the migration tests. Storage-independent modules override
+``database_url`` with ``sqlite_url``.
+
 Organisation ``alpha`` has an admin, two officers and a planner; ``beta`` has one officer, so every
 test can check that one organisation never sees the other's records.
 """
@@ -8,6 +13,7 @@ test can check that one organisation never sees the other's records.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from api.config import Settings
-from api.db import Database
+from api.db import Database, migrate
 from api.main import create_app
 from api.models import Base, Role
 from api.services import admin
@@ -34,11 +40,45 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"truncate {tables} restart identity cascade"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A migrated, empty SQLite database."""
+    shutil.copy(sqlite_template, tmp_path / "test.db")
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of each backend."""
+    """A migrated database of each backend, with no rows."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        url: str = request.getfixturevalue("sqlite_url")
+        return url
+    assert POSTGRES_URL is not None
+    migrate(POSTGRES_URL)
+    truncate_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of each backend with no tables at all."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
     assert POSTGRES_URL is not None
     reset_postgres(POSTGRES_URL)
     return POSTGRES_URL

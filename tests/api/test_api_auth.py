@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from api_helpers import Keys, finished_run, load, small_problem
+from api_helpers import Keys
 from fastapi.testclient import TestClient
 
 from api.config import Settings
@@ -35,6 +35,12 @@ FAMILIES: list[tuple[str, str, object, set[str]]] = [
     ("GET", "/v1/organisations", None, {"admin"}),
     ("POST", "/v1/policies", {"matching": {"version": "matrix-test"}}, {"admin"}),
 ]
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Not storage-specific: SQLite only."""
+    return sqlite_url
 
 
 @pytest.mark.parametrize(
@@ -81,32 +87,6 @@ def test_admin_issues_keys_shown_once_and_stored_hashed(client: TestClient, keys
     with ctx.db.engine.connect() as conn:
         stored = [tuple(row) for row in conn.exec_driver_sql("select prefix, secret_hash from api_keys")]
     assert all(key.split("_", 2)[2] not in (p, h) for p, h in stored)
-
-
-def test_officer_never_reads_another_organisation(client: TestClient, keys: Keys) -> None:
-    load(client, keys.officer, small_problem(8, 10))
-    run = finished_run(client, keys.officer)
-    proposal = client.get("/v1/proposals", headers=keys.officer).json()["items"][0]
-    theirs = keys.other_officer
-    assert client.get("/v1/households", headers=theirs).json()["total"] == 0
-    assert client.get("/v1/units", headers=theirs).json()["total"] == 0
-    assert client.get(f"/v1/households/{proposal['household']}", headers=theirs).status_code == 404
-    assert client.get(f"/v1/units/{proposal['unit']}", headers=theirs).status_code == 404
-    assert client.delete(f"/v1/households/{proposal['household']}", headers=theirs).status_code == 404
-    assert client.get(f"/v1/match-runs/{run['id']}", headers=theirs).status_code == 404
-    assert client.get(f"/v1/match-runs/{run['id']}/proposals", headers=theirs).status_code == 404
-    assert client.get(f"/v1/proposals/{proposal['id']}", headers=theirs).status_code == 404
-    assert client.post(f"/v1/proposals/{proposal['id']}/accept", headers=theirs).status_code == 404
-    assert (
-        client.post(
-            "/v1/pair-rules",
-            json={"household": proposal["household"], "unit": proposal["unit"], "kind": "pin"},
-            headers=theirs,
-        ).status_code
-        == 404
-    )
-    assert client.get("/v1/proposals", headers=theirs).json()["total"] == 0
-    assert client.get(f"/v1/proposals/{proposal['id']}", headers=keys.officer).json()["status"] == "open"
 
 
 def test_web_pages_are_served_at_the_root_when_present(settings: Settings, tmp_path: Path) -> None:

@@ -11,14 +11,14 @@ from api.db import alembic_config, migrate
 from api.models import Base
 
 
-def test_migrations_from_empty_match_the_models(database_url: str) -> None:
-    migrate(database_url)
-    engine = create_engine(database_url)
+def test_migrations_from_empty_match_the_models(empty_database_url: str) -> None:
+    migrate(empty_database_url)
+    engine = create_engine(empty_database_url)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         assert set(Base.metadata.tables) <= set(inspect(conn).get_table_names())
-    command.downgrade(alembic_config(database_url), "base")
+    command.downgrade(alembic_config(empty_database_url), "base")
     with engine.connect() as conn:
         assert set(inspect(conn).get_table_names()) & set(Base.metadata.tables) == set()
-    migrate(database_url)
+    migrate(empty_database_url)
     engine.dispose()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from api_helpers import Keys, finished_run, load, small_problem
 from fastapi.testclient import TestClient
 
 QUICK = {"scale": 0.03, "months": 2, "time_limit": 2, "seeds": [0, 1], "wait_seconds": 60}
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """Not storage-specific: SQLite only."""
+    return sqlite_url
 
 
 def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:

@@ -46,6 +46,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error_and_responses_match_the_schema(case: Any) -> None:
     case.call_and_validate(headers=AUTH, checks=[not_a_server_error, response_schema_conformance])

@@ -86,3 +86,29 @@ def test_import_run_decide_rerun_audit(client: TestClient, keys: Keys) -> None:
             "declined_by_reason": {"household_refused": 1},
         }
     ]
+
+
+def test_officer_never_reads_another_organisation(client: TestClient, keys: Keys) -> None:
+    load(client, keys.officer, small_problem(8, 10))
+    run = finished_run(client, keys.officer)
+    proposal = client.get("/v1/proposals", headers=keys.officer).json()["items"][0]
+    theirs = keys.other_officer
+    assert client.get("/v1/households", headers=theirs).json()["total"] == 0
+    assert client.get("/v1/units", headers=theirs).json()["total"] == 0
+    assert client.get(f"/v1/households/{proposal['household']}", headers=theirs).status_code == 404
+    assert client.get(f"/v1/units/{proposal['unit']}", headers=theirs).status_code == 404
+    assert client.delete(f"/v1/households/{proposal['household']}", headers=theirs).status_code == 404
+    assert client.get(f"/v1/match-runs/{run['id']}", headers=theirs).status_code == 404
+    assert client.get(f"/v1/match-runs/{run['id']}/proposals", headers=theirs).status_code == 404
+    assert client.get(f"/v1/proposals/{proposal['id']}", headers=theirs).status_code == 404
+    assert client.post(f"/v1/proposals/{proposal['id']}/accept", headers=theirs).status_code == 404
+    assert (
+        client.post(
+            "/v1/pair-rules",
+            json={"household": proposal["household"], "unit": proposal["unit"], "kind": "pin"},
+            headers=theirs,
+        ).status_code
+        == 404
+    )
+    assert client.get("/v1/proposals", headers=theirs).json()["total"] == 0
+    assert client.get(f"/v1/proposals/{proposal['id']}", headers=keys.officer).json()["status"] == "open"
