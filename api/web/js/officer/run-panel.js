@@ -49,7 +49,7 @@ export function initRun(refresh) {
       await refresh(); // the final status is shown once every panel holds the run's results
       show(run);
     } catch (error) {
-      say(status, `The run could not start: ${error.message}`, "error");
+      say(status, `Matching stopped: ${error.message}`, "error");
     } finally {
       const refocus = cancel.contains(document.activeElement);
       cancel.hidden = true;
