@@ -16,6 +16,22 @@ from api.schemas import AuditPublic, Page
 router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
 
 
+def audit_public(e: AuditEntry) -> AuditPublic:
+    return AuditPublic(
+        id=e.id,
+        at=e.at,
+        organisation=e.organisation_id,
+        actor=e.actor,
+        role=e.role,
+        action=e.action,
+        target_type=e.target_type,
+        target_ref=e.target_ref,
+        run_id=e.run_id,
+        policy_version=e.policy_version,
+        details=e.details,
+    )
+
+
 @router.get("")
 def read_audit(
     session: SessionDep,
@@ -38,20 +54,5 @@ def read_audit(
     if run_id is not None:
         query = query.where(AuditEntry.run_id == run_id)
     rows, total = page(session, query, limit, offset)
-    items = [
-        AuditPublic(
-            id=e.id,
-            at=e.at,
-            organisation=e.organisation_id,
-            actor=e.actor,
-            role=e.role,
-            action=e.action,
-            target_type=e.target_type,
-            target_ref=e.target_ref,
-            run_id=e.run_id,
-            policy_version=e.policy_version,
-            details=e.details,
-        )
-        for e in rows
-    ]
+    items = [audit_public(e) for e in rows]
     return Page[AuditPublic](items=items, total=total, limit=limit, offset=offset)

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid
-from api.models import HouseholdRow
+from api.models import AuditEntry, HouseholdRow
 from api.repositories import page, record_by_ref
+from api.routes.audit import audit_public
 from api.routes.common import ERRORS, Limit, Offset, Ref
-from api.schemas import ImportResult, Page, RecordPublic
+from api.schemas import AuditPublic, ImportResult, Page, RecordPublic
 from api.services import records
 from api.services.records import KINDS, RecordKind
 
@@ -109,6 +110,21 @@ def record_router(kind: RecordKind) -> APIRouter:
             """Put a suspended household back in the queue."""
             row = records.reinstate(session, who, ref)
             return records.public(session, kind, [row])[0]
+
+        @router.get("/{ref}/history", name="household_history")
+        def history(ref: Ref, session: SessionDep, who: OfficerDep) -> list[AuditPublic]:
+            """The household's audit trail (records, pins, decisions, reviews, erasure) for its officers."""
+            record_by_ref(session, HouseholdRow, who.organisation_id, ref)
+            rows = session.scalars(
+                select(AuditEntry)
+                .where(
+                    AuditEntry.organisation_id == who.organisation_id,
+                    AuditEntry.target_type == "household",
+                    AuditEntry.target_ref == ref,
+                )
+                .order_by(AuditEntry.id)
+            )
+            return [audit_public(e) for e in rows]
 
     return router
 

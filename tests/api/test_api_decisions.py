@@ -155,6 +155,11 @@ def test_erasure_removes_personal_fields_and_keeps_the_audit_consistent(
     assert client.put(f"/v1/households/{p['household']}", json={}, headers=keys.officer).status_code == 409
     audit = client.get("/v1/audit", params={"target": p["household"]}, headers=keys.admin).json()["items"]
     assert [e["action"] for e in audit] == ["proposal.accepted", "household.erased"]
+    history = client.get(f"/v1/households/{p['household']}/history", headers=keys.officer2).json()
+    assert history == audit  # officers read their household's trail; the full log stays admin-only
+    assert (
+        client.get(f"/v1/households/{p['household']}/history", headers=keys.other_officer).status_code == 404
+    )
     # nothing personal in the audit log nor in the logs: no household field names or values
     text = (
         json.dumps(client.get("/v1/audit", params={"limit": 1000}, headers=keys.admin).json()) + caplog.text
