@@ -28,6 +28,8 @@ def test_planner_compares_scenarios_and_reads_the_report(page: Page, server: Ser
     expect(page.locator("#jobs-table tbody tr[data-status='succeeded']")).to_have_count(1)
     expect(page.locator("#overview-table")).to_contain_text("logis")
     screenshot(page, "planner")
+    page.locator("#report-frame").scroll_into_view_if_needed()
+    screenshot(page, "planner-report", full_page=False)
     assert unlabelled_controls(page) == []
 
 
