@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays
 from matcher.domain import Policy
-from matcher.geo import haversine_km, travel_minutes
+from matcher.geo import distance_km, travel_minutes
 
 BLOCK_EDGES = 1_000_000
 TERMS = (
@@ -38,13 +38,27 @@ TERMS = (
 )
 
 
-def _minutes(
-    points: NDArray[np.float64], lat: NDArray[np.float64], lon: NDArray[np.float64], policy: Policy
+def _trips(
+    places: NDArray[np.float64],
+    weights: NDArray[np.float64] | None,
+    h: NDArray[np.int64],
+    lat: NDArray[np.float64],
+    lon: NDArray[np.float64],
+    policy: Policy,
 ) -> NDArray[np.float64]:
-    """Minutes from (E, P, 2) points to E units: (E, P), 0 where a point is padding."""
-    km = haversine_km(points[:, :, 0], points[:, :, 1], lat[:, None], lon[:, None])
-    t = travel_minutes(km, policy.travel_access_minutes, policy.travel_minutes_per_km)
-    return np.nan_to_num(t, nan=0.0)
+    """Weighted minutes from each pair's unit to its household's (H, P, 2) places, summed; only
+    the pairs whose household has such a place are computed (most have none)."""
+    out = np.zeros(h.size)
+    if places.shape[1] == 0:
+        return out
+    has = np.asarray(np.isfinite(places[:, :, 0]).any(axis=1))[h]
+    if not has.any():
+        return out
+    pts = places[h[has]]
+    km = distance_km(pts[:, :, 0], pts[:, :, 1], lat[has, None], lon[has, None])
+    t = np.nan_to_num(travel_minutes(km, policy.travel_access_minutes, policy.travel_minutes_per_km))
+    out[has] = (t if weights is None else t * weights[h[has]]).sum(axis=1)
+    return out
 
 
 def pair_terms(
@@ -57,21 +71,16 @@ def pair_terms(
     """Each cost term, in integer points, for the pairs ``(h[k], u[k])``."""
     w = policy.weights
     lat, lon = units.lat[u], units.lon[u]
-    work = _minutes(hh.work[h][:, None, :], lat, lon, policy)[:, 0]
-    schools = _minutes(hh.schools[h], lat, lon, policy).sum(axis=1) if hh.schools.shape[1] else 0.0
-    anchors = (
-        (_minutes(hh.anchors[h], lat, lon, policy) * hh.anchor_weight[h]).sum(axis=1)
-        if hh.anchors.shape[1]
-        else 0.0
-    )
+    work = _trips(hh.work[:, None, :], None, h, lat, lon, policy)
+    schools = _trips(hh.schools, None, h, lat, lon, policy)
+    anchors = _trips(hh.anchors, hh.anchor_weight, h, lat, lon, policy)
     need = np.maximum(hh.needed_bedrooms[h], 1)
     single = hh.persons[h] == 1
     spare = np.maximum(units.bedrooms[u] - need, 0)
     missing = np.where(single, 0, np.maximum(need - units.bedrooms[u], 0))
     share = units.total_rent[u] / np.where(np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h])
     burden = np.maximum(0.0, 100.0 * (share - policy.rent_burden_target))
-    pref = hh.preference[h]
-    missed = pref.max(axis=1) - pref[np.arange(h.size), units.commune[u]]
+    missed = hh.preference.max(axis=1, initial=0.0)[h] - hh.preference[h, units.commune[u]]
     moved = (hh.previous_unit[h] >= 0) & (hh.previous_unit[h] != u)
     raw = {
         "travel_work": w.travel_work * work,

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays
 from matcher.domain import Policy
-from matcher.geo import haversine_km, travel_minutes
+from matcher.geo import distance_km, travel_minutes
 
 BLOCK_PAIRS = 4_000_000  #: pairs examined per block (~50 MB of temporaries)
 
@@ -83,17 +83,20 @@ def pair_reasons(
     mark(Reason.OVER_BUDGET, units.total_rent[None, :] > hh.budget[rows, None] + 1e-9)
     horizon = match_day + policy.availability_horizon_days
     mark(Reason.NOT_AVAILABLE_IN_TIME, np.broadcast_to(units.available_day > horizon, out.shape))
-    far = travel_to(hh.work[rows][:, None, :], units, policy)[:, 0, :] > policy.max_travel_minutes
-    schools = travel_to(hh.schools[rows], units, policy)
-    if schools.shape[1]:
-        far |= np.nanmax(np.where(np.isnan(schools), -np.inf, schools), axis=1) > policy.max_travel_minutes
-    mark(Reason.TOO_FAR, far)
+    # travel only for the households that have somewhere to go (most do not work)
+    places = np.concatenate([hh.work[rows][:, None, :], hh.schools[rows]], axis=1)
+    goes = np.isfinite(places[:, :, 0]).any(axis=1)
+    if goes.any():
+        minutes = travel_to(places[goes], units, policy)
+        far = np.zeros(out.shape, bool)
+        far[goes] = np.where(np.isnan(minutes), -np.inf, minutes).max(axis=1) > policy.max_travel_minutes
+        mark(Reason.TOO_FAR, far)
     return out
 
 
 def travel_to(points: NDArray[np.float64], units: UnitArrays, policy: Policy) -> NDArray[np.float64]:
     """Minutes from (H, P, 2) points to every unit: (H, P, U), NaN where a point is padding."""
-    km = haversine_km(
+    km = distance_km(
         points[:, :, 0, None], points[:, :, 1, None], units.lat[None, None, :], units.lon[None, None, :]
     )
     return travel_minutes(km, policy.travel_access_minutes, policy.travel_minutes_per_km)

@@ -10,7 +10,7 @@ import math
 from collections import Counter
 
 from matcher.domain import Household, Policy, QuotaScope, Unit
-from matcher.geo import communes, haversine_km
+from matcher.geo import communes, distance_km
 from matcher.instance import MatchProblem
 from matcher.result import MatchResult
 
@@ -116,5 +116,5 @@ def _minutes(
     home = communes()[u.commune]
     ulat = home.lat if u.lat is None else u.lat
     ulon = home.lon if u.lon is None else u.lon
-    km = float(haversine_km(lat, lon, ulat, ulon))
+    km = float(distance_km(lat, lon, ulat, ulon))
     return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * km

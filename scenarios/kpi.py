@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.domain import Household, Unit
-from matcher.geo import communes, haversine_km, travel_minutes
+from matcher.geo import communes, distance_km, travel_minutes
 from matcher.result import UnhousedReason
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.simulate import SimState, Tenure, free_points
@@ -275,7 +275,7 @@ def fit(h: Household, u: Unit, *, access: float, per_km: float) -> Fit:
     ulon = u.lon if u.lon is not None else communes()[u.commune].lon
 
     def minutes(p: tuple[float, float]) -> float:
-        return float(travel_minutes(haversine_km(p[0], p[1], ulat, ulon), access, per_km))
+        return float(travel_minutes(distance_km(p[0], p[1], ulat, ulon), access, per_km))
 
     work = _point(h, "work")
     schools = _point(h, "school")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from matcher import MatchProblem, SolveOptions, match
 from matcher.domain import Location, Pair, SupportZone, Unit
-from matcher.geo import communes, haversine_km
+from matcher.geo import communes, distance_km
 from matcher.result import MatchResult
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.spec import Spec
@@ -162,7 +162,7 @@ def _answer(state: SimState, t: Tenure) -> None:
     if home is not None and home.commune is not None:
         c = communes()[home.commune]
         if (
-            float(haversine_km(c.lat, c.lon, unit.unit.lat or c.lat, unit.unit.lon or c.lon))
+            float(distance_km(c.lat, c.lon, unit.unit.lat or c.lat, unit.unit.lon or c.lon))
             > beh.far_from_centre_km
         ):
             p *= beh.accept_factor_far
@@ -197,7 +197,7 @@ def _minutes(loc: Location, unit: Stock, spec: Spec) -> float:
     else:
         c = communes()[loc.commune or ""]
         lat, lon = c.lat, c.lon
-    km = float(haversine_km(lat, lon, unit.unit.lat or 0.0, unit.unit.lon or 0.0))
+    km = float(distance_km(lat, lon, unit.unit.lat or 0.0, unit.unit.lon or 0.0))
     return spec.policy.travel_access_minutes + spec.policy.travel_minutes_per_km * km
 
 
