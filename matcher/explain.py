@@ -221,8 +221,15 @@ def _why(compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: li
         text.append("Fewer bedrooms than ideal.")
     if np.isfinite(hh.income[h]) and hh.income[h] > 0:
         text.append(f"Rent is {100 * unit.total_rent / hh.income[h]:.0f} % of income.")
-    if alts:
-        text.append(f"The next best option costs {alts[0].extra_cost} points more.")
-    else:
+    better_taken = [a for a in alts if a.extra_cost < 0 and a.taken]
+    free_alts = [a for a in alts if not a.taken]
+    if better_taken:
+        text.append(
+            f"{len(better_taken)} unit(s) that would fit better went to other households "
+            "(housing more households, or those with higher priority, comes first)."
+        )
+    if free_alts:
+        text.append(f"The next best free option costs {free_alts[0].extra_cost} points more.")
+    elif not alts:
         text.append("No other eligible unit.")
     return " ".join(text)

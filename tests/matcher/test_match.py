@@ -130,7 +130,7 @@ def test_proposals_explain_cost_and_alternatives() -> None:
     assert sum(p.breakdown.values()) == p.cost
     assert [a.unit for a in p.alternatives] == ["U3", "U2"]
     assert all(a.extra_cost >= 0 and not a.taken for a in p.alternatives)
-    assert "Esch-sur-Alzette" in p.explanation and "next best" in p.explanation
+    assert "Esch-sur-Alzette" in p.explanation and "next best free option" in p.explanation
 
 
 def test_pins_are_kept_and_forbids_respected() -> None:
