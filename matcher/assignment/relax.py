@@ -49,6 +49,7 @@ MIP_EDGES_PER_SECOND = 8_000
 #: carries over, so pricing converges across updates; every bound is valid anyway).
 BOUND_SHARE = 0.4
 PRICING_ROUNDS = 3
+STALL_ITERATIONS = 10
 
 
 @dataclass
@@ -128,6 +129,10 @@ def solve_relaxed(
             center, center_value = mult.copy(), value
         else:
             box *= 0.5
+        if len(dual.value) > STALL_ITERATIONS:
+            gained = dual.best - max(dual.value[:-STALL_ITERATIONS])
+            if gained < max(1.0, 1e-7 * abs(dual.best)):
+                break  # under a point gained for a while: costs are integers, the rest is the MIP's
         lower = math.ceil(dual.best - 1e-9)
         if lower >= best_ub or (best_ub - lower) <= gap_limit * abs(best_ub):
             break
