@@ -28,6 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         db.dispose()
         base = f"http://{args.host}:{args.port}"
         print(f"wunneng demo: database {settings.database_url}")
+        print(f"Web pages {base}/  (sign in with a key below)")
         print(f"API {base}/v1  (OpenAPI: {base}/docs)\n")
         for k in keys:
             print(f"  {k.role.value:<8} {k.name:<14} {k.organisation:<12} {k.key}")
