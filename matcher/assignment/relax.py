@@ -165,8 +165,13 @@ def solve_relaxed(
             break
         near = (dual.edge_bound <= bound + share * (best_ub - bound) + 1e-6) | incumbent
         left = time_limit - (time.perf_counter() - start)
-        if near.sum() > _mip_capacity(left):
-            break
+        room = _mip_capacity(0.5 * left)
+        if near.sum() > room:
+            # too many ties for the MIP in the time left: each item's best few of them
+            per_item = int(room // max(1, core.n_items))
+            if per_item < 2:
+                break
+            near = cheapest_per_item(core, dual.edge_bound, per_item, among=near) | incumbent
         local = solve_mip(core, near, time_limit=0.5 * left, gap_limit=gap_limit)
         stats["near_edges"] = float(near.sum())
         if local.objective is not None and local.objective < best_ub:
