@@ -9,6 +9,7 @@ no edge left, a minimum that cannot be reached) are reported with the constraint
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +21,8 @@ from matcher.assignment.problem import UNBOUNDED, AssignmentProblem, BoolArray, 
 class Core:
     """The reduced problem, over the active edges; ``edge_index`` maps back to the original edges.
 
-    Pinned items have no active edge and ``unassigned`` cost 0 here: they are already placed.
+    Edges are sorted by item, so ``indptr`` groups them (CSR) for the compiled passes. Pinned items
+    have no active edge and ``unassigned`` cost 0 here: they are already placed.
     """
 
     n_items: int
@@ -43,6 +45,11 @@ class Core:
     def n_edges(self) -> int:
         return int(self.item.size)
 
+    @cached_property
+    def indptr(self) -> IntArray:
+        """Item ``i``'s edges are ``indptr[i]:indptr[i + 1]``."""
+        return np.searchsorted(self.item, np.arange(self.n_items + 1)).astype(np.int64)
+
     @property
     def n_constraints(self) -> int:
         return int(self.lower.size)
@@ -52,13 +59,6 @@ class Core:
         assigned = np.zeros(self.n_items, bool)
         assigned[self.item[used]] = True
         return int(self.fixed_cost + self.cost[used].sum() + self.unassigned[~assigned].sum())
-
-    def item_order(self) -> tuple[IntArray, IntArray, IntArray]:
-        """Edges grouped by item: ``order``, the first position of each item, the items with edges."""
-        order = np.argsort(self.item, kind="stable")
-        sorted_items = self.item[order]
-        starts = np.flatnonzero(np.r_[True, sorted_items[1:] != sorted_items[:-1]]) if order.size else order
-        return order, starts, sorted_items[starts] if order.size else order
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,9 @@ def presolve(problem: AssignmentProblem) -> Core | Conflict:
     active &= capacity[problem.edge_option] > 0
     edge_index = np.flatnonzero(active)
     item = problem.edge_item[edge_index]
+    if item.size and (item[1:] < item[:-1]).any():
+        edge_index = edge_index[np.argsort(item, kind="stable")]
+        item = problem.edge_item[edge_index]
     must = problem.must_assign & ~pinned_items
     has_edge = np.zeros(problem.n_items, bool)
     has_edge[item] = True

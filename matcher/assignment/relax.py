@@ -35,7 +35,7 @@ from matcher.assignment.core import Core
 from matcher.assignment.cpsat import explain_infeasible
 from matcher.assignment.greedy import greedy
 from matcher.assignment.mip import solve_mip
-from matcher.assignment.network import assign_priced, cheapest_per_item
+from matcher.assignment.network import assign_priced, cheapest_per_item, first_candidates
 from matcher.assignment.problem import UNBOUNDED, BoolArray
 from matcher.assignment.result import Status
 
@@ -87,7 +87,7 @@ def solve_relaxed(
     stats: dict[str, float] = {"edges": float(core.n_edges)}
     rows, sign, bound_rhs = _relaxed_rows(core)
     weights = core.matrix[rows].T.tocsr() if rows.size else None  # E x R
-    cand = cheapest_per_item(core, core.cost, candidates)
+    cand = first_candidates(core, core.cost * SCALE, core.unassigned * SCALE, candidates)
     dual = _Dual(edge_bound=np.full(core.n_edges, -np.inf))
     incumbent: BoolArray | None = None
     best_ub = math.inf

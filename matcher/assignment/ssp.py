@@ -1,0 +1,186 @@
+"""Successive shortest paths for capacitated assignment, compiled with numba.
+
+The oracle of the network path: items take at most one option (or their private "unassigned"
+option at its cost), options take at most ``capacity`` items. Items are inserted one at a time
+along a shortest augmenting path (Dijkstra on reduced costs), which keeps a dual solution feasible
+throughout, so the result comes with its optimal duals: the value ``u[i]`` of each item and the
+price ``p[j] >= 0`` of each option, with ``p[j] = 0`` wherever an option has room. Those duals
+price edges outside the candidate set (``cost + p[option] - u[item] < 0`` means the edge could
+improve) and give the Lagrangian bound, without the Bellman-Ford pass a min-cost flow solver or
+scipy's LAPJVsp would need afterwards, and it handles capacities above one (the generalised
+assignment problem's agents) without a flow network. Searches are short when the candidate edges
+are few and well chosen (:func:`matcher.assignment.network.first_candidates`); on every edge of a
+congested 10,000-item instance it is slower than LAPJVsp (57 s against 25 s).
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+#: Cost of leaving an item that must be assigned unassigned: larger than any path of real costs.
+FORBIDDEN = np.int64(1) << 52
+
+
+@njit(cache=True)
+def _ssp(  # pragma: no cover - compiled; exercised through assign_csr
+    indptr: IntArray,
+    opt: IntArray,
+    cost: IntArray,
+    unassigned: IntArray,
+    capacity: IntArray,
+) -> tuple[bool, IntArray, IntArray, IntArray]:
+    n = indptr.size - 1
+    m = capacity.size
+    inf = np.int64(1) << 62
+    option_of = np.full(n, -1, np.int64)  # -1: unassigned
+    u = np.zeros(n, np.int64)
+    p = np.zeros(m, np.int64)
+    load = np.zeros(m, np.int64)
+    head = np.full(m, -1, np.int64)  # items on an option, as a doubly linked list
+    nxt = np.full(n, -1, np.int64)
+    prv = np.full(n, -1, np.int64)
+    dist = np.full(m, inf, np.int64)
+    pred = np.full(m, -1, np.int64)
+    final = np.zeros(m, np.bool_)
+    touched = np.empty(m, np.int64)
+    reached = np.empty(n, np.int64)
+    reached_dist = np.empty(n, np.int64)
+    heap = [(np.int64(0), np.int64(0))]
+    for s in range(n):
+        best = unassigned[s]
+        for e in range(indptr[s], indptr[s + 1]):
+            v = cost[e] + p[opt[e]]
+            if v < best:
+                best = v
+        u[s] = best
+        heap.clear()
+        n_touched = 0
+        n_reached = 0
+        total = inf
+        term_opt = -1
+        term_item = -1
+        # scan s
+        reached[0] = s
+        reached_dist[0] = 0
+        n_reached = 1
+        total = unassigned[s] - u[s]
+        term_item = s
+        for e in range(indptr[s], indptr[s + 1]):
+            j = opt[e]
+            nd = cost[e] + p[j] - u[s]
+            if nd < dist[j]:
+                if dist[j] == inf:
+                    touched[n_touched] = j
+                    n_touched += 1
+                dist[j] = nd
+                pred[j] = s
+                heapq.heappush(heap, (nd, j))
+        while len(heap) > 0:
+            d, j = heapq.heappop(heap)
+            if final[j] or d > dist[j]:
+                continue
+            if d >= total:
+                break
+            final[j] = True
+            if load[j] < capacity[j]:
+                total = d
+                term_opt = int(j)
+                term_item = -1
+                break
+            i = head[j]
+            while i >= 0:
+                reached[n_reached] = i
+                reached_dist[n_reached] = d
+                n_reached += 1
+                leave = d + unassigned[i] - u[i]
+                if leave < total:
+                    total = leave
+                    term_item = i
+                    term_opt = -1
+                for e in range(indptr[i], indptr[i + 1]):
+                    k = opt[e]
+                    if final[k]:
+                        continue
+                    nd = d + cost[e] + p[k] - u[i]
+                    if nd < dist[k]:
+                        if dist[k] == inf:
+                            touched[n_touched] = k
+                            n_touched += 1
+                        dist[k] = nd
+                        pred[k] = i
+                        heapq.heappush(heap, (nd, k))
+                i = nxt[i]
+        if term_item >= 0 and unassigned[term_item] >= FORBIDDEN:
+            return False, option_of, u, p  # an item that must be assigned cannot be
+        # duals: every node labelled below the path's length moves up by the difference
+        for t in range(n_touched):
+            j = touched[t]
+            if final[j] and dist[j] < total:
+                p[j] += total - dist[j]
+        for t in range(n_reached):
+            u[reached[t]] += total - reached_dist[t]
+        # augment along the path back to s
+        if term_opt >= 0:
+            j = term_opt
+            load[j] += 1
+        else:
+            i = term_item
+            j = option_of[i]
+            if j >= 0:  # i leaves j for "unassigned"; j's previous holder chain follows
+                if prv[i] >= 0:
+                    nxt[prv[i]] = nxt[i]
+                else:
+                    head[j] = nxt[i]
+                if nxt[i] >= 0:
+                    prv[nxt[i]] = prv[i]
+            option_of[i] = -1
+            if i == s:
+                j = -1
+        while j >= 0:
+            i = pred[j]
+            old = option_of[i]
+            if old >= 0:
+                if prv[i] >= 0:
+                    nxt[prv[i]] = nxt[i]
+                else:
+                    head[old] = nxt[i]
+                if nxt[i] >= 0:
+                    prv[nxt[i]] = prv[i]
+            option_of[i] = j
+            prv[i] = -1
+            nxt[i] = head[j]
+            if head[j] >= 0:
+                prv[head[j]] = i
+            head[j] = i
+            if i == s:
+                break
+            j = old
+        for t in range(n_touched):
+            j = touched[t]
+            dist[j] = inf
+            final[j] = False
+            pred[j] = -1
+    return True, option_of, u, p
+
+
+def assign_csr(
+    indptr: IntArray, option: IntArray, cost: IntArray, unassigned: IntArray, capacity: IntArray
+) -> tuple[bool, IntArray, IntArray, IntArray]:
+    """Optimal assignment of items (edges grouped by item in CSR form) with its optimal duals.
+
+    ``unassigned[i] >= FORBIDDEN`` marks an item that must be assigned. Returns ``(feasible,
+    option_of_item (-1: unassigned), u, p)``; the duals satisfy ``cost[e] + p[option] >= u[item]``,
+    ``u <= unassigned``, ``p >= 0``, with equality on what is used and ``p = 0`` on options with room.
+    """
+    return _ssp(
+        np.ascontiguousarray(indptr, np.int64),
+        np.ascontiguousarray(option, np.int64),
+        np.ascontiguousarray(cost, np.int64),
+        np.minimum(np.ascontiguousarray(unassigned, np.int64), FORBIDDEN),
+        np.ascontiguousarray(capacity, np.int64),
+    )
