@@ -50,6 +50,9 @@ MIP_EDGES_PER_SECOND = 8_000
 BOUND_SHARE = 0.4
 PRICING_ROUNDS = 3
 STALL_ITERATIONS = 10
+#: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
+#: a repair costs about as much as an assignment, and neighbouring multipliers repair alike.
+REPAIR_EVERY = 4
 
 
 @dataclass
@@ -95,6 +98,7 @@ def solve_relaxed(
     center_value = -math.inf
     box = _initial_box(core)
     mult = center.copy()
+    last: tuple[BoolArray, NDArray[np.int64]] | None = None
     for it in range(max_iterations):
         scaled = np.rint(mult * SCALE).astype(np.int64)
         cost = core.cost * SCALE
@@ -120,9 +124,10 @@ def solve_relaxed(
         dual.best = max(dual.best, value)
         assert dual.edge_bound is not None
         np.maximum(dual.edge_bound, value + res.reduced / SCALE, out=dual.edge_bound)
-        repaired = _repair(core, res.used, cost)
-        if repaired is not None and core.objective(repaired) < best_ub:
-            incumbent, best_ub = repaired, core.objective(repaired)
+        last = (res.used, cost)
+        if it % REPAIR_EVERY == 0:
+            incumbent, best_ub = _better(core, _repair(core, *last), incumbent, best_ub)
+            last = None
         if value > center_value + 1e-9:
             if it:
                 box *= 2.0
@@ -144,6 +149,8 @@ def solve_relaxed(
         mult, predicted = nxt
         if res.converged and predicted - center_value < 1e-6 * max(1.0, abs(center_value)) / SCALE:
             break
+    if last is not None:
+        incumbent, best_ub = _better(core, _repair(core, *last), incumbent, best_ub)
     stats.update(iterations=float(len(dual.value)), candidates=float(cand.sum()))
     stats["bound_seconds"] = time.perf_counter() - start
     bound = math.ceil(dual.best - 1e-9) if math.isfinite(dual.best) else dual.best
@@ -239,8 +246,11 @@ def _relaxed_rows(core: Core) -> tuple[NDArray[np.int64], NDArray[np.int64], NDA
 
 
 def _initial_box(core: Core) -> float:
-    """Trust-region half-width: about what one item's choice is worth per unit of weight."""
+    """Trust-region half-width: about what one item's choice is worth per unit of weight; where
+    items may stay unassigned, a binding constraint can be worth an item's unassigned cost."""
     scale = float(max(np.percentile(core.cost, 90) if core.n_edges else 1.0, 1.0))
+    if (~core.must).any():
+        scale = max(scale, float(np.median(core.unassigned[~core.must])))
     weight = float(core.matrix.data.max(initial=1))
     return max(1.0, scale / weight)
 
@@ -258,6 +268,14 @@ def _next_multipliers(dual: _Dual, center: FloatArray, box: float) -> tuple[Floa
     if res.status != 0:
         return None
     return np.maximum(res.x[:k], 0.0), float(-res.fun)
+
+
+def _better(
+    core: Core, candidate: BoolArray | None, incumbent: BoolArray | None, best_ub: float
+) -> tuple[BoolArray | None, float]:
+    if candidate is not None and core.objective(candidate) < best_ub:
+        return candidate, core.objective(candidate)
+    return incumbent, best_ub
 
 
 def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray | None:
