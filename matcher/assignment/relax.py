@@ -10,7 +10,7 @@ the priced network path (:func:`matcher.assignment.network.assign_priced`).
    bound, which with few linking constraints is within a hair of the integer optimum.
 2. **Incumbent.** Each relaxed solution is repaired: over-full constraints shed their cheapest-to-
    lose items, then unassigned items take their cheapest edge that fits (:func:`greedy`).
-3. **Fix.** Network potentials give every edge a reduced cost ``r`` with
+3. **Fix.** The assignment's duals give every edge a reduced cost ``r`` with
    ``cost(x) >= L(mu) + sum(r_e x_e)`` for every feasible ``x``; an edge with
    ``L(mu) + r_e > incumbent - 1`` cannot be in a better solution (costs are integers) and is
    dropped. Usually a few percent of the edges survive.
