@@ -15,6 +15,23 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 
+@njit(cache=True, inline="always")
+def _keep(
+    buf_v: NDArray[np.generic], buf_e: IntArray, size: int, k: int, v: float, e: int
+) -> int:  # pragma: no cover
+    """Insert ``(v, e)`` into the sorted buffer of the ``k`` smallest so far; the new size."""
+    if size == k and v >= buf_v[k - 1]:
+        return size
+    pos = size if size < k else k - 1
+    while pos > 0 and buf_v[pos - 1] > v:
+        buf_v[pos] = buf_v[pos - 1]
+        buf_e[pos] = buf_e[pos - 1]
+        pos -= 1
+    buf_v[pos] = v
+    buf_e[pos] = e
+    return size + 1 if size < k else size
+
+
 @njit(cache=True)
 def _smallest(  # pragma: no cover - compiled
     indptr: IntArray, values: NDArray[np.float64], k: int, among: BoolArray, use_among: bool, out: BoolArray
@@ -28,17 +45,7 @@ def _smallest(  # pragma: no cover - compiled
             if use_among and not among[e]:
                 continue
             v = values[e]
-            if size == k and v >= buf_v[k - 1]:
-                continue
-            pos = size if size < k else k - 1
-            while pos > 0 and buf_v[pos - 1] > v:
-                buf_v[pos] = buf_v[pos - 1]
-                buf_e[pos] = buf_e[pos - 1]
-                pos -= 1
-            buf_v[pos] = v
-            buf_e[pos] = e
-            if size < k:
-                size += 1
+            size = _keep(buf_v, buf_e, size, k, v, e)
         for t in range(size):
             out[buf_e[t]] = True
 
@@ -98,17 +105,7 @@ def _violations(  # pragma: no cover - compiled
             if r >= 0 or cand[e]:
                 continue
             found += 1
-            if size == k and r >= buf_v[k - 1]:
-                continue
-            pos = size if size < k else k - 1
-            while pos > 0 and buf_v[pos - 1] > r:
-                buf_v[pos] = buf_v[pos - 1]
-                buf_e[pos] = buf_e[pos - 1]
-                pos -= 1
-            buf_v[pos] = r
-            buf_e[pos] = e
-            if size < k:
-                size += 1
+            size = _keep(buf_v, buf_e, size, k, r, e)
         for t in range(size):
             out[buf_e[t]] = True
     return found
