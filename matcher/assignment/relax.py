@@ -29,27 +29,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
 
 from matcher.assignment.core import Core
 from matcher.assignment.cpsat import explain_infeasible
+from matcher.assignment.dual import SCALE, maximise_dual
 from matcher.assignment.greedy import greedy
 from matcher.assignment.mip import solve_mip
-from matcher.assignment.network import assign_priced, cheapest_per_item, first_candidates
-from matcher.assignment.problem import UNBOUNDED, BoolArray
+from matcher.assignment.network import cheapest_per_item, first_candidates
+from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import Status
 
-FloatArray = NDArray[np.float64]
-#: Multipliers live on a grid of 1/SCALE cost points so that priced costs stay integers.
-SCALE = 8
 #: Neighbourhood MIPs take the edges whose Lagrangian bound lies within this share of the gap.
 NEAR_GAP_SHARES = (0.0, 0.2)
 MIP_EDGES_PER_SECOND = 8_000
-#: Share of the time limit spent on the bound; flows per multiplier update (the candidate set
-#: carries over, so pricing converges across updates; every bound is valid anyway).
+#: Share of the time limit spent on the bound (the candidate set carries over between updates).
 BOUND_SHARE = 0.4
-PRICING_ROUNDS = 3
-STALL_ITERATIONS = 10
 #: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
 #: a repair costs about as much as an assignment, and neighbouring multipliers repair alike.
 REPAIR_EVERY = 4
@@ -65,17 +59,6 @@ class RelaxOutcome:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass
-class _Dual:
-    """What the bundle method has learnt: cuts, the best bound and a per-edge fixing bound."""
-
-    mult: list[FloatArray] = field(default_factory=list)
-    value: list[float] = field(default_factory=list)
-    grad: list[FloatArray] = field(default_factory=list)
-    best: float = -math.inf
-    edge_bound: FloatArray | None = None  #: max over iterations of L(mu) + reduced cost
-
-
 def solve_relaxed(
     core: Core,
     *,
@@ -88,72 +71,36 @@ def solve_relaxed(
 ) -> RelaxOutcome:
     start = time.perf_counter()
     stats: dict[str, float] = {"edges": float(core.n_edges)}
-    rows, sign, bound_rhs = _relaxed_rows(core)
-    weights = core.matrix[rows].T.tocsr() if rows.size else None  # E x R
     cand = first_candidates(core, core.cost * SCALE, core.unassigned * SCALE, candidates)
-    dual = _Dual(edge_bound=np.full(core.n_edges, -np.inf))
+    best_ub: float = math.inf
     incumbent: BoolArray | None = None
-    best_ub = math.inf
-    center = np.zeros(rows.size)
-    center_value = -math.inf
-    box = _initial_box(core)
-    mult = center.copy()
+    solutions = 0
     last: tuple[BoolArray, NDArray[np.int64]] | None = None
-    for it in range(max_iterations):
-        scaled = np.rint(mult * SCALE).astype(np.int64)
-        cost = core.cost * SCALE
-        if weights is not None and scaled.any():
-            cost = cost + weights @ (sign * scaled)
-        bound_deadline = start + BOUND_SHARE * time_limit
-        res = assign_priced(
-            core,
-            cost,
-            core.unassigned * SCALE,
-            cand,
-            max_rounds=PRICING_ROUNDS if it else 1_000,
-            deadline=bound_deadline,
-        )
-        if not res.feasible:
-            break
-        load = core.matrix[rows] @ res.used.astype(np.int64) if rows.size else np.zeros(0)
-        value = (res.bound - float(scaled @ bound_rhs)) / SCALE + core.fixed_cost
-        grad = sign * load - bound_rhs if rows.size else np.zeros(0)
-        dual.mult.append(mult.copy())
-        dual.value.append(value)
-        dual.grad.append(grad.astype(np.float64))
-        dual.best = max(dual.best, value)
-        assert dual.edge_bound is not None
-        np.maximum(dual.edge_bound, value + res.reduced / SCALE, out=dual.edge_bound)
-        last = (res.used, cost)
-        if it % REPAIR_EVERY == 0:
-            incumbent, best_ub = _better(core, _repair(core, *last), incumbent, best_ub)
+
+    def repair(used: BoolArray, priced: NDArray[np.int64]) -> None:
+        nonlocal solutions, best_ub, incumbent, last
+        solutions += 1
+        last = (used, priced)
+        if solutions % REPAIR_EVERY == 1:
+            best_ub, incumbent = _better(core, _repair(core, used, priced), best_ub, incumbent)
             last = None
-        if value > center_value + 1e-9:
-            if it:
-                box *= 2.0
-            center, center_value = mult.copy(), value
-        else:
-            box *= 0.5
-        if len(dual.value) > STALL_ITERATIONS:
-            gained = dual.best - max(dual.value[:-STALL_ITERATIONS])
-            if gained < max(1.0, 1e-7 * abs(dual.best)):
-                break  # under a point gained for a while: costs are integers, the rest is the MIP's
-        lower = math.ceil(dual.best - 1e-9)
-        if lower >= best_ub or (best_ub - lower) <= gap_limit * abs(best_ub):
-            break
-        if time.perf_counter() > bound_deadline or not rows.size:
-            break
-        nxt = _next_multipliers(dual, center, box)
-        if nxt is None:
-            break
-        mult, predicted = nxt
-        if res.converged and predicted - center_value < 1e-6 * max(1.0, abs(center_value)) / SCALE:
-            break
+
+    def target() -> float:
+        return best_ub - gap_limit * abs(best_ub) if math.isfinite(best_ub) else best_ub
+
+    dual = maximise_dual(
+        core,
+        cand,
+        deadline=start + BOUND_SHARE * time_limit,
+        on_solution=repair,
+        target=target,
+        max_evaluations=max_iterations,
+    )
     if last is not None:
-        incumbent, best_ub = _better(core, _repair(core, *last), incumbent, best_ub)
-    stats.update(iterations=float(len(dual.value)), candidates=float(cand.sum()))
+        best_ub, incumbent = _better(core, _repair(core, *last), best_ub, incumbent)
+    stats.update(iterations=float(dual.evaluations), candidates=float(cand.sum()))
     stats["bound_seconds"] = time.perf_counter() - start
-    bound = math.ceil(dual.best - 1e-9) if math.isfinite(dual.best) else dual.best
+    bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
     stats["lagrangian_bound"] = float(bound)
     if incumbent is None:
         incumbent = greedy(core, np.argsort(-core.unassigned, kind="stable"))
@@ -163,7 +110,6 @@ def solve_relaxed(
         # no feasible start: the exact engine works on every edge, or proves infeasibility
         every = np.ones(core.n_edges, bool)
         return _finish(core, every, None, bound, start, time_limit, gap_limit, stats)
-    assert dual.edge_bound is not None
     # With few linking constraints the LP bound is usually the optimum, and an optimal solution
     # then uses only edges whose Lagrangian bound is at most the bound: a MIP on those few edges
     # meets the bound at once. Otherwise it tightens the incumbent, and a wider ring is tried.
@@ -235,47 +181,12 @@ def _finish(
     return RelaxOutcome(status, used, objective, best, stats=stats)
 
 
-def _relaxed_rows(core: Core) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Each bounded side of each constraint as a row ``sign * A_k x <= rhs``."""
-    up = np.flatnonzero(core.upper < UNBOUNDED)
-    low = np.flatnonzero(core.lower > 0)
-    rows = np.concatenate([up, low])
-    sign = np.concatenate([np.ones(up.size, np.int64), -np.ones(low.size, np.int64)])
-    rhs = np.concatenate([core.upper[up], -core.lower[low]])
-    return rows, sign, rhs
-
-
-def _initial_box(core: Core) -> float:
-    """Trust-region half-width: about what one item's choice is worth per unit of weight; where
-    items may stay unassigned, a binding constraint can be worth an item's unassigned cost."""
-    scale = float(max(np.percentile(core.cost, 90) if core.n_edges else 1.0, 1.0))
-    if (~core.must).any():
-        scale = max(scale, float(np.median(core.unassigned[~core.must])))
-    weight = float(core.matrix.data.max(initial=1))
-    return max(1.0, scale / weight)
-
-
-def _next_multipliers(dual: _Dual, center: FloatArray, box: float) -> tuple[FloatArray, float] | None:
-    """Maximise the cutting-plane model of ``L`` within ``center +- box`` (and ``mu >= 0``)."""
-    k = center.size
-    # variables: mu (k), theta; maximise theta  <=>  minimise -theta
-    c = np.zeros(k + 1)
-    c[-1] = -1.0
-    a = np.array([np.r_[-g, 1.0] for g in dual.grad])
-    b = np.array([v - g @ m for v, g, m in zip(dual.value, dual.grad, dual.mult, strict=True)])
-    bounds = [(max(0.0, x - box), x + box) for x in center] + [(None, None)]
-    res = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
-    if res.status != 0:
-        return None
-    return np.maximum(res.x[:k], 0.0), float(-res.fun)
-
-
 def _better(
-    core: Core, candidate: BoolArray | None, incumbent: BoolArray | None, best_ub: float
-) -> tuple[BoolArray | None, float]:
+    core: Core, candidate: BoolArray | None, best_ub: float, incumbent: BoolArray | None
+) -> tuple[float, BoolArray | None]:
     if candidate is not None and core.objective(candidate) < best_ub:
-        return candidate, core.objective(candidate)
-    return incumbent, best_ub
+        return core.objective(candidate), candidate
+    return best_ub, incumbent
 
 
 def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray | None:

@@ -1,0 +1,274 @@
+"""The Lagrangian dual of the side constraints, maximised with few assignment solves.
+
+Relaxing the side constraints with multipliers ``mu >= 0`` leaves an assignment problem; its optimum
+``L(mu)`` is a proven lower bound, concave and piecewise linear in ``mu``, and at its maximum equals
+the LP bound. Each evaluation is a priced network solve (tenths of a second at 2,000 items), so the
+search must need few of them:
+
+1. **Line search.** Support-zone multipliers are a price per caseload point, and where households
+   can move between zones the prices settle close to one another; so ``L`` is first maximised along
+   one common price for every row the unpriced solution overloads. ``L`` is concave along the line,
+   and the tangents at a bracket meet near its maximum: a handful of solves.
+2. **Bundle.** From there a box-stabilised cutting-plane method adjusts each multiplier on its own,
+   with every cut gathered so far (line-search cuts included).
+
+Cuts use the candidate optimum (at least ``L(mu)``, so its tangent plane lies above ``L``: a valid
+cut even before pricing converges); the proven bound uses the priced Lagrangian bound (at most
+``L(mu)``). The two agree once pricing has converged, which it usually has.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linprog
+
+from matcher.assignment.core import Core
+from matcher.assignment.network import assign_priced
+from matcher.assignment.problem import UNBOUNDED, BoolArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+#: Multipliers live on a grid of 1/SCALE cost points so that priced costs stay integers.
+SCALE = 8
+#: A bundle step moves the centre when it gains at least this share of the model's promise.
+SERIOUS_STEP = 0.1
+#: Stop when the bound has gained under a point over this many evaluations.
+STALL_EVALUATIONS = 10
+#: Line-search steps at most (doublings to bracket the maximum, then tangent intersections).
+LINE_STEPS = 12
+#: The bundle's first box, as a share of the common price the line search found.
+BOX_SHARE = 1 / 16
+
+#: Called with each relaxed solution and the priced costs it was optimal for (to repair it).
+OnSolution = Callable[[BoolArray, IntArray], None]
+
+
+@dataclass
+class DualResult:
+    """What maximising ``L`` learnt: its best bound, the multipliers there, and a fixing bound."""
+
+    bound: float
+    mult: FloatArray
+    edge_bound: FloatArray  #: per edge, the best ``L(mu) + reduced cost``: a bound with it in use
+    evaluations: int
+    feasible: bool
+
+
+@dataclass
+class _Oracle:
+    """Evaluates ``L`` and keeps every cut, the best bound and the per-edge fixing bound."""
+
+    core: Core
+    cand: BoolArray
+    deadline: float
+    on_solution: OnSolution
+    rows: IntArray = field(init=False)
+    sign: IntArray = field(init=False)
+    rhs: IntArray = field(init=False)
+    mults: list[FloatArray] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    grads: list[FloatArray] = field(default_factory=list)
+    best: float = -math.inf
+    best_mult: FloatArray | None = None
+    infeasible: bool = False
+
+    def __post_init__(self) -> None:
+        self.rows, self.sign, self.rhs = relaxed_rows(self.core)
+        self.weights = self.core.matrix[self.rows].T.tocsr()  # edges x rows
+        self.edge_bound = np.full(self.core.n_edges, -np.inf)
+
+    @property
+    def size(self) -> int:
+        return int(self.rows.size)
+
+    def __call__(self, mult: FloatArray) -> tuple[float, FloatArray] | None:
+        """``(value, subgradient)`` of the cut at ``mult``; ``None`` if no assignment is feasible."""
+        core = self.core
+        scaled = np.rint(mult * SCALE).astype(np.int64)
+        cost = core.cost * SCALE
+        if scaled.any():
+            cost = cost + self.weights @ (self.sign * scaled)
+        res = assign_priced(core, cost, core.unassigned * SCALE, self.cand, deadline=self.deadline)
+        if not res.feasible:
+            self.infeasible = True
+            return None
+        load = core.matrix[self.rows] @ res.used.astype(np.int64)
+        offset = float(scaled @ self.rhs)
+        value = (res.objective - offset) / SCALE + core.fixed_cost
+        proven = (res.bound - offset) / SCALE + core.fixed_cost
+        grad = (self.sign * load - self.rhs).astype(np.float64)
+        point = scaled / SCALE
+        self.mults.append(point)
+        self.values.append(value)
+        self.grads.append(grad)
+        if proven > self.best:
+            self.best, self.best_mult = proven, point
+        np.maximum(self.edge_bound, proven + res.reduced / SCALE, out=self.edge_bound)
+        self.on_solution(res.used, cost)
+        return value, grad
+
+    def stalled(self) -> bool:
+        if len(self.values) <= STALL_EVALUATIONS:
+            return False
+        gained = self.best - max(self.values[:-STALL_EVALUATIONS])
+        return gained < max(1.0, 1e-7 * abs(self.best))
+
+    def done(self, max_evaluations: int) -> bool:
+        return (
+            self.infeasible
+            or len(self.values) >= max_evaluations
+            or time.perf_counter() > self.deadline
+            or self.stalled()
+        )
+
+
+def maximise_dual(
+    core: Core,
+    cand: BoolArray,
+    *,
+    deadline: float,
+    on_solution: OnSolution,
+    target: Callable[[], float],
+    max_evaluations: int = 60,
+) -> DualResult:
+    """Maximise ``L`` until it stalls, reaches ``target()`` (the best known solution's cost, which
+    ``on_solution`` may improve) or the deadline.
+
+    ``cand`` (the network path's candidate edges) grows in place as pricing adds edges.
+    """
+    oracle = _Oracle(core, cand, deadline, on_solution)
+    zero = np.zeros(oracle.size)
+    first = oracle(zero)
+    if first is not None and oracle.size and not _reached(oracle, target()):
+        center, center_value, price = _line_search(
+            oracle, first, _initial_price(core), max_evaluations, target
+        )
+        # rows the common price overloads join the line and it is searched again
+        wider = (oracle.grads[-1] > 0) | (center > 0) | (first[1] > 0)
+        if price > 0 and (wider & (center == 0)).any() and not oracle.done(max_evaluations):
+            again = _line_search(oracle, first, price, max_evaluations, target, wider)
+            if again[1] > center_value:
+                center, center_value, price = again
+        box = max(1.0, BOX_SHARE * price) if price > 0 else _initial_price(core)
+        _bundle(oracle, center, center_value, box, max_evaluations, target)
+    mult = oracle.best_mult if oracle.best_mult is not None else zero
+    return DualResult(oracle.best, mult, oracle.edge_bound, len(oracle.values), not oracle.infeasible)
+
+
+def _reached(oracle: _Oracle, target: float) -> bool:
+    return math.ceil(oracle.best - 1e-9) >= target
+
+
+def _line_search(
+    oracle: _Oracle,
+    first: tuple[float, FloatArray],
+    start: float,
+    max_evaluations: int,
+    target: Callable[[], float],
+    rows: BoolArray | None = None,
+) -> tuple[FloatArray, float, float]:
+    """Maximise ``L(t d)`` over ``t >= 0``, ``d`` the indicator of ``rows`` (default: those
+    overloaded at ``mu = 0``), trying ``start`` first: the best point, its value and its ``t``."""
+    value0, grad0 = first
+    direction = (grad0 > 0 if rows is None else rows).astype(np.float64)
+    if not direction.any():
+        return np.zeros_like(grad0), value0, 0.0
+    lo, lo_value, lo_slope = 0.0, value0, float(grad0 @ direction)
+    hi: tuple[float, float, float] | None = None
+    t = start
+    for _ in range(LINE_STEPS):
+        if oracle.done(max_evaluations) or _reached(oracle, target()):
+            break
+        cut = oracle(t * direction)
+        if cut is None:
+            break
+        value, slope = cut[0], float(cut[1] @ direction)
+        if slope > 0:
+            lo, lo_value, lo_slope = t, value, slope
+        else:
+            hi = (t, value, slope)
+            if slope == 0:
+                lo, lo_value = t, value
+                break
+        if hi is None:
+            t *= 2.0
+            continue
+        # the two tangents meet where the concave function can be no higher: try there next
+        h, h_value, h_slope = hi
+        meet = (h_value - lo_value + lo_slope * lo - h_slope * h) / (lo_slope - h_slope)
+        promise = lo_value + lo_slope * (meet - lo)
+        if promise - max(lo_value, h_value) < 1.0 or h - lo <= 1.0 / SCALE:
+            break
+        t = meet
+    best = max([(lo_value, lo)] + ([(hi[1], hi[0])] if hi is not None else []))
+    return best[1] * direction, best[0], best[1]
+
+
+def _bundle(
+    oracle: _Oracle,
+    center: FloatArray,
+    center_value: float,
+    box: float,
+    max_evaluations: int,
+    target: Callable[[], float],
+) -> None:
+    """Box-stabilised cutting planes: move the centre only when a step gained a fair share of what
+    the model promised; widen the box after a good step, narrow it after a loss."""
+    while not oracle.done(max_evaluations) and not _reached(oracle, target()):
+        step = _model_maximum(oracle, center, box)
+        if step is None:
+            return
+        mult, predicted = step
+        if predicted - center_value < max(1.0, 1e-9 * abs(center_value)) / SCALE:
+            return  # the model promises under a grid step: ``L`` is maximal here
+        cut = oracle(mult)
+        if cut is None:
+            return
+        ratio = (cut[0] - center_value) / (predicted - center_value)
+        if ratio >= SERIOUS_STEP:
+            center, center_value = mult, cut[0]
+            if ratio >= 0.5:
+                box *= 2.0
+        elif cut[0] < center_value:
+            box *= 0.5
+
+
+def _model_maximum(oracle: _Oracle, center: FloatArray, box: float) -> tuple[FloatArray, float] | None:
+    """Maximise the cutting-plane model of ``L`` within ``center +- box`` (and ``mu >= 0``)."""
+    k = center.size
+    c = np.zeros(k + 1)
+    c[-1] = -1.0  # variables mu, theta: maximise theta
+    grads = np.array(oracle.grads)
+    a = np.c_[-grads, np.ones(len(oracle.grads))]
+    b = np.array(oracle.values) - np.einsum("ij,ij->i", grads, np.array(oracle.mults))
+    bounds = [(max(0.0, x - box), x + box) for x in center] + [(None, None)]
+    res = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
+    if res.status != 0:
+        return None
+    return np.maximum(res.x[:k], 0.0), float(-res.fun)
+
+
+def relaxed_rows(core: Core) -> tuple[IntArray, IntArray, IntArray]:
+    """Each bounded side of each constraint as a row ``sign * A_k x <= rhs``."""
+    up = np.flatnonzero(core.upper < UNBOUNDED)
+    low = np.flatnonzero(core.lower > 0)
+    rows = np.concatenate([up, low])
+    sign = np.concatenate([np.ones(up.size, np.int64), -np.ones(low.size, np.int64)])
+    rhs = np.concatenate([core.upper[up], -core.lower[low]])
+    return rows, sign, rhs
+
+
+def _initial_price(core: Core) -> float:
+    """A first price per unit of weight: about what one item's choice is worth; where items may
+    stay unassigned, a binding constraint can be worth an item's unassigned cost."""
+    scale = float(max(np.percentile(core.cost, 90) if core.n_edges else 1.0, 1.0))
+    if (~core.must).any():
+        scale = max(scale, float(np.median(core.unassigned[~core.must])))
+    weight = float(core.matrix.data.max(initial=1))
+    return max(1.0, scale / weight)
