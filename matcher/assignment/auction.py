@@ -69,6 +69,4 @@ def auction_prices(
     Stops after 200 bids per item on average, so a price war cannot take long.
     """
     n = indptr.size - 1
-    return _auction(
-        indptr, option, cost, leave, int(n_options), max(1, int(eps)), 200 * max(n, 1)
-    )
+    return _auction(indptr, option, cost, leave, int(n_options), max(1, int(eps)), 200 * max(n, 1))

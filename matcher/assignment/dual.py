@@ -7,8 +7,8 @@ search must need few of them:
 
 1. **Line search.** Support-zone multipliers are a price per caseload point, and where households
    can move between zones the prices settle close to one another; so ``L`` is first maximised along
-   one common price for every row the unpriced solution overloads. ``L`` is concave along the line,
-   and the tangents at a bracket meet near its maximum: a handful of solves.
+   one common price for every overloaded row (a row the price overloads joins the line). ``L`` is
+   concave along the line, and the tangents at a bracket meet near its maximum: a handful of solves.
 2. **Bundle.** From there a box-stabilised cutting-plane method adjusts each multiplier on its own,
    with every cut gathered so far (line-search cuts included).
 
@@ -39,14 +39,14 @@ SCALE = 8
 #: A bundle step moves the centre when it gains at least this share of the model's promise.
 SERIOUS_STEP = 0.1
 #: Stop when the bound has gained under a point over this many evaluations.
-STALL_EVALUATIONS = 10
+STALL_EVALUATIONS = 6
 #: Line-search steps at most (doublings to bracket the maximum, then tangent intersections).
 LINE_STEPS = 12
 #: The bundle's first box, as a share of the common price the line search found.
-BOX_SHARE = 1 / 16
+BOX_SHARE = 1 / 64
 
-#: Called with each relaxed solution and the priced costs it was optimal for (to repair it).
-OnSolution = Callable[[BoolArray, IntArray], None]
+#: Called with each relaxed solution, the priced costs it was optimal for and its value ``L(mu)``.
+OnSolution = Callable[[BoolArray, IntArray, float], None]
 
 
 @dataclass
@@ -110,7 +110,7 @@ class _Oracle:
         if proven > self.best:
             self.best, self.best_mult = proven, point
         np.maximum(self.edge_bound, proven + res.reduced / SCALE, out=self.edge_bound)
-        self.on_solution(res.used, cost)
+        self.on_solution(res.used, cost, proven)
         return value, grad
 
     def stalled(self) -> bool:
@@ -149,12 +149,6 @@ def maximise_dual(
         center, center_value, price = _line_search(
             oracle, first, _initial_price(core), max_evaluations, target
         )
-        # rows the common price overloads join the line and it is searched again
-        wider = (oracle.grads[-1] > 0) | (center > 0) | (first[1] > 0)
-        if price > 0 and (wider & (center == 0)).any() and not oracle.done(max_evaluations):
-            again = _line_search(oracle, first, price, max_evaluations, target, wider)
-            if again[1] > center_value:
-                center, center_value, price = again
         box = max(1.0, BOX_SHARE * price) if price > 0 else _initial_price(core)
         _bundle(oracle, center, center_value, box, max_evaluations, target)
     mult = oracle.best_mult if oracle.best_mult is not None else zero
@@ -171,14 +165,16 @@ def _line_search(
     start: float,
     max_evaluations: int,
     target: Callable[[], float],
-    rows: BoolArray | None = None,
 ) -> tuple[FloatArray, float, float]:
-    """Maximise ``L(t d)`` over ``t >= 0``, ``d`` the indicator of ``rows`` (default: those
-    overloaded at ``mu = 0``), trying ``start`` first: the best point, its value and its ``t``."""
+    """Maximise ``L(t d)`` over ``t >= 0``, trying ``start`` first and doubling ``t`` until the
+    slope turns; ``d`` is the indicator of the overloaded rows, and a row that a price overloads
+    joins it (the line changes: the bracket starts again from there). Returns the best point, its
+    value and its ``t``."""
     value0, grad0 = first
-    direction = (grad0 > 0 if rows is None else rows).astype(np.float64)
+    direction = (grad0 > 0).astype(np.float64)
+    best = (value0, np.zeros_like(grad0), 0.0)
     if not direction.any():
-        return np.zeros_like(grad0), value0, 0.0
+        return best[1], best[0], best[2]
     lo, lo_value, lo_slope = 0.0, value0, float(grad0 @ direction)
     hi: tuple[float, float, float] | None = None
     t = start
@@ -188,26 +184,34 @@ def _line_search(
         cut = oracle(t * direction)
         if cut is None:
             break
-        value, slope = cut[0], float(cut[1] @ direction)
+        value, grad = cut
+        if value > best[0]:
+            best = (value, t * direction, t)
+        joining = (grad > 0) & (direction == 0)
+        if joining.any():
+            direction[joining] = 1.0
+            lo, lo_value, lo_slope, hi = 0.0, value0, float(grad0 @ direction), None
+            continue  # the same price on the wider line
+        slope = float(grad @ direction)
         if slope > 0:
             lo, lo_value, lo_slope = t, value, slope
+        elif slope == 0:
+            break
         else:
             hi = (t, value, slope)
-            if slope == 0:
-                lo, lo_value = t, value
-                break
         if hi is None:
             t *= 2.0
             continue
         # the two tangents meet where the concave function can be no higher: try there next
         h, h_value, h_slope = hi
+        if lo_slope <= 0 or lo_slope <= h_slope:
+            break  # the wider line falls from the start: the bundle takes over
         meet = (h_value - lo_value + lo_slope * lo - h_slope * h) / (lo_slope - h_slope)
         promise = lo_value + lo_slope * (meet - lo)
         if promise - max(lo_value, h_value) < 1.0 or h - lo <= 1.0 / SCALE:
             break
         t = meet
-    best = max([(lo_value, lo)] + ([(hi[1], hi[0])] if hi is not None else []))
-    return best[1] * direction, best[0], best[1]
+    return best[1], best[0], best[2]
 
 
 def _bundle(

@@ -4,21 +4,22 @@ Only a few constraints (support zones, quotas) link items, so they are *relaxed*
 multiplier (a price per unit of weight) and what is left is an assignment problem, solved exactly by
 the priced network path (:func:`matcher.assignment.network.assign_priced`).
 
-1. **Bound.** For multipliers ``mu >= 0`` the relaxed optimum ``L(mu)`` is a proven lower bound.
-   ``L`` is concave and piecewise linear in a handful of variables; a box-stabilised cutting-plane
-   (bundle) method maximises it in a few dozen network solves. At its maximum ``L`` equals the LP
-   bound, which with few linking constraints is within a hair of the integer optimum.
-2. **Incumbent.** Each relaxed solution is repaired: over-full constraints shed their cheapest-to-
-   lose items, then unassigned items take their cheapest edge that fits (:func:`greedy`).
+1. **Bound.** For multipliers ``mu >= 0`` the relaxed optimum ``L(mu)`` is a proven lower bound;
+   :mod:`matcher.assignment.dual` maximises it (a line search on a common price, then a bundle
+   method) in a dozen or two network solves. At its maximum ``L`` equals the LP bound, which with
+   few linking constraints is within a hair of the integer optimum.
+2. **Incumbent.** Some relaxed solutions are repaired (over-full constraints shed their cheapest-
+   to-lose items, then unassigned items take their cheapest edge that fits, :func:`greedy`); then a
+   MIP merges the relaxed solutions with the best bounds (the union of their edges).
 3. **Fix.** The assignment's duals give every edge a reduced cost ``r`` with
    ``cost(x) >= L(mu) + sum(r_e x_e)`` for every feasible ``x``; an edge with
    ``L(mu) + r_e > incumbent - 1`` cannot be in a better solution (costs are integers) and is
-   dropped. Usually a few percent of the edges survive.
-4. **Solve.** A MIP (HiGHS) first on the edges nearest the relaxation, where an optimal solution
-   usually lies, then on all surviving edges. Their optimum there is the optimum of the whole
-   problem, and the MIP's bound a bound for the whole problem. (CP-SAT, hinted, reached the same
-   optima but loading tens of thousands of variables through its Python API took longer than
-   HiGHS needed to solve.)
+   dropped.
+4. **Solve.** A MIP (HiGHS) on the surviving edges: its optimum there is the optimum of the whole
+   problem, and its bound a bound for the whole problem. When too many edges survive for the time
+   left (costs with many ties), the answer is the incumbent with its proven gap. (CP-SAT, hinted,
+   reached the same optima but loading tens of thousands of variables through its Python API took
+   longer than HiGHS needed to solve.)
 """
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ from matcher.assignment.cpsat import explain_infeasible
 from matcher.assignment.dual import SCALE, maximise_dual
 from matcher.assignment.greedy import greedy
 from matcher.assignment.mip import solve_mip
-from matcher.assignment.network import cheapest_per_item, first_candidates
+from matcher.assignment.network import first_candidates
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import Status
 
-#: Neighbourhood MIPs take the edges whose Lagrangian bound lies within this share of the gap.
-NEAR_GAP_SHARES = (0.0, 0.2)
+#: Relaxed solutions (the best bounds first) whose edges the merging MIP combines.
+MERGE_SOLUTIONS = 10
 MIP_EDGES_PER_SECOND = 8_000
 #: Share of the time limit spent on the bound (the candidate set carries over between updates).
 BOUND_SHARE = 0.4
@@ -76,11 +77,13 @@ def solve_relaxed(
     incumbent: BoolArray | None = None
     solutions = 0
     last: tuple[BoolArray, NDArray[np.int64]] | None = None
+    relaxed: list[tuple[float, NDArray[np.int64]]] = []  #: (L(mu), edges used) per evaluation
 
-    def repair(used: BoolArray, priced: NDArray[np.int64]) -> None:
+    def repair(used: BoolArray, priced: NDArray[np.int64], value: float) -> None:
         nonlocal solutions, best_ub, incumbent, last
         solutions += 1
         last = (used, priced)
+        relaxed.append((value, np.flatnonzero(used)))
         if solutions % REPAIR_EVERY == 1:
             best_ub, incumbent = _better(core, _repair(core, used, priced), best_ub, incumbent)
             last = None
@@ -110,27 +113,20 @@ def solve_relaxed(
         # no feasible start: the exact engine works on every edge, or proves infeasibility
         every = np.ones(core.n_edges, bool)
         return _finish(core, every, None, bound, start, time_limit, gap_limit, stats)
-    # With few linking constraints the LP bound is usually the optimum, and an optimal solution
-    # then uses only edges whose Lagrangian bound is at most the bound: a MIP on those few edges
-    # meets the bound at once. Otherwise it tightens the incumbent, and a wider ring is tried.
-    for share in NEAR_GAP_SHARES:
-        if best_ub <= bound or (best_ub - bound) <= gap_limit * abs(best_ub):
-            break
-        near = (dual.edge_bound <= bound + share * (best_ub - bound) + 1e-6) | incumbent
+    if not _closed(best_ub, bound, gap_limit):
+        # Solution merging: the relaxed solutions at the best multipliers are each optimal for
+        # prices close to the LP's, and the union of their edges holds a feasible solution close
+        # to the bound, which a MIP over those few thousand edges finds (costs tie a lot, so the
+        # edges within reach of the bound are ten times as many).
+        pool = _merge_pool(core, relaxed) | incumbent
         left = time_limit - (time.perf_counter() - start)
-        room = _mip_capacity(0.5 * left)
-        if near.sum() > room:
-            # too many ties for the MIP in the time left: each item's best few of them
-            per_item = int(room // max(1, core.n_items))
-            if per_item < 2:
-                break
-            near = cheapest_per_item(core, dual.edge_bound, per_item, among=near) | incumbent
-        local = solve_mip(core, near, time_limit=0.5 * left, gap_limit=gap_limit)
-        stats["near_edges"] = float(near.sum())
-        if local.objective is not None and local.objective < best_ub:
-            incumbent, best_ub = local.used, local.objective
+        if pool.sum() <= _mip_capacity(0.5 * left):
+            local = solve_mip(core, pool, time_limit=0.5 * left, gap_limit=gap_limit)
+            stats["merged_edges"] = float(pool.sum())
+            if local.objective is not None and local.objective < best_ub:
+                incumbent, best_ub = local.used, local.objective
     stats["incumbent"] = float(best_ub)
-    if best_ub <= bound or (best_ub - bound) <= gap_limit * abs(best_ub):
+    if _closed(best_ub, bound, gap_limit):
         status = Status.OPTIMAL if best_ub <= bound else Status.FEASIBLE
         stats["kept_edges"] = float(incumbent.sum())
         return RelaxOutcome(status, incumbent, int(best_ub), float(min(bound, best_ub)), stats=stats)
@@ -140,6 +136,18 @@ def solve_relaxed(
         # too many edges survive to prove optimality in the time left: report the proven gap
         return RelaxOutcome(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats)
+
+
+def _closed(best_ub: float, bound: float, gap_limit: float) -> bool:
+    return best_ub <= bound or (best_ub - bound) <= gap_limit * abs(best_ub)
+
+
+def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> BoolArray:
+    """The edges of the relaxed solutions with the best bounds."""
+    pool = np.zeros(core.n_edges, bool)
+    for _, used in sorted(relaxed, key=lambda r: -r[0])[:MERGE_SOLUTIONS]:
+        pool[used] = True
+    return pool
 
 
 def _mip_capacity(seconds_left: float) -> float:
@@ -175,8 +183,9 @@ def _finish(
     used, objective = exact.used, exact.objective
     if incumbent is not None and best_ub < objective:
         used, objective = incumbent, int(best_ub)
-    best = max(bound, exact.bound)
-    best = min(math.ceil(best - 1e-6 * max(1.0, abs(best))), objective)  # integer costs
+    # integer costs: round the MIP's float bound up, less its tolerance
+    mip_bound = math.ceil(exact.bound - 1e-6 * max(1.0, abs(exact.bound)))
+    best = min(max(bound, mip_bound), objective)
     status = Status.OPTIMAL if best >= objective else Status.FEASIBLE
     return RelaxOutcome(status, used, objective, best, stats=stats)
 
