@@ -9,8 +9,9 @@ search must need few of them:
    can move between zones the prices settle close to one another; so ``L`` is first maximised along
    one common price for every overloaded row (a row the price overloads joins the line). ``L`` is
    concave along the line, and the tangents at a bracket meet near its maximum: a handful of solves.
-2. **Bundle.** From there a box-stabilised cutting-plane method adjusts each multiplier on its own,
-   with every cut gathered so far (line-search cuts included).
+2. **Bundle.** From there a proximal bundle method adjusts each multiplier on its own, with every
+   cut gathered so far (line-search cuts included): quotas, priced per household rather than per
+   point, settle far from the zones' common price.
 
 Cuts use the candidate optimum (at least ``L(mu)``, so its tangent plane lies above ``L``: a valid
 cut even before pricing converges); the proven bound uses the priced Lagrangian bound (at most
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linprog
+from scipy.optimize import minimize
 
 from matcher.assignment.core import Core
 from matcher.assignment.network import assign_priced
@@ -39,11 +40,11 @@ SCALE = 8
 #: A bundle step moves the centre when it gains at least this share of the model's promise.
 SERIOUS_STEP = 0.1
 #: Stop when the bound has gained under a point over this many evaluations.
-STALL_EVALUATIONS = 6
+STALL_EVALUATIONS = 10
 #: Line-search steps at most (doublings to bracket the maximum, then tangent intersections).
 LINE_STEPS = 12
-#: The bundle's first box, as a share of the common price the line search found.
-BOX_SHARE = 1 / 64
+#: The bundle's first step length, as a share of the common price the line search found.
+STEP_SHARE = 1 / 16
 
 #: Called with each relaxed solution, the priced costs it was optimal for and its value ``L(mu)``.
 OnSolution = Callable[[BoolArray, IntArray, float], None]
@@ -149,8 +150,8 @@ def maximise_dual(
         center, center_value, price = _line_search(
             oracle, first, _initial_price(core), max_evaluations, target
         )
-        box = max(1.0, BOX_SHARE * price) if price > 0 else _initial_price(core)
-        _bundle(oracle, center, center_value, box, max_evaluations, target)
+        step = max(1.0, STEP_SHARE * price) if price > 0 else _initial_price(core)
+        _bundle(oracle, center, center_value, step, max_evaluations, target)
     mult = oracle.best_mult if oracle.best_mult is not None else zero
     return DualResult(oracle.best, mult, oracle.edge_bound, len(oracle.values), not oracle.infeasible)
 
@@ -218,17 +219,17 @@ def _bundle(
     oracle: _Oracle,
     center: FloatArray,
     center_value: float,
-    box: float,
+    step: float,
     max_evaluations: int,
     target: Callable[[], float],
 ) -> None:
-    """Box-stabilised cutting planes: move the centre only when a step gained a fair share of what
-    the model promised; widen the box after a good step, narrow it after a loss."""
+    """Proximal cutting planes: move the centre only when a step gained a fair share of what the
+    model promised; lengthen the steps after a good one, shorten them after a loss."""
     while not oracle.done(max_evaluations) and not _reached(oracle, target()):
-        step = _model_maximum(oracle, center, box)
-        if step is None:
+        proposal = _model_maximum(oracle, center, step)
+        if proposal is None:
             return
-        mult, predicted = step
+        mult, predicted = proposal
         if predicted - center_value < max(1.0, 1e-9 * abs(center_value)) / SCALE:
             return  # the model promises under a grid step: ``L`` is maximal here
         cut = oracle(mult)
@@ -238,24 +239,48 @@ def _bundle(
         if ratio >= SERIOUS_STEP:
             center, center_value = mult, cut[0]
             if ratio >= 0.5:
-                box *= 2.0
+                step *= 2.0
         elif cut[0] < center_value:
-            box *= 0.5
+            step *= 0.5
 
 
-def _model_maximum(oracle: _Oracle, center: FloatArray, box: float) -> tuple[FloatArray, float] | None:
-    """Maximise the cutting-plane model of ``L`` within ``center +- box`` (and ``mu >= 0``)."""
+def _model_maximum(oracle: _Oracle, center: FloatArray, step: float) -> tuple[FloatArray, float] | None:
+    """Maximise the cutting-plane model of ``L`` less a proximal term ``|mu - center|^2 / 2t``
+    (``mu >= 0``), ``t`` sized so that a move along the latest subgradient is about ``step``: the
+    next multipliers and the model's value there. The quadratic term moves every multiplier by
+    what its own subgradients ask, where a box would push all of them to its corners."""
     k = center.size
-    c = np.zeros(k + 1)
-    c[-1] = -1.0  # variables mu, theta: maximise theta
     grads = np.array(oracle.grads)
-    a = np.c_[-grads, np.ones(len(oracle.grads))]
-    b = np.array(oracle.values) - np.einsum("ij,ij->i", grads, np.array(oracle.mults))
-    bounds = [(max(0.0, x - box), x + box) for x in center] + [(None, None)]
-    res = linprog(c, A_ub=a, b_ub=b, bounds=bounds, method="highs")
-    if res.status != 0:
+    intercept = np.array(oracle.values) - np.einsum("ij,ij->i", grads, np.array(oracle.mults))
+    t = step / max(1.0, float(np.abs(grads[-1]).max()))
+    ones = np.ones(len(intercept))
+
+    def objective(x: FloatArray) -> float:
+        d = x[:k] - center
+        return float(-x[k] + d @ d / (2 * t))
+
+    def gradient(x: FloatArray) -> FloatArray:
+        return np.concatenate([(x[:k] - center) / t, [-1.0]])
+
+    cuts = {
+        "type": "ineq",
+        "fun": lambda x: intercept + grads @ x[:k] - x[k],
+        "jac": lambda x: np.c_[grads, -ones],
+    }
+    start = np.r_[center, float((intercept + grads @ center).min())]
+    res = minimize(
+        objective,
+        start,
+        jac=gradient,
+        constraints=[cuts],
+        bounds=[(0.0, None)] * k + [(None, None)],
+        method="SLSQP",
+        options={"maxiter": 300, "ftol": 1e-9},
+    )
+    if not np.all(np.isfinite(res.x)):
         return None
-    return np.maximum(res.x[:k], 0.0), float(-res.fun)
+    mult = np.maximum(res.x[:k], 0.0)
+    return mult, float((intercept + grads @ mult).min())
 
 
 def relaxed_rows(core: Core) -> tuple[IntArray, IntArray, IntArray]:
