@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.instances import VARIANTS, InstanceSpec, build, save
 from benchmarks.report import markdown
 
-ALL_SOLVERS = ("wunneng", "fcfs", "dense_lsa", "cpsat", "mip")
+ALL_SOLVERS = ("wunneng", "wunneng_gap", "fcfs", "dense_lsa", "cpsat", "mip")
 #: A solver process may not use more address space than this (it fails alone instead of the machine).
 MEMORY_CAP_BYTES = 10 * 2**30
 
@@ -41,7 +41,7 @@ SCALES = {
     "M": Scale("M", 2_000, 2_500, (0, 1, 2)),
     "L": Scale("L", 10_000, 12_000, (0, 1)),
     # five Luxembourg-sized regions: 50,000 x 60,000 at the pair density of L; direct models cannot fit
-    "XL": Scale("XL", 50_000, 60_000, (0,), ("wunneng", "fcfs"), regions=5, repeats=1),
+    "XL": Scale("XL", 50_000, 60_000, (0,), ("wunneng_gap", "fcfs"), regions=5, repeats=1),
 }
 QUICK = (Scale("S", 200, 250, (0,)),)
 
@@ -65,8 +65,15 @@ def specs(scale: Scale) -> list[InstanceSpec]:
 def run_solver(path: Path, solver: str, time_limit: float, repeats: int) -> dict[str, object]:
     """One solver on one stored instance, in a child process with a wall-clock and memory cap."""
     command = [
-        sys.executable, "-m", "benchmarks.measure", str(path), solver,
-        "--time-limit", str(time_limit), "--repeats", str(repeats),
+        sys.executable,
+        "-m",
+        "benchmarks.measure",
+        str(path),
+        solver,
+        "--time-limit",
+        str(time_limit),
+        "--repeats",
+        str(repeats),
     ]
     wall = 4 * time_limit + 120
 
@@ -74,9 +81,7 @@ def run_solver(path: Path, solver: str, time_limit: float, repeats: int) -> dict
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
 
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=wall, preexec_fn=cap_memory
-        )
+        done = subprocess.run(command, capture_output=True, text=True, timeout=wall, preexec_fn=cap_memory)
     except subprocess.TimeoutExpired:
         return {"solver": solver, "status": "timeout", "note": f"killed after {wall:.0f} s"}
     if done.returncode != 0:
@@ -227,8 +232,12 @@ def _line(name: str, r: dict[str, object]) -> str:
 
 
 def settings_for(
-    quick: bool, scales: Sequence[str] | None, seeds: int | None, time_limit: float | None,
-    solvers: Sequence[str] | None, repeats: int | None,
+    quick: bool,
+    scales: Sequence[str] | None,
+    seeds: int | None,
+    time_limit: float | None,
+    solvers: Sequence[str] | None,
+    repeats: int | None,
 ) -> Settings:
     chosen = QUICK if quick else tuple(SCALES[s] for s in (scales or SCALES))
     if seeds is not None:

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.baselines import cpsat, dense_lsa, fcfs, mip, wunneng
+from benchmarks.baselines import TARGET_GAP, cpsat, dense_lsa, fcfs, mip, wunneng, wunneng_gap
 from benchmarks.check import violations
 from benchmarks.instances import Instance, load, save, stack
 from matcher.assignment import AssignmentProblem, SideConstraint
@@ -58,6 +58,18 @@ def test_mip_and_wunneng_agree_with_side_constraints(instance: Instance) -> None
         assert dense_lsa(instance, 10.0).status == "skipped"
 
 
+@settings(max_examples=30)
+@given(instances(side=True))
+def test_gap_limited_wunneng_is_within_its_gap_of_the_optimum(instance: Instance) -> None:
+    """Stopping at a proven gap may end above the optimum, never by more than the gap."""
+    ours, theirs = wunneng_gap(instance, 10.0), mip(instance, 10.0)
+    assert theirs.status == "optimal" and ours.status in ("optimal", "feasible")
+    assert violations(instance.problem, ours.used) == []
+    best, found = instance.problem.objective(theirs.used), instance.problem.objective(ours.used)
+    assert best <= found <= best + TARGET_GAP * abs(found)
+    assert ours.bound <= best
+
+
 def test_fcfs_serves_households_in_registration_order() -> None:
     # both households want option 0; the one registered first gets it
     problem = AssignmentProblem.create(2, 2, [0, 0, 1, 1], [0, 1, 0, 1], [1, 5, 1, 9], unassigned_cost=100)
@@ -70,7 +82,12 @@ def test_fcfs_serves_households_in_registration_order() -> None:
 
 def test_checker_names_what_an_answer_breaks() -> None:
     problem = AssignmentProblem.create(
-        2, 1, [0, 1], [0, 0], [1, 1], must_assign=[True, False],
+        2,
+        1,
+        [0, 1],
+        [0, 0],
+        [1, 1],
+        must_assign=[True, False],
         constraints=[SideConstraint("zone", [0, 1], [2, 2], 1)],
     )
     assert violations(problem, np.array([False, True])) == [
@@ -92,7 +109,14 @@ def test_stacked_instances_solve_to_the_sum_and_survive_storage(a: Instance, b: 
 
 def test_storage_round_trip_keeps_every_array(tmp_path: Path) -> None:
     problem = AssignmentProblem.create(
-        2, 2, [0, 0, 1], [0, 1, 1], [3, 4, 5], unassigned_cost=[7, 8], pinned=[2], forbidden=[1],
+        2,
+        2,
+        [0, 0, 1],
+        [0, 1, 1],
+        [3, 4, 5],
+        unassigned_cost=[7, 8],
+        pinned=[2],
+        forbidden=[1],
         constraints=[SideConstraint("zone", [0, 2], [2, 1], 3, lower=1)],
     )
     original = Instance("tiny", problem, np.array([1, 0]), np.array([10, 20, 30]), np.array([True, False]))
