@@ -120,17 +120,23 @@ def _lagrangian(
     return bound, cost + price[core.option] - np.repeat(best, np.diff(core.indptr))
 
 
-def first_candidates(core: Core, cost: NDArray[np.int64], unassigned: NDArray[np.int64], k: int) -> BoolArray:
+def first_candidates(
+    core: Core,
+    cost: NDArray[np.int64],
+    unassigned: NDArray[np.int64],
+    k: int,
+    near_steps: int = NEAR_STEPS,
+) -> BoolArray:
     """Each item's ``k`` cheapest edges, under auction prices where options hold one item each,
-    plus every edge within a few bid increments of its item's best: the items that set an option's
-    price must be there for the candidates' duals to be the whole problem's."""
+    plus every edge within ``near_steps`` bid increments of its item's best: the items that set an
+    option's price must be there for the candidates' duals to be the whole problem's."""
     if core.n_edges and (core.capacity <= 1).all():
         leave = np.where(core.must, FORBIDDEN, unassigned)
         eps = max(1, int(np.median(unassigned) * AUCTION_STEP)) if unassigned.size else 1
         price = auction_prices(core.indptr, core.option, cost, leave, core.n_options, eps)
         priced = cost + price[core.option]
         best = item_minimum(core.indptr, core.option, cost, price, leave)
-        near = priced - np.repeat(best, np.diff(core.indptr)) <= NEAR_STEPS * eps
+        near = priced - np.repeat(best, np.diff(core.indptr)) <= near_steps * eps
         return cheapest_per_item(core, priced, k) | near
     return cheapest_per_item(core, cost, k)
 

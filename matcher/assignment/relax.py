@@ -72,7 +72,8 @@ def solve_relaxed(
 ) -> RelaxOutcome:
     start = time.perf_counter()
     stats: dict[str, float] = {"edges": float(core.n_edges)}
-    cand = first_candidates(core, core.cost * SCALE, core.unassigned * SCALE, candidates)
+    # no near-tie band: it serves the unpriced problem, and prices soon make most of it irrelevant
+    cand = first_candidates(core, core.cost * SCALE, core.unassigned * SCALE, candidates, near_steps=0)
     best_ub: float = math.inf
     incumbent: BoolArray | None = None
     solutions = 0
