@@ -72,8 +72,8 @@ def solve_relaxed(
 ) -> RelaxOutcome:
     start = time.perf_counter()
     stats: dict[str, float] = {"edges": float(core.n_edges)}
-    # no near-tie band: it serves the unpriced problem, and prices soon make most of it irrelevant
-    cand = first_candidates(core, core.cost * SCALE, core.unassigned * SCALE, candidates, near_steps=0)
+    # a narrow near-tie band: the unpriced problem (the first evaluation) needs one, prices thin it
+    cand = first_candidates(core, core.cost * SCALE, core.unassigned * SCALE, candidates, near_steps=1)
     best_ub: float = math.inf
     incumbent: BoolArray | None = None
     solutions = 0
