@@ -88,14 +88,17 @@ class _Oracle:
     def size(self) -> int:
         return int(self.rows.size)
 
-    def __call__(self, mult: FloatArray) -> tuple[float, FloatArray] | None:
-        """``(value, subgradient)`` of the cut at ``mult``; ``None`` if no assignment is feasible."""
+    def __call__(self, mult: FloatArray, max_rounds: int = 1_000_000) -> tuple[float, FloatArray] | None:
+        """``(value, subgradient)`` of the cut at ``mult``; ``None`` if no assignment is feasible.
+        ``max_rounds`` caps the pricing rounds (the cut stays valid, the bound may be weaker)."""
         core = self.core
         scaled = np.rint(mult * SCALE).astype(np.int64)
         cost = core.cost * SCALE
         if scaled.any():
             cost = cost + self.weights @ (self.sign * scaled)
-        res = assign_priced(core, cost, core.unassigned * SCALE, self.cand, deadline=self.deadline)
+        res = assign_priced(
+            core, cost, core.unassigned * SCALE, self.cand, max_rounds=max_rounds, deadline=self.deadline
+        )
         if not res.feasible:
             self.infeasible = True
             return None
@@ -145,7 +148,12 @@ def maximise_dual(
     """
     oracle = _Oracle(core, cand, deadline, on_solution)
     zero = np.zeros(oracle.size)
-    first = oracle(zero)
+    # Unpriced, the relaxed problem is the whole assignment without side constraints, the costliest
+    # solve of all (most edges compete): one pricing round on the candidates tells which rows
+    # overload, and gives a valid cut; the full bound at zero only matters if none overloads.
+    first = oracle(zero, max_rounds=1)
+    if first is not None and not (first[1] > 0).any():
+        first = oracle(zero)
     if first is not None and oracle.size and not _reached(oracle, target()):
         center, center_value, price = _line_search(
             oracle, first, _initial_price(core), max_evaluations, target
