@@ -140,9 +140,11 @@ def maximise_dual(
     on_solution: OnSolution,
     target: Callable[[], float],
     max_evaluations: int = 60,
+    tolerance: float = 0.0,
 ) -> DualResult:
     """Maximise ``L`` until it stalls, reaches ``target()`` (the best known solution's cost, which
-    ``on_solution`` may improve) or the deadline.
+    ``on_solution`` may improve), the deadline, or the model promises less than ``tolerance``
+    (relative) more.
 
     ``cand`` (the network path's candidate edges) grows in place as pricing adds edges.
     """
@@ -159,7 +161,7 @@ def maximise_dual(
             oracle, first, _initial_price(core), max_evaluations, target
         )
         step = max(1.0, STEP_SHARE * price) if price > 0 else _initial_price(core)
-        _bundle(oracle, center, center_value, step, max_evaluations, target)
+        _bundle(oracle, center, center_value, step, max_evaluations, target, tolerance)
     mult = oracle.best_mult if oracle.best_mult is not None else zero
     return DualResult(oracle.best, mult, oracle.edge_bound, len(oracle.values), not oracle.infeasible)
 
@@ -230,6 +232,7 @@ def _bundle(
     step: float,
     max_evaluations: int,
     target: Callable[[], float],
+    tolerance: float,
 ) -> None:
     """Proximal cutting planes: move the centre only when a step gained a fair share of what the
     model promised; lengthen the steps after a good one, shorten them after a loss."""
@@ -238,8 +241,8 @@ def _bundle(
         if proposal is None:
             return
         mult, predicted = proposal
-        if predicted - center_value < max(1.0, 1e-9 * abs(center_value)) / SCALE:
-            return  # the model promises under a grid step: ``L`` is maximal here
+        if predicted - center_value < max(1.0 / SCALE, tolerance * abs(center_value)):
+            return  # the model promises under a grid step (or under the tolerance): stop here
         cut = oracle(mult)
         if cut is None:
             return

@@ -99,6 +99,7 @@ def solve_relaxed(
         on_solution=repair,
         target=target,
         max_evaluations=max_iterations,
+        tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
     )
     if last is not None:
         best_ub, incumbent = _better(core, _repair(core, *last), best_ub, incumbent)

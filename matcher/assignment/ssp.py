@@ -15,8 +15,6 @@ congested 10,000-item instance it is slower than LAPJVsp (57 s against 25 s).
 
 from __future__ import annotations
 
-import heapq
-
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
@@ -24,6 +22,103 @@ from numpy.typing import NDArray
 IntArray = NDArray[np.int64]
 #: Cost of leaving an item that must be assigned unassigned: larger than any path of real costs.
 FORBIDDEN = np.int64(1) << 52
+
+
+@njit(cache=True, inline="always")
+def _sift_up(heap: IntArray, pos: IntArray, key: IntArray, i: int) -> None:  # pragma: no cover
+    node = heap[i]
+    k = key[node]
+    while i > 0:
+        parent = (i - 1) >> 1
+        up = heap[parent]
+        if key[up] <= k:
+            break
+        heap[i] = up
+        pos[up] = i
+        i = parent
+    heap[i] = node
+    pos[node] = i
+
+
+@njit(cache=True, inline="always")
+def _pop(heap: IntArray, pos: IntArray, key: IntArray, size: int) -> int:  # pragma: no cover
+    """Remove the nearest node from the heap of ``size`` nodes; returns it."""
+    top = int(heap[0])
+    pos[top] = -1
+    size -= 1
+    if size == 0:
+        return top
+    node = heap[size]
+    k = key[node]
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            break
+        if c + 1 < size and key[heap[c + 1]] < key[heap[c]]:
+            c += 1
+        if key[heap[c]] >= k:
+            break
+        heap[i] = heap[c]
+        pos[heap[i]] = i
+        i = c
+    heap[i] = node
+    pos[node] = i
+    return top
+
+
+@njit(cache=True, inline="always")
+def _reach(  # pragma: no cover - compiled
+    i: int,
+    d: int,
+    st: IntArray,
+    indptr: IntArray,
+    opt: IntArray,
+    cost: IntArray,
+    unassigned: IntArray,
+    u: IntArray,
+    p: IntArray,
+    dist: IntArray,
+    pred: IntArray,
+    final: NDArray[np.bool_],
+    touched: IntArray,
+    reached: IntArray,
+    reached_dist: IntArray,
+    heap: IntArray,
+    pos: IntArray,
+) -> None:
+    """Item ``i`` is reached at distance ``d``: it may end the path by leaving for "unassigned",
+    or its edges lead on. ``st`` holds the search's scalars (see ``_ssp``)."""
+    inf = np.int64(1) << 62
+    reached[st[N_REACHED]] = i
+    reached_dist[st[N_REACHED]] = d
+    st[N_REACHED] += 1
+    leave = d + unassigned[i] - u[i]
+    if leave < st[TOTAL]:
+        st[TOTAL] = leave
+        st[TERM_ITEM] = i
+        st[TERM_OPT] = -1
+    for e in range(indptr[i], indptr[i + 1]):
+        k = opt[e]
+        if final[k]:
+            continue
+        nd = d + cost[e] + p[k] - u[i]
+        if nd < dist[k]:
+            if dist[k] == inf:
+                touched[st[N_TOUCHED]] = k
+                st[N_TOUCHED] += 1
+            dist[k] = nd
+            pred[k] = i
+            if pos[k] < 0:
+                heap[st[SIZE]] = k
+                st[SIZE] += 1
+                _sift_up(heap, pos, dist, st[SIZE] - 1)
+            else:
+                _sift_up(heap, pos, dist, pos[k])
+
+
+#: Slots of the search's scalar state (one small array, so that ``_reach`` can update it).
+N_REACHED, N_TOUCHED, SIZE, TOTAL, TERM_ITEM, TERM_OPT = range(6)
 
 
 @njit(cache=True)
@@ -50,7 +145,9 @@ def _ssp(  # pragma: no cover - compiled; exercised through assign_csr
     touched = np.empty(m, np.int64)
     reached = np.empty(n, np.int64)
     reached_dist = np.empty(n, np.int64)
-    heap = [(np.int64(0), np.int64(0))]
+    heap = np.empty(m, np.int64)  # options by distance (an indexed binary heap)
+    pos = np.full(m, -1, np.int64)  # each option's slot in the heap, -1 when out
+    st = np.zeros(6, np.int64)
     for s in range(n):
         best = unassigned[s]
         for e in range(indptr[s], indptr[s + 1]):
@@ -58,63 +155,67 @@ def _ssp(  # pragma: no cover - compiled; exercised through assign_csr
             if v < best:
                 best = v
         u[s] = best
-        heap.clear()
-        n_touched = 0
-        n_reached = 0
-        total = inf
-        term_opt = -1
-        term_item = -1
-        # scan s
-        reached[0] = s
-        reached_dist[0] = 0
-        n_reached = 1
-        total = unassigned[s] - u[s]
-        term_item = s
-        for e in range(indptr[s], indptr[s + 1]):
-            j = opt[e]
-            nd = cost[e] + p[j] - u[s]
-            if nd < dist[j]:
-                if dist[j] == inf:
-                    touched[n_touched] = j
-                    n_touched += 1
-                dist[j] = nd
-                pred[j] = s
-                heapq.heappush(heap, (nd, j))
-        while len(heap) > 0:
-            d, j = heapq.heappop(heap)
-            if final[j] or d > dist[j]:
-                continue
-            if d >= total:
+        st[:] = 0
+        st[TOTAL] = inf
+        st[TERM_ITEM] = -1
+        st[TERM_OPT] = -1
+        _reach(
+            s,
+            0,
+            st,
+            indptr,
+            opt,
+            cost,
+            unassigned,
+            u,
+            p,
+            dist,
+            pred,
+            final,
+            touched,
+            reached,
+            reached_dist,
+            heap,
+            pos,
+        )
+        while st[SIZE] > 0:
+            j = _pop(heap, pos, dist, st[SIZE])
+            st[SIZE] -= 1
+            d = dist[j]
+            if d >= st[TOTAL]:
                 break
             final[j] = True
             if load[j] < capacity[j]:
-                total = d
-                term_opt = int(j)
-                term_item = -1
+                st[TOTAL] = d
+                st[TERM_OPT] = j
+                st[TERM_ITEM] = -1
                 break
             i = head[j]
             while i >= 0:
-                reached[n_reached] = i
-                reached_dist[n_reached] = d
-                n_reached += 1
-                leave = d + unassigned[i] - u[i]
-                if leave < total:
-                    total = leave
-                    term_item = i
-                    term_opt = -1
-                for e in range(indptr[i], indptr[i + 1]):
-                    k = opt[e]
-                    if final[k]:
-                        continue
-                    nd = d + cost[e] + p[k] - u[i]
-                    if nd < dist[k]:
-                        if dist[k] == inf:
-                            touched[n_touched] = k
-                            n_touched += 1
-                        dist[k] = nd
-                        pred[k] = i
-                        heapq.heappush(heap, (nd, k))
+                _reach(
+                    i,
+                    d,
+                    st,
+                    indptr,
+                    opt,
+                    cost,
+                    unassigned,
+                    u,
+                    p,
+                    dist,
+                    pred,
+                    final,
+                    touched,
+                    reached,
+                    reached_dist,
+                    heap,
+                    pos,
+                )
                 i = nxt[i]
+        for t in range(st[SIZE]):
+            pos[heap[t]] = -1
+        n_touched, n_reached, total = st[N_TOUCHED], st[N_REACHED], st[TOTAL]
+        term_item, term_opt = st[TERM_ITEM], st[TERM_OPT]
         if term_item >= 0 and unassigned[term_item] >= FORBIDDEN:
             return False, option_of, u, p  # an item that must be assigned cannot be
         # duals: every node labelled below the path's length moves up by the difference
