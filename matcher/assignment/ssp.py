@@ -72,23 +72,25 @@ def _reach(  # pragma: no cover - compiled
     i: int,
     d: int,
     st: IntArray,
-    indptr: IntArray,
-    opt: IntArray,
-    cost: IntArray,
-    unassigned: IntArray,
-    u: IntArray,
-    p: IntArray,
-    dist: IntArray,
-    pred: IntArray,
-    final: NDArray[np.bool_],
-    touched: IntArray,
-    reached: IntArray,
-    reached_dist: IntArray,
-    heap: IntArray,
-    pos: IntArray,
+    graph: tuple[IntArray, IntArray, IntArray, IntArray],
+    search: tuple[
+        IntArray,
+        IntArray,
+        IntArray,
+        IntArray,
+        NDArray[np.bool_],
+        IntArray,
+        IntArray,
+        IntArray,
+        IntArray,
+        IntArray,
+    ],
 ) -> None:
     """Item ``i`` is reached at distance ``d``: it may end the path by leaving for "unassigned",
-    or its edges lead on. ``st`` holds the search's scalars (see ``_ssp``)."""
+    or its edges lead on. ``st`` holds the search's scalars, ``graph`` and ``search`` its arrays
+    (see ``_ssp``)."""
+    indptr, opt, cost, unassigned = graph
+    u, p, dist, pred, final, touched, reached, reached_dist, heap, pos = search
     inf = np.int64(1) << 62
     reached[st[N_REACHED]] = i
     reached_dist[st[N_REACHED]] = d
@@ -148,6 +150,8 @@ def _ssp(  # pragma: no cover - compiled; exercised through assign_csr
     heap = np.empty(m, np.int64)  # options by distance (an indexed binary heap)
     pos = np.full(m, -1, np.int64)  # each option's slot in the heap, -1 when out
     st = np.zeros(6, np.int64)
+    graph = (indptr, opt, cost, unassigned)
+    search = (u, p, dist, pred, final, touched, reached, reached_dist, heap, pos)
     for s in range(n):
         best = unassigned[s]
         for e in range(indptr[s], indptr[s + 1]):
@@ -159,25 +163,7 @@ def _ssp(  # pragma: no cover - compiled; exercised through assign_csr
         st[TOTAL] = inf
         st[TERM_ITEM] = -1
         st[TERM_OPT] = -1
-        _reach(
-            s,
-            0,
-            st,
-            indptr,
-            opt,
-            cost,
-            unassigned,
-            u,
-            p,
-            dist,
-            pred,
-            final,
-            touched,
-            reached,
-            reached_dist,
-            heap,
-            pos,
-        )
+        _reach(s, 0, st, graph, search)
         while st[SIZE] > 0:
             j = _pop(heap, pos, dist, st[SIZE])
             st[SIZE] -= 1
@@ -192,25 +178,7 @@ def _ssp(  # pragma: no cover - compiled; exercised through assign_csr
                 break
             i = head[j]
             while i >= 0:
-                _reach(
-                    i,
-                    d,
-                    st,
-                    indptr,
-                    opt,
-                    cost,
-                    unassigned,
-                    u,
-                    p,
-                    dist,
-                    pred,
-                    final,
-                    touched,
-                    reached,
-                    reached_dist,
-                    heap,
-                    pos,
-                )
+                _reach(i, d, st, graph, search)
                 i = nxt[i]
         for t in range(st[SIZE]):
             pos[heap[t]] = -1
