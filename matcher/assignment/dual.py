@@ -52,13 +52,11 @@ OnSolution = Callable[[BoolArray, IntArray, float], None]
 
 @dataclass
 class DualResult:
-    """What maximising ``L`` learnt: its best bound, the multipliers there, and a fixing bound."""
+    """What maximising ``L`` learnt: its best bound and a per-edge fixing bound."""
 
     bound: float
-    mult: FloatArray
     edge_bound: FloatArray  #: per edge, the best ``L(mu) + reduced cost``: a bound with it in use
     evaluations: int
-    feasible: bool
 
 
 @dataclass
@@ -76,12 +74,12 @@ class _Oracle:
     values: list[float] = field(default_factory=list)
     grads: list[FloatArray] = field(default_factory=list)
     best: float = -math.inf
-    best_mult: FloatArray | None = None
     infeasible: bool = False
 
     def __post_init__(self) -> None:
         self.rows, self.sign, self.rhs = relaxed_rows(self.core)
-        self.weights = self.core.matrix[self.rows].T.tocsr()  # edges x rows
+        self.matrix = self.core.matrix[self.rows]  # rows x edges
+        self.weights = self.matrix.T.tocsr()  # edges x rows, to price edges
         self.edge_bound = np.full(self.core.n_edges, -np.inf)
 
     @property
@@ -102,17 +100,15 @@ class _Oracle:
         if not res.feasible:
             self.infeasible = True
             return None
-        load = core.matrix[self.rows] @ res.used.astype(np.int64)
+        load = self.matrix @ res.used.astype(np.int64)
         offset = float(scaled @ self.rhs)
         value = (res.objective - offset) / SCALE + core.fixed_cost
         proven = (res.bound - offset) / SCALE + core.fixed_cost
         grad = (self.sign * load - self.rhs).astype(np.float64)
-        point = scaled / SCALE
-        self.mults.append(point)
+        self.mults.append(scaled / SCALE)
         self.values.append(value)
         self.grads.append(grad)
-        if proven > self.best:
-            self.best, self.best_mult = proven, point
+        self.best = max(self.best, proven)
         np.maximum(self.edge_bound, proven + res.reduced / SCALE, out=self.edge_bound)
         self.on_solution(res.used, cost, proven)
         return value, grad
@@ -162,8 +158,7 @@ def maximise_dual(
         )
         step = max(1.0, STEP_SHARE * price) if price > 0 else _initial_price(core)
         _bundle(oracle, center, center_value, step, max_evaluations, target, tolerance)
-    mult = oracle.best_mult if oracle.best_mult is not None else zero
-    return DualResult(oracle.best, mult, oracle.edge_bound, len(oracle.values), not oracle.infeasible)
+    return DualResult(oracle.best, oracle.edge_bound, len(oracle.values))
 
 
 def _reached(oracle: _Oracle, target: float) -> bool:
