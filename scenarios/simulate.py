@@ -94,7 +94,7 @@ def simulate(spec: Spec, seed: int, *, progress: Progress | None = None, workers
     next_arrival = next(arrivals, None)
     new_units = iter(world.new_units)
     next_unit = next(new_units, None)
-    options = SolveOptions(time_limit=spec.run.time_limit, workers=workers, seed=0)
+    options = solve_options(spec, workers)
     for step, day in enumerate(run_days):
         while next_arrival is not None and next_arrival[0] <= day:
             state.tenures.append(Tenure(next_arrival[1]))
@@ -113,6 +113,11 @@ def simulate(spec: Spec, seed: int, *, progress: Progress | None = None, workers
     return state
 
 
+def solve_options(spec: Spec, workers: int) -> SolveOptions:
+    """How every matching run of ``spec`` is solved (seeded: the same spec gives the same runs)."""
+    return SolveOptions(time_limit=spec.run.time_limit, gap_limit=spec.run.gap_limit, workers=workers, seed=0)
+
+
 def _initial(world: World) -> SimState:
     return SimState(
         world=world,
@@ -127,7 +132,7 @@ def one_shot(spec: Spec, seed: int, *, workers: int = 1) -> tuple[MatchProblem, 
     """Only the first matching run of the scenario: the households waiting and the units free at the start."""
     state = _initial(build_world(spec, seed))
     _resolve(state, 0)
-    _match(state, 0, SolveOptions(time_limit=spec.run.time_limit, workers=workers, seed=0), first=True)
+    _match(state, 0, solve_options(spec, workers), first=True)
     assert state.oneshot is not None
     return state.oneshot[0], state.oneshot[1]
 

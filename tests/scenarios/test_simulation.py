@@ -167,3 +167,16 @@ def test_kaplan_meier_with_delayed_entry() -> None:
     event = np.array([True, False, True])
     s = kaplan_meier(entry, exit_, event, np.array([0.0, 2.0, 3.0, 4.0, 5.0]))
     assert np.allclose(s, [1.0, 0.5, 0.5, 0.25, 0.25])
+
+
+def test_a_gap_limit_trades_proof_for_speed_within_the_gap(baseline: Spec) -> None:
+    """A planner's quick what-if (``gap_limit``) solves the same problem, proves a gap at most that
+    large, and costs at most that much more than the proven optimum."""
+    limit = 0.05
+    exact_problem, exact = one_shot(small(baseline, scale=0.5), 3)
+    quick_problem, quick = one_shot(small(baseline, scale=0.5, gap_limit=limit), 3)
+    assert quick_problem == exact_problem
+    assert exact.status == "optimal" and exact.objective is not None and exact.gap == 0
+    assert quick.objective is not None and quick.gap is not None and quick.gap <= limit
+    assert exact.objective <= quick.objective <= exact.objective + limit * abs(quick.objective)
+    assert quick.bound <= exact.objective
