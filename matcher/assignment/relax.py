@@ -33,17 +33,16 @@ from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
 from matcher.assignment.cpsat import explain_infeasible
-from matcher.assignment.dual import SCALE, maximise_dual
+from matcher.assignment.dual import maximise_dual
 from matcher.assignment.greedy import greedy
 from matcher.assignment.mip import solve_mip
-from matcher.assignment.network import first_candidates
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import Status
 
 #: Relaxed solutions (the best bounds first) whose edges the merging MIP combines.
 MERGE_SOLUTIONS = 10
 MIP_EDGES_PER_SECOND = 8_000
-#: Share of the time limit spent on the bound (the candidate set carries over between updates).
+#: Share of the time limit spent on the bound.
 BOUND_SHARE = 0.4
 #: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
 #: a repair costs about as much as an assignment, and neighbouring multipliers repair alike.
@@ -72,8 +71,6 @@ def solve_relaxed(
 ) -> RelaxOutcome:
     start = time.perf_counter()
     stats: dict[str, float] = {"edges": float(core.n_edges)}
-    # a narrow near-tie band: the unpriced problem (the first evaluation) needs one, prices thin it
-    cand = first_candidates(core, core.cost * SCALE, core.unassigned * SCALE, candidates, near_steps=1)
     best_ub: float = math.inf
     incumbent: BoolArray | None = None
     solutions = 0
@@ -94,7 +91,7 @@ def solve_relaxed(
 
     dual = maximise_dual(
         core,
-        cand,
+        candidates,
         deadline=start + BOUND_SHARE * time_limit,
         on_solution=repair,
         target=target,
@@ -103,7 +100,7 @@ def solve_relaxed(
     )
     if last is not None:
         best_ub, incumbent = _better(core, _repair(core, *last), best_ub, incumbent)
-    stats.update(iterations=float(dual.evaluations), candidates=float(cand.sum()))
+    stats.update(iterations=float(dual.evaluations), candidates=float(dual.candidates))
     stats["bound_seconds"] = time.perf_counter() - start
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
     stats["lagrangian_bound"] = float(bound)
