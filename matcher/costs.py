@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.arrays import HouseholdArrays, UnitArrays
+from matcher.arrays import HouseholdArrays, UnitArrays, rent_paid
 from matcher.domain import Policy
 from matcher.geo import distance_km, travel_minutes
 
@@ -78,7 +78,9 @@ def pair_terms(
     single = hh.persons[h] == 1
     spare = np.maximum(units.bedrooms[u] - need, 0)
     missing = np.where(single, 0, np.maximum(need - units.bedrooms[u], 0))
-    share = units.total_rent[u] / np.where(np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h])
+    share = rent_paid(units, u, hh.income[h]) / np.where(
+        np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h]
+    )
     burden = np.maximum(0.0, 100.0 * (share - policy.rent_burden_target))
     missed = hh.preference.max(axis=1, initial=0.0)[h] - hh.preference[h, units.commune[u]]
     moved = (hh.previous_unit[h] >= 0) & (hh.previous_unit[h] != u)
