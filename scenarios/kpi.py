@@ -19,7 +19,8 @@ from matcher.domain import Household, Unit
 from matcher.geo import communes, distance_km, travel_minutes
 from matcher.result import UnhousedReason
 from scenarios.generator import DAYS_PER_MONTH
-from scenarios.simulate import SimState, Tenure, free_points
+from scenarios.simulate import SimState, Status, Tenure, free_points
+from scenarios.world import UnitState
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,7 @@ def _k(name: str, label: str, unit: str, better: str, help: str) -> Kpi:
     return Kpi(name, label, unit, better, help)
 
 
-#: Every overall indicator of a run, in report order. Zone and reason indicators are added per spec.
-KPIS: list[Kpi] = [
+_BASE_KPIS = (
     _k("households", "households on the list", "", "", "waiting at the start or arriving during the horizon"),
     _k("housed", "housed", "", "higher", "households that moved into a unit during the horizon"),
     _k("housed_share", "housed share", "%", "higher", "housed / households on the list"),
@@ -157,28 +157,37 @@ KPIS: list[Kpi] = [
         "100 when the solver proved the one-shot optimum",
     ),
     _k("match_seconds_mean", "solver time per run", "s", "lower", "mean wall time of a matching run"),
-]
-REASONS = [r.value for r in UnhousedReason]
-for _r in REASONS:
-    KPIS.append(
+)
+REASONS = tuple(r.value for r in UnhousedReason)
+
+
+def _reason_kpis() -> tuple[Kpi, ...]:
+    last = tuple(
         _k(
-            f"unhoused.{_r}",
-            f"unhoused at the last run: {_r.replace('_', ' ')}",
+            f"unhoused.{r}",
+            f"unhoused at the last run: {r.replace('_', ' ')}",
             "%",
             "",
             "share of the households left unhoused by the last matching run",
         )
+        for r in REASONS
     )
-for _r in REASONS:
-    KPIS.append(
+    first = tuple(
         _k(
-            f"oneshot_unhoused.{_r}",
-            f"one-shot unhoused: {_r.replace('_', ' ')}",
+            f"oneshot_unhoused.{r}",
+            f"one-shot unhoused: {r.replace('_', ' ')}",
             "",
             "",
             "households left unhoused by the one-shot run, by reason",
         )
+        for r in REASONS
     )
+    return last + first
+
+
+#: Every overall indicator of a run, in report order (zone indicators are added per spec).
+KPIS: tuple[Kpi, ...] = _BASE_KPIS + _reason_kpis()
+_BY_NAME = {k.name: k for k in KPIS}
 
 #: Indicators computed per group (key ``"<dimension>=<value>"``).
 GROUP_KPIS: list[Kpi] = [
@@ -208,9 +217,8 @@ def zone_kpis(zones: Iterable[str]) -> list[Kpi]:
 
 def kpi_info(name: str) -> Kpi:
     """The description of an indicator by name (zone indicators included)."""
-    for k in KPIS:
-        if k.name == name:
-            return k
+    if name in _BY_NAME:
+        return _BY_NAME[name]
     for prefix in ("caseload_use.", "oneshot_caseload_use."):
         if name.startswith(prefix):
             return zone_kpis([name.removeprefix(prefix)])[0 if prefix == "caseload_use." else 1]
@@ -334,7 +342,7 @@ def kaplan_meier(entry: np.ndarray, exit_: np.ndarray, event: np.ndarray, grid: 
 
 
 def _group_of(t: Tenure, dim: str) -> str:
-    p = t.person.profile
+    p = t.applicant.profile
     if dim == "type":
         return p.kind.value
     if dim == "support":
@@ -352,25 +360,25 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     access, per_km = policy.travel_access_minutes, policy.travel_minutes_per_km
     tenures = state.tenures
     housed = [t for t in tenures if t.movein_day is not None and t.movein_day <= days]
-    pairs = [(t.person.household, _home(t)) for t in housed]
+    pairs = [(t.applicant.household, _home(t)) for t in housed]
     fits = _fits(pairs, access, per_km)
 
     def wait(t: Tenure) -> float:
         assert t.movein_day is not None
-        return (world.date(t.movein_day) - t.person.profile.registered_on).days / DAYS_PER_MONTH
+        return (world.date(t.movein_day) - t.applicant.profile.registered_on).days / DAYS_PER_MONTH
 
     def in_reception(t: Tenure) -> float:
         assert t.movein_day is not None
-        return (world.date(t.movein_day) - t.person.profile.entered_reception).days / DAYS_PER_MONTH
+        return (world.date(t.movein_day) - t.applicant.profile.entered_reception).days / DAYS_PER_MONTH
 
     answered = log.declines + sum(1 for t in tenures if t.movein_day is not None)
     k: dict[str, float] = {
         "households": float(len(tenures)),
         "housed": float(len(housed)),
         "housed_share": 100 * len(housed) / len(tenures) if tenures else math.nan,
-        "waiting_at_end": float(sum(t.status in ("waiting", "pending") for t in tenures)),
-        "left_on_own": float(sum(t.status == "left" for t in tenures)),
-        "removed_after_refusals": float(sum(t.status == "removed" for t in tenures)),
+        "waiting_at_end": float(sum(t.status.on_list for t in tenures)),
+        "left_on_own": float(sum(t.status is Status.LEFT for t in tenures)),
+        "removed_after_refusals": float(sum(t.status is Status.REMOVED for t in tenures)),
         "offers": float(sum(t.offers for t in tenures)),
         "decline_rate": 100 * log.declines / answered if answered else math.nan,
         "proposals_changed": float(log.changed + log.withdrawn),
@@ -378,7 +386,7 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
         "wait_p90_months": _pct([wait(t) for t in housed], 90),
         "reception_months_mean": _mean([in_reception(t) for t in housed]),
         "reception_person_months": _reception_person_months(state),
-        "free_units_end": float(sum(s.state == "free" for s in state.units)),
+        "free_units_end": float(sum(s.state is UnitState.FREE for s in state.units)),
         "match_seconds_mean": _mean(log.seconds),
     }
     k.update(_fit_kpis(fits))
@@ -398,15 +406,15 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     k.update(_oneshot(state, access, per_km))
 
     groups: dict[str, dict[str, float]] = {}
+    fit_of = {id(t): f for t, f in zip(housed, fits, strict=True)}
     for dim in DIMENSIONS:
-        members: dict[str, list[int]] = {}
-        for i, t in enumerate(tenures):
-            members.setdefault(_group_of(t, dim), []).append(i)
+        members: dict[str, list[Tenure]] = {}
+        for t in tenures:
+            members.setdefault(_group_of(t, dim), []).append(t)
         for value in sorted(members):
-            idx = members[value]
-            ts = [tenures[i] for i in idx]
-            hs = [t for t in ts if t.movein_day is not None and t.movein_day <= days]
-            gf = [fits[housed.index(t)] for t in hs] if hs else []
+            ts = members[value]
+            hs = [t for t in ts if id(t) in fit_of]
+            gf = [fit_of[id(t)] for t in hs]
             groups[f"{dim}={value}"] = {
                 "households": float(len(ts)),
                 "housed_share": 100 * len(hs) / len(ts),
@@ -469,14 +477,14 @@ def _reception_person_months(state: SimState) -> float:
     days = state.world.days
     total = 0.0
     for t in state.tenures:
-        start = max(0.0, float(t.person.joined_day))
+        start = max(0.0, float(t.applicant.joined_day))
         if t.movein_day is not None:
             end = min(t.movein_day, days)
-        elif t.status in ("left", "removed") and t.end_day is not None:
+        elif t.status in (Status.LEFT, Status.REMOVED) and t.end_day is not None:
             end = min(t.end_day, days)
         else:
             end = float(days)
-        total += max(0.0, end - start) * t.person.profile.persons
+        total += max(0.0, end - start) * t.applicant.profile.persons
     return total / DAYS_PER_MONTH
 
 
@@ -484,12 +492,12 @@ def _km(state: SimState, grid: np.ndarray) -> np.ndarray:
     world, days = state.world, state.world.days
     entry, exit_, event = [], [], []
     for t in state.tenures:
-        reg = t.person.profile.registered_on
-        joined = world.date(t.person.joined_day)
+        reg = t.applicant.profile.registered_on
+        joined = world.date(t.applicant.joined_day)
         e = max(0, (joined - reg).days) / DAYS_PER_MONTH
         if t.movein_day is not None and t.movein_day <= days:
             end, ev = world.date(t.movein_day), True
-        elif t.status in ("left", "removed") and t.end_day is not None:
+        elif t.status in (Status.LEFT, Status.REMOVED) and t.end_day is not None:
             end, ev = world.date(min(t.end_day, days)), False
         else:
             end, ev = world.date(days), False

@@ -1,8 +1,8 @@
 """Tables and a self-contained HTML report comparing scenarios (PNGs embedded and written alongside).
 
-Plots are drawn with matplotlib (Agg backend) from the shipped commune boundaries: no network, no
-CDN, no JavaScript. The first spec is the reference: other columns show differences to it, paired
-by seed, with 95 % intervals over seeds.
+Plots are drawn on matplotlib ``Figure`` objects (no pyplot, so no global backend state; the command
+line selects Agg) from the shipped commune boundaries: no network, no CDN, no JavaScript. The first
+spec is the reference: other columns show differences to it, paired by seed, with 95 % intervals.
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, TwoSlopeNorm
@@ -134,15 +131,20 @@ def text_table(rows: list[list[str]]) -> str:
 # figures
 
 
+def _subplots(rows: int = 1, cols: int = 1, *, figsize: tuple[float, float], squeeze: bool = True) -> Any:
+    """A figure and its axes, like ``pyplot.subplots`` but without pyplot's global state."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(rows, cols, squeeze=squeeze)
+
+
 def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return buf.getvalue()
 
 
 def fig_waiting_list(runs: dict[str, list[Outcome]]) -> bytes:
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, axes = _subplots(1, 2, figsize=(11, 3.8))
     for i, (spec, outs) in enumerate(runs.items()):
         c = COLOURS[i % len(COLOURS)]
         n = min(len(o.series["waiting"]) for o in outs)
@@ -160,7 +162,7 @@ def fig_waiting_list(runs: dict[str, list[Outcome]]) -> bytes:
 
 
 def fig_waiting_curves(runs: dict[str, list[Outcome]]) -> bytes:
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = _subplots(figsize=(6.5, 4))
     for i, (spec, outs) in enumerate(runs.items()):
         y = np.array([o.km_waiting for o in outs])
         x = np.array(outs[0].km_months)
@@ -181,7 +183,7 @@ def fig_waiting_curves(runs: dict[str, list[Outcome]]) -> bytes:
 def fig_kpi_bars(runs: dict[str, list[Outcome]], names: Sequence[str] = BAR_KPIS) -> bytes:
     cols = 4
     rows = math.ceil(len(names) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.8 * rows), squeeze=False)
+    fig, axes = _subplots(rows, cols, figsize=(3.2 * cols, 2.8 * rows), squeeze=False)
     specs = list(runs)
     for ax, name in zip(axes.ravel(), names, strict=False):
         est = [estimate(values(runs[s], name)) for s in specs]
@@ -208,7 +210,7 @@ def fig_caseload(runs: dict[str, list[Outcome]]) -> bytes:
     zones: list[str] = []
     for outs in runs.values():
         zones += [z for z in outs[0].zones if z not in zones]
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig, ax = _subplots(figsize=(7, 3.5))
     width = 0.8 / len(runs)
     for i, (spec, outs) in enumerate(runs.items()):
         est = [estimate(values(outs, f"caseload_use.{z}")) for z in zones]
@@ -232,7 +234,7 @@ def fig_caseload(runs: dict[str, list[Outcome]]) -> bytes:
 
 def fig_groups(runs: dict[str, list[Outcome]]) -> bytes:
     groups = group_names(runs)
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(groups) * max(1, len(runs) / 2) + 1.2))
+    fig, ax = _subplots(figsize=(7.5, 0.28 * len(groups) * max(1, len(runs) / 2) + 1.2))
     height = 0.8 / len(runs)
     for i, (spec, outs) in enumerate(runs.items()):
         est = [estimate(values(outs, "housed_share", g)) for g in groups]
@@ -269,7 +271,7 @@ def fig_map(runs: dict[str, list[Outcome]]) -> bytes:
     for s in specs[1:]:
         p = _placements(runs[s])
         panels.append((s, {c: p[c] - ref[c] for c in ref}, f"change vs {specs[0]}", True))
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 4.6), squeeze=False)
+    fig, axes = _subplots(1, len(panels), figsize=(3.6 * len(panels), 4.6), squeeze=False)
     aspect = 1 / math.cos(math.radians(49.8))
     for ax, (title, data, subtitle, diverging) in zip(axes[0], panels, strict=True):
         polys, vals = [], []
