@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.domain import Household, Unit
-from matcher.geo import communes, distance_km, travel_minutes
+from matcher.domain import Household, Policy, Unit
 from matcher.result import UnhousedReason
 from scenarios.generator import DAYS_PER_MONTH
-from scenarios.simulate import SimState, Status, Tenure, free_points
+from scenarios.money import Costs, costs
+from scenarios.params import GeneratorParams
+from scenarios.simulate import SimState, Status, Tenure, free_points, trip_minutes
 from scenarios.world import UnitState
 
 
@@ -157,6 +158,41 @@ _BASE_KPIS = (
         "100 when the solver proved the one-shot optimum",
     ),
     _k("match_seconds_mean", "solver time per run", "s", "lower", "mean wall time of a matching run"),
+    _k(
+        "rent_paid_month",
+        "rent paid by the households housed",
+        "EUR/month",
+        "",
+        "rent + charges they pay a month, summed (income-linked units: their share of income)",
+    ),
+    _k(
+        "programme_top_up_month",
+        "programme top-up",
+        "EUR/month",
+        "lower",
+        "full rent minus what the occupant pays, income-linked units (AIS, communal), summed",
+    ),
+    _k(
+        "rent_subsidy_month",
+        "rent subsidy (subvention de loyer)",
+        "EUR/month",
+        "",
+        "paid by the state on private-market (LISKO) lets of the households housed (FACTS-2 §4)",
+    ),
+    _k(
+        "social_worker_cost",
+        "social-worker cost",
+        "EUR",
+        "",
+        "workers x support.cost_per_worker_year over the horizon",
+    ),
+    _k(
+        "public_cost_per_housed",
+        "public cost per household housed",
+        "EUR",
+        "lower",
+        "(social-worker cost + top-ups + subsidies until the horizon) / households housed",
+    ),
 )
 REASONS = tuple(r.value for r in UnhousedReason)
 
@@ -215,6 +251,11 @@ def zone_kpis(zones: Iterable[str]) -> list[Kpi]:
     return out
 
 
+def kpi_bounds(name: str) -> tuple[float, float]:
+    """What an indicator can take: a share lies in 0..100 %, everything else is non-negative."""
+    return (0.0, 100.0) if kpi_info(name).unit == "%" else (0.0, math.inf)
+
+
 def kpi_info(name: str) -> Kpi:
     """The description of an indicator by name (zone indicators included)."""
     if name in _BY_NAME:
@@ -253,54 +294,34 @@ def _mean(values: list[float]) -> float:
     return float(np.mean(values)) if values else math.nan
 
 
-def _point(h: Household, which: str) -> list[tuple[float, float]]:
-    locs = [h.work] if which == "work" else list(h.schools)
-    out = []
-    for loc in locs:
-        if loc is None:
-            continue
-        if loc.lat is not None and loc.lon is not None:
-            out.append((loc.lat, loc.lon))
-        else:
-            c = communes()[loc.commune or ""]
-            out.append((c.lat, c.lon))
-    return out
-
-
 @dataclass(frozen=True)
 class Fit:
-    """How a (household, unit) pair fits: travel, burden, spare rooms."""
+    """How a (household, unit) pair fits: travel, burden, spare rooms, and the money of the let."""
 
     work_min: float | None
     school_min: list[float]
     burden: float | None
     spare: int
+    money: Costs
 
 
-def fit(h: Household, u: Unit, *, access: float, per_km: float) -> Fit:
-    """Travel (the matcher's approximation), rent burden and spare bedrooms of a pair."""
-    ulat = u.lat if u.lat is not None else communes()[u.commune].lat
-    ulon = u.lon if u.lon is not None else communes()[u.commune].lon
-
-    def minutes(p: tuple[float, float]) -> float:
-        return float(travel_minutes(distance_km(p[0], p[1], ulat, ulon), access, per_km))
-
-    work = _point(h, "work")
-    schools = _point(h, "school")
+def fit(h: Household, u: Unit, policy: Policy, params: GeneratorParams) -> Fit:
+    """Travel (as the matcher sees it), rent burden (of the rent the household pays) and spare bedrooms."""
     children = len(h.children_ages)
     need = max(1, (h.adults + 1) // 2 + (children + 1) // 2)
     spare = 0 if h.persons == 1 else max(0, u.bedrooms - need)
     income = h.monthly_income
     return Fit(
-        work_min=minutes(work[0]) if work else None,
-        school_min=[minutes(s) for s in schools],
-        burden=100 * u.total_rent / income if income else None,
+        work_min=trip_minutes(h.work, u, policy) if h.work is not None else None,
+        school_min=[trip_minutes(s, u, policy) for s in h.schools],
+        burden=100 * u.paid_by(income) / income if income else None,
         spare=spare,
+        money=costs(params, h, u),
     )
 
 
-def _fits(pairs: list[tuple[Household, Unit]], access: float, per_km: float) -> list[Fit]:
-    return [fit(h, u, access=access, per_km=per_km) for h, u in pairs]
+def _fits(pairs: list[tuple[Household, Unit]], policy: Policy, params: GeneratorParams) -> list[Fit]:
+    return [fit(h, u, policy, params) for h, u in pairs]
 
 
 def _fit_kpis(fits: list[Fit], prefix: str = "") -> dict[str, float]:
@@ -357,11 +378,10 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     world, spec, log = state.world, state.world.spec, state.log
     days = world.days
     policy = spec.policy
-    access, per_km = policy.travel_access_minutes, policy.travel_minutes_per_km
     tenures = state.tenures
     housed = [t for t in tenures if t.movein_day is not None and t.movein_day <= days]
     pairs = [(t.applicant.household, _home(t)) for t in housed]
-    fits = _fits(pairs, access, per_km)
+    fits = _fits(pairs, policy, spec.generator)
 
     def wait(t: Tenure) -> float:
         assert t.movein_day is not None
@@ -403,7 +423,8 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     for z, name in enumerate(world.zone_names):
         cap = world.capacity[z]
         k[f"caseload_use.{name}"] = 100 * (cap - free_end[z]) / cap if cap else math.nan
-    k.update(_oneshot(state, access, per_km))
+    k.update(_oneshot(state))
+    k.update(_money(state, housed, fits))
 
     groups: dict[str, dict[str, float]] = {}
     fit_of = {id(t): f for t, f in zip(housed, fits, strict=True)}
@@ -452,12 +473,13 @@ def _home(t: Tenure) -> Unit:
     return t.home
 
 
-def _oneshot(state: SimState, access: float, per_km: float) -> dict[str, float]:
+def _oneshot(state: SimState) -> dict[str, float]:
     assert state.oneshot is not None
     problem, result, points = state.oneshot
     hh = {h.id: h for h in problem.households}
     units = {u.id: u for u in problem.units}
-    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], access, per_km)
+    spec = state.world.spec
+    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], spec.policy, spec.generator)
     out = _fit_kpis(fits, "oneshot_")
     out["oneshot_housed"] = float(len(result.proposals))
     out["oneshot_free_units"] = float(len(problem.units))
@@ -471,6 +493,23 @@ def _oneshot(state: SimState, access: float, per_km: float) -> dict[str, float]:
         used = next((zu.used_points for zu in result.zones if zu.zone == name), 0)
         out[f"oneshot_caseload_use.{name}"] = 100 * (cap - points[z] + used) / cap if cap else math.nan
     return out
+
+
+def _money(state: SimState, housed: list[Tenure], fits: list[Fit]) -> dict[str, float]:
+    """Monthly rent paid, top-ups and subsidies of the households housed; public cost per household."""
+    world = state.world
+    months_left = [(world.days - (t.movein_day or 0.0)) / DAYS_PER_MONTH for t in housed]
+    workers_cost = sum(world.workers) * world.spec.support.cost_per_worker_year * world.days / 365.25
+    public = workers_cost + sum(
+        (f.money.top_up + f.money.subsidy) * m for f, m in zip(fits, months_left, strict=True)
+    )
+    return {
+        "rent_paid_month": sum(f.money.paid for f in fits),
+        "programme_top_up_month": sum(f.money.top_up for f in fits),
+        "rent_subsidy_month": sum(f.money.subsidy for f in fits),
+        "social_worker_cost": workers_cost,
+        "public_cost_per_housed": public / len(housed) if housed else math.nan,
+    }
 
 
 def _reception_person_months(state: SimState) -> float:

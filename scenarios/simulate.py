@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from matcher import MatchProblem, SolveOptions, match
-from matcher.domain import Location, Pair, SupportZone, Unit
+from matcher.domain import Location, Pair, Policy, SupportZone, Unit
 from matcher.geo import communes, distance_km
 from matcher.result import MatchResult
+from matcher.transit import matrix_minutes
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.spec import Spec
 from scenarios.world import Applicant, StockUnit, UnitState, World, build_world
@@ -178,7 +179,7 @@ def _answer(state: SimState, t: Tenure) -> None:
     assert unit is not None
     h = t.applicant.household
     p = beh.accept_base
-    if h.work is not None and _minutes(h.work, unit, spec) > beh.long_commute_minutes:
+    if h.work is not None and trip_minutes(h.work, unit.unit, spec.policy) > beh.long_commute_minutes:
         p *= beh.accept_factor_long_commute
     home = h.current_location
     if home is not None and home.commune is not None:
@@ -213,14 +214,22 @@ def _answer(state: SimState, t: Tenure) -> None:
         t.status, t.end_day = Status.REMOVED, t.decided_day
 
 
-def _minutes(loc: Location, unit: StockUnit, spec: Spec) -> float:
-    if loc.lat is not None and loc.lon is not None:
-        lat, lon = loc.lat, loc.lon
-    else:
+def trip_minutes(loc: Location, unit: Unit, policy: Policy) -> float:
+    """Minutes from a household's place to a unit: the shipped public-transport matrix where both are
+    on it (a unit stands at its commune), else the policy's crow-fly formula."""
+    place = (loc.lat, loc.lon) if loc.lat is not None and loc.lon is not None else None
+    if place is None:
         c = communes()[loc.commune or ""]
-        lat, lon = c.lat, c.lon
-    km = float(distance_km(lat, lon, unit.unit.lat or 0.0, unit.unit.lon or 0.0))
-    return spec.policy.travel_access_minutes + spec.policy.travel_minutes_per_km * km
+        place = (c.lat, c.lon)
+    home = (unit.lat, unit.lon) if unit.lat is not None and unit.lon is not None else None
+    if home is None:
+        c = communes()[unit.commune]
+        home = (c.lat, c.lon)
+    on_matrix = float(matrix_minutes(home[0], home[1], place[0], place[1]))
+    if not math.isnan(on_matrix):
+        return on_matrix
+    km = float(distance_km(place[0], place[1], home[0], home[1]))
+    return policy.travel_access_minutes + policy.travel_minutes_per_km * km
 
 
 def free_points(state: SimState, day: float) -> list[int]:

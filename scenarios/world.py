@@ -96,6 +96,7 @@ class World:
     zone_names: list[str]
     zone_of_commune: dict[str, int]
     capacity: list[int]  #: caseload points per zone
+    workers: list[float]  #: full-time social workers per zone (scaled like the capacity)
     waiting: list[Applicant]
     arrivals: list[tuple[int, Applicant]]  #: (day, applicant), sorted by day
     units: list[StockUnit]  #: initial stock (after removals) and units added by changes
@@ -334,6 +335,7 @@ def build_world(spec: Spec, seed: int) -> World:
         zone_names=zone_names,
         zone_of_commune=b.zone_of,
         capacity=capacity,
+        workers=[workers[z] * b.scale for z in zone_names],
         waiting=waiting,
         arrivals=coming,
         units=[s for s in stock if not s.removed],
