@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from matcher.domain import Accessibility, Location, Programme
 from matcher.geo import communes
 from matcher.instance import MatchProblem
+from matcher.travel import place_point, unit_point
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -65,12 +66,7 @@ def commune_index() -> dict[str, int]:
 
 
 def _point(loc: Location | None) -> tuple[float, float]:
-    if loc is None:
-        return (np.nan, np.nan)
-    if loc.lat is not None and loc.lon is not None:
-        return (loc.lat, loc.lon)
-    c = communes()[loc.commune or ""]
-    return (c.lat, c.lon)
+    return (np.nan, np.nan) if loc is None else place_point(loc)
 
 
 def _padded(points: list[list[tuple[float, float]]]) -> Floats:
@@ -134,8 +130,7 @@ def unit_arrays(problem: MatchProblem) -> UnitArrays:
     units = problem.units
     cidx = commune_index()
     zone_of = {c: z for z, zone in enumerate(problem.support_zones) for c in zone.communes}
-    pts = [(u.lat, u.lon) if u.lat is not None else _point(Location(commune=u.commune)) for u in units]
-    latlon = np.array(pts, np.float64).reshape(len(units), 2)
+    latlon = np.array([unit_point(u) for u in units], np.float64).reshape(len(units), 2)
     return UnitArrays(
         lat=latlon[:, 0],
         lon=latlon[:, 1],

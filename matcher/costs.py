@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays
 from matcher.domain import Policy
-from matcher.geo import distance_km, travel_minutes
+from matcher.travel import minutes
 
 BLOCK_EDGES = 1_000_000
 TERMS = (
@@ -55,8 +55,7 @@ def _trips(
     if not has.any():
         return out
     pts = places[h[has]]
-    km = distance_km(pts[:, :, 0], pts[:, :, 1], lat[has, None], lon[has, None])
-    t = np.nan_to_num(travel_minutes(km, policy.travel_access_minutes, policy.travel_minutes_per_km))
+    t = np.nan_to_num(minutes(policy, pts[:, :, 0], pts[:, :, 1], lat[has, None], lon[has, None]))
     out[has] = (t if weights is None else t * weights[h[has]]).sum(axis=1)
     return out
 

@@ -1,4 +1,4 @@
-"""Luxembourg's communes (shipped in ``matcher/data``) and the travel-time approximation."""
+"""Luxembourg's communes (shipped in ``matcher/data``) and crow-fly distance (travel: :mod:`.travel`)."""
 
 from __future__ import annotations
 
@@ -66,13 +66,10 @@ def distance_km(
     return np.asarray(np.sqrt(dx * dx + dy * dy))
 
 
-def travel_minutes(
-    km: NDArray[np.float64], access_minutes: float, minutes_per_km: float
-) -> NDArray[np.float64]:
-    """Door-to-door public-transport time, approximated from crow-fly distance.
+def __getattr__(name: str) -> object:
+    """``travel_minutes`` moved to :mod:`matcher.travel`; kept importable until callers switch."""
+    if name == "travel_minutes":
+        from matcher.travel import minutes_for_km
 
-    ``access + km x minutes_per_km``: with the defaults (10 min, 2.2 min/km) 10 km take 32 min,
-    close to STATEC's 25-min median commute for residents' 16.7 km average (FACTS-2 §6). An
-    assumption until a GTFS-based matrix replaces it.
-    """
-    return access_minutes + minutes_per_km * km
+        return minutes_for_km
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

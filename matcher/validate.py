@@ -10,9 +10,9 @@ import math
 from collections import Counter
 
 from matcher.domain import Household, Policy, QuotaScope, Unit
-from matcher.geo import communes, distance_km
 from matcher.instance import MatchProblem
 from matcher.result import MatchResult
+from matcher.travel import trip_minutes
 
 
 def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
@@ -38,7 +38,7 @@ def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
     if (u.available_from - problem.match_date).days > policy.availability_horizon_days:
         out.append("not_available_in_time")
     places = ([h.work] if h.work else []) + list(h.schools)
-    if any(_minutes(problem, loc.commune, loc.lat, loc.lon, u) > policy.max_travel_minutes for loc in places):
+    if any(trip_minutes(policy, loc, u) > policy.max_travel_minutes for loc in places):
         out.append("too_far")
     return out
 
@@ -105,16 +105,3 @@ def _budget(h: Household, policy: Policy) -> float:
     if h.monthly_income is not None:
         return policy.max_rent_share * h.monthly_income
     return math.inf
-
-
-def _minutes(
-    problem: MatchProblem, commune: str | None, lat: float | None, lon: float | None, u: Unit
-) -> float:
-    if lat is None or lon is None:
-        c = communes()[commune or ""]
-        lat, lon = c.lat, c.lon
-    home = communes()[u.commune]
-    ulat = home.lat if u.lat is None else u.lat
-    ulon = home.lon if u.lon is None else u.lon
-    km = float(distance_km(lat, lon, ulat, ulon))
-    return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * km
