@@ -14,6 +14,9 @@ from numpy.typing import NDArray
 from matcher.domain import Accessibility, Location, Programme
 from matcher.geo import communes
 from matcher.instance import MatchProblem
+from matcher.months import months_between
+from matcher.rent import budget
+from matcher.rooms import bedrooms_needed
 from matcher.travel import place_point, unit_point
 
 Floats = NDArray[np.float64]
@@ -29,7 +32,7 @@ class HouseholdArrays:
     persons: Ints
     adults: Ints
     children: Ints
-    needed_bedrooms: Ints  #: ceil(adults / 2) + ceil(children / 2): a couple or two adults share a room
+    needed_bedrooms: Ints  #: :func:`matcher.rooms.bedrooms_needed`
     budget: Floats  #: explicit max rent, else share x income, else inf; EUR/month of rent + charges
     income: Floats  #: NaN when unknown
     needs: Ints  #: accessibility bitmask
@@ -87,9 +90,6 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
     adults = np.array([h.adults for h in hh], np.int64)
     children = np.array([len(h.children_ages) for h in hh], np.int64)
     income = np.array([np.nan if h.monthly_income is None else h.monthly_income for h in hh])
-    explicit = np.array([np.inf if h.max_rent is None else h.max_rent for h in hh])
-    by_income = np.where(np.isnan(income), np.inf, policy.max_rent_share * np.nan_to_num(income))
-    budget = np.where(np.isfinite(explicit), explicit, by_income)
     pref = np.zeros((n, n_c))
     excl = np.zeros((n, n_c), bool)
     for k, h in enumerate(hh):
@@ -98,7 +98,7 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
         for c in h.excluded_communes:
             excl[k, cidx[c]] = True
     rules = policy.priority
-    waited = np.array([(problem.match_date - h.registered_on).days for h in hh], np.float64) / 30.44
+    waited = np.array([months_between(h.registered_on, problem.match_date) for h in hh], np.float64)
     months = np.clip(waited, 0, rules.max_months_counted)
     flags = np.array([len(h.vulnerabilities) for h in hh], np.float64)
     previous = np.full(n, -1, np.int64)
@@ -109,8 +109,8 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
         persons=adults + children,
         adults=adults,
         children=children,
-        needed_bedrooms=(adults + 1) // 2 + (children + 1) // 2,
-        budget=budget,
+        needed_bedrooms=bedrooms_needed(adults, children),
+        budget=np.array([budget(h, policy) for h in hh], np.float64),
         income=income,
         needs=np.array([sum(ACCESS_BITS[a] for a in h.needs) for h in hh], np.int64),
         attached=np.array([cidx.get(h.attached_commune or "", -1) for h in hh], np.int64),

@@ -5,7 +5,8 @@ One cost point is worth about one minute of commuting (:class:`matcher.domain.We
 - ``travel_work``: minutes from the unit to the workplace (``access + 2.2 min/km`` crow-fly);
 - ``travel_school``: minutes to each child's school, summed;
 - ``under_occupancy`` / ``over_occupancy``: bedrooms beyond / below what the household needs
-  (``ceil(adults/2) + ceil(children/2)``, at least one, a studio fits a single adult);
+  (:mod:`matcher.rooms`: ``ceil(adults/2) + ceil(children/2)``, at least one; a studio fits a
+  single person);
 - ``rent_burden``: percentage points of income above the policy's target share;
 - ``preference``: how much of the household's strongest commune preference the unit misses;
 - ``anchor``: minutes to each place the household wants to stay near, times its weight;
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays
 from matcher.domain import Policy
+from matcher.rooms import missing_bedrooms, spare_bedrooms
 from matcher.travel import minutes
 
 BLOCK_EDGES = 1_000_000
@@ -73,10 +75,8 @@ def pair_terms(
     work = _trips(hh.work[:, None, :], None, h, lat, lon, policy)
     schools = _trips(hh.schools, None, h, lat, lon, policy)
     anchors = _trips(hh.anchors, hh.anchor_weight, h, lat, lon, policy)
-    need = np.maximum(hh.needed_bedrooms[h], 1)
-    single = hh.persons[h] == 1
-    spare = np.maximum(units.bedrooms[u] - need, 0)
-    missing = np.where(single, 0, np.maximum(need - units.bedrooms[u], 0))
+    spare = spare_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
+    missing = missing_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
     share = units.total_rent[u] / np.where(np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h])
     burden = np.maximum(0.0, 100.0 * (share - policy.rent_burden_target))
     missed = hh.preference.max(axis=1, initial=0.0)[h] - hh.preference[h, units.commune[u]]

@@ -6,11 +6,12 @@ eligibility, costs or solver, so that a bug there cannot hide itself here.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
-from matcher.domain import Household, Policy, QuotaScope, Unit
+from matcher.domain import Household, QuotaScope, Unit
 from matcher.instance import MatchProblem
+from matcher.months import months_between
+from matcher.rent import budget
 from matcher.result import MatchResult
 from matcher.travel import trip_minutes
 
@@ -33,7 +34,7 @@ def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
         out.append("too_small")
     if not set(h.needs) <= set(u.features):
         out.append("not_accessible")
-    if u.rent + u.charges > _budget(h, policy) + 1e-9:
+    if u.rent + u.charges > budget(h, policy) + 1e-9:
         out.append("over_budget")
     if (u.available_from - problem.match_date).days > policy.availability_horizon_days:
         out.append("not_available_in_time")
@@ -91,17 +92,9 @@ def violations(problem: MatchProblem, result: MatchResult) -> list[str]:
 def unhoused_penalty(problem: MatchProblem, h: Household) -> int:
     """Leaving ``h`` unhoused: unhoused weight x priority, plus stability if it was shown a unit."""
     rules, w = problem.policy.priority, problem.policy.weights
-    months = min(max((problem.match_date - h.registered_on).days / 30.44, 0.0), rules.max_months_counted)
+    months = min(max(months_between(h.registered_on, problem.match_date), 0.0), rules.max_months_counted)
     priority = (
         rules.base + rules.per_vulnerability * len(h.vulnerabilities) + rules.per_month_waiting * months
     )
     shown = any(p.household == h.id for p in problem.previous)
     return round(w.unhoused * priority + (w.stability if shown else 0.0))
-
-
-def _budget(h: Household, policy: Policy) -> float:
-    if h.max_rent is not None:
-        return h.max_rent
-    if h.monthly_income is not None:
-        return policy.max_rent_share * h.monthly_income
-    return math.inf
