@@ -256,5 +256,16 @@ def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray
                 used[e] = False
                 excess -= we
             load = csr @ used.astype(np.int64)
-    order = np.argsort(-core.unassigned, kind="stable")
-    return greedy(core, order, start=used, rank=priced)
+    return greedy(core, _fill_order(core), start=used, rank=priced)
+
+
+def _fill_order(core: Core) -> NDArray[np.int64]:
+    """Items by what leaving them out costs per point of side-constraint weight they take (their
+    heaviest edge's), dearest first: scarce capacity goes to whoever loses most without it."""
+    heaviest = np.ones(core.n_items)
+    if core.n_constraints and core.n_edges:
+        per_edge = np.asarray(core.matrix.sum(axis=0)).ravel()
+        has = np.diff(core.indptr) > 0
+        starts = core.indptr[:-1][has]
+        heaviest[has] = np.maximum.reduceat(per_edge, starts)
+    return np.argsort(-core.unassigned / np.maximum(heaviest, 1.0), kind="stable").astype(np.int64)
