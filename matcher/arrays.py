@@ -14,6 +14,10 @@ from numpy.typing import NDArray
 from matcher.domain import Accessibility, Location, Programme, RentRule
 from matcher.geo import communes
 from matcher.instance import MatchProblem
+from matcher.months import months_between
+from matcher.rent import budget
+from matcher.rooms import bedrooms_needed
+from matcher.travel import place_point, unit_point
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -28,7 +32,7 @@ class HouseholdArrays:
     persons: Ints
     adults: Ints
     children: Ints
-    needed_bedrooms: Ints  #: ceil(adults / 2) + ceil(children / 2): a couple or two adults share a room
+    needed_bedrooms: Ints  #: :func:`matcher.rooms.bedrooms_needed`
     budget: Floats  #: explicit max rent, else share x income, else inf; EUR/month of rent + charges
     income: Floats  #: NaN when unknown
     needs: Ints  #: accessibility bitmask
@@ -67,12 +71,7 @@ def commune_index() -> dict[str, int]:
 
 
 def _point(loc: Location | None) -> tuple[float, float]:
-    if loc is None:
-        return (np.nan, np.nan)
-    if loc.lat is not None and loc.lon is not None:
-        return (loc.lat, loc.lon)
-    c = communes()[loc.commune or ""]
-    return (c.lat, c.lon)
+    return (np.nan, np.nan) if loc is None else place_point(loc)
 
 
 def _padded(points: list[list[tuple[float, float]]]) -> Floats:
@@ -93,9 +92,6 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
     adults = np.array([h.adults for h in hh], np.int64)
     children = np.array([len(h.children_ages) for h in hh], np.int64)
     income = np.array([np.nan if h.monthly_income is None else h.monthly_income for h in hh])
-    explicit = np.array([np.inf if h.max_rent is None else h.max_rent for h in hh])
-    by_income = np.where(np.isnan(income), np.inf, policy.max_rent_share * np.nan_to_num(income))
-    budget = np.where(np.isfinite(explicit), explicit, by_income)
     pref = np.zeros((n, n_c))
     excl = np.zeros((n, n_c), bool)
     for k, h in enumerate(hh):
@@ -104,7 +100,7 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
         for c in h.excluded_communes:
             excl[k, cidx[c]] = True
     rules = policy.priority
-    waited = np.array([(problem.match_date - h.registered_on).days for h in hh], np.float64) / 30.44
+    waited = np.array([months_between(h.registered_on, problem.match_date) for h in hh], np.float64)
     months = np.clip(waited, 0, rules.max_months_counted)
     flags = np.array([len(h.vulnerabilities) for h in hh], np.float64)
     previous = np.full(n, -1, np.int64)
@@ -115,8 +111,8 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
         persons=adults + children,
         adults=adults,
         children=children,
-        needed_bedrooms=(adults + 1) // 2 + (children + 1) // 2,
-        budget=budget,
+        needed_bedrooms=bedrooms_needed(adults, children),
+        budget=np.array([budget(h, policy) for h in hh], np.float64),
         income=income,
         needs=np.array([sum(ACCESS_BITS[a] for a in h.needs) for h in hh], np.int64),
         attached=np.array([cidx.get(h.attached_commune or "", -1) for h in hh], np.int64),
@@ -136,8 +132,7 @@ def unit_arrays(problem: MatchProblem) -> UnitArrays:
     units = problem.units
     cidx = commune_index()
     zone_of = {c: z for z, zone in enumerate(problem.support_zones) for c in zone.communes}
-    pts = [(u.lat, u.lon) if u.lat is not None else _point(Location(commune=u.commune)) for u in units]
-    latlon = np.array(pts, np.float64).reshape(len(units), 2)
+    latlon = np.array([unit_point(u) for u in units], np.float64).reshape(len(units), 2)
     return UnitArrays(
         lat=latlon[:, 0],
         lon=latlon[:, 1],

@@ -8,6 +8,7 @@ points; quotas become side constraints of weight one. Pins become pinned edges.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
@@ -27,15 +28,38 @@ from matcher.errors import InvalidProblemError
 from matcher.instance import MatchProblem
 
 
+class LimitKind(StrEnum):
+    """What a side constraint of the model stands for."""
+
+    SUPPORT_ZONE = "support zone"
+    QUOTA = "quota"
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """The housing meaning of one side constraint: its kind and the zone's or quota's id."""
+
+    kind: LimitKind
+    id: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.value} {self.id}"
+
+
 @dataclass(frozen=True, eq=False)
 class Compiled:
-    """Everything later stages need: the source problem, its arrays, eligibility and the model."""
+    """Everything later stages need: the source problem, its arrays, eligibility and the model.
+
+    ``limits[k]`` says what the model's side constraint ``k`` is.
+    """
 
     problem: MatchProblem
     households: HouseholdArrays
     units: UnitArrays
     eligibility: Eligibility
     model: AssignmentProblem
+    limits: tuple[Limit, ...]
 
 
 def compile_problem(problem: MatchProblem) -> Compiled:
@@ -69,13 +93,13 @@ def compile_problem(problem: MatchProblem) -> Compiled:
         pinned.append(pos)
 
     constraints = []
+    limits = []
     unit_of_edge = elig.unit
     for z, zone in enumerate(problem.support_zones):
         edges = np.flatnonzero(units.zone[unit_of_edge] == z)
+        limits.append(Limit(LimitKind.SUPPORT_ZONE, zone.id))
         constraints.append(
-            SideConstraint(
-                f"support zone {zone.id}", edges, hh.points[elig.household[edges]], zone.capacity_points
-            )
+            SideConstraint(limits[-1].label, edges, hh.points[elig.household[edges]], zone.capacity_points)
         )
     cidx = commune_index()
     for q in problem.quotas:
@@ -83,9 +107,10 @@ def compile_problem(problem: MatchProblem) -> Compiled:
             edges = np.flatnonzero(units.commune[unit_of_edge] == cidx[q.key])
         else:
             edges = np.flatnonzero(units.programme[unit_of_edge] == PROGRAMMES.index(Programme(q.key)))
+        limits.append(Limit(LimitKind.QUOTA, q.id))
         constraints.append(
             SideConstraint(
-                f"quota {q.id}", edges, np.ones(edges.size, np.int64), q.max_households, q.min_households
+                limits[-1].label, edges, np.ones(edges.size, np.int64), q.max_households, q.min_households
             )
         )
     model = AssignmentProblem.create(
@@ -99,4 +124,4 @@ def compile_problem(problem: MatchProblem) -> Compiled:
         constraints=constraints,
         pinned=pinned,
     )
-    return Compiled(problem, hh, units, elig, model)
+    return Compiled(problem, hh, units, elig, model, tuple(limits))

@@ -5,7 +5,8 @@ One cost point is worth about one minute of commuting (:class:`matcher.domain.We
 - ``travel_work``: minutes from the unit to the workplace (``access + 2.2 min/km`` crow-fly);
 - ``travel_school``: minutes to each child's school, summed;
 - ``under_occupancy`` / ``over_occupancy``: bedrooms beyond / below what the household needs
-  (``ceil(adults/2) + ceil(children/2)``, at least one, a studio fits a single adult);
+  (:mod:`matcher.rooms`: ``ceil(adults/2) + ceil(children/2)``, at least one; a studio fits a
+  single person);
 - ``rent_burden``: percentage points of income above the policy's target share;
 - ``preference``: how much of the household's strongest commune preference the unit misses;
 - ``anchor``: minutes to each place the household wants to stay near, times its weight;
@@ -23,7 +24,8 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays, rent_paid
 from matcher.domain import Policy
-from matcher.geo import distance_km, travel_minutes
+from matcher.rooms import missing_bedrooms, spare_bedrooms
+from matcher.travel import minutes
 
 BLOCK_EDGES = 1_000_000
 TERMS = (
@@ -55,8 +57,7 @@ def _trips(
     if not has.any():
         return out
     pts = places[h[has]]
-    km = distance_km(pts[:, :, 0], pts[:, :, 1], lat[has, None], lon[has, None])
-    t = np.nan_to_num(travel_minutes(km, policy.travel_access_minutes, policy.travel_minutes_per_km))
+    t = np.nan_to_num(minutes(policy, pts[:, :, 0], pts[:, :, 1], lat[has, None], lon[has, None]))
     out[has] = (t if weights is None else t * weights[h[has]]).sum(axis=1)
     return out
 
@@ -74,10 +75,8 @@ def pair_terms(
     work = _trips(hh.work[:, None, :], None, h, lat, lon, policy)
     schools = _trips(hh.schools, None, h, lat, lon, policy)
     anchors = _trips(hh.anchors, hh.anchor_weight, h, lat, lon, policy)
-    need = np.maximum(hh.needed_bedrooms[h], 1)
-    single = hh.persons[h] == 1
-    spare = np.maximum(units.bedrooms[u] - need, 0)
-    missing = np.where(single, 0, np.maximum(need - units.bedrooms[u], 0))
+    spare = spare_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
+    missing = missing_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
     share = rent_paid(units, u, hh.income[h]) / np.where(
         np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h]
     )

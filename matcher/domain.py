@@ -15,8 +15,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-#: Opaque identifiers: never names. Letters, digits and ``_ . : -`` only.
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$")]
+#: Opaque identifiers: never names. Letters, digits and ``_ . : -`` only, 1 to 64 of them.
+ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,64}$"
+Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
 HouseholdId = Identifier
 UnitId = Identifier
 ZoneId = Identifier

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays, rent_paid
 from matcher.domain import Policy
-from matcher.geo import distance_km, travel_minutes
+from matcher.travel import minutes
 
 BLOCK_PAIRS = 4_000_000  #: pairs examined per block (~50 MB of temporaries)
 
@@ -97,10 +97,13 @@ def pair_reasons(
 
 def travel_to(points: NDArray[np.float64], units: UnitArrays, policy: Policy) -> NDArray[np.float64]:
     """Minutes from (H, P, 2) points to every unit: (H, P, U), NaN where a point is padding."""
-    km = distance_km(
-        points[:, :, 0, None], points[:, :, 1, None], units.lat[None, None, :], units.lon[None, None, :]
+    return minutes(
+        policy,
+        points[:, :, 0, None],
+        points[:, :, 1, None],
+        units.lat[None, None, :],
+        units.lon[None, None, :],
     )
-    return travel_minutes(km, policy.travel_access_minutes, policy.travel_minutes_per_km)
 
 
 def eligible_pairs(

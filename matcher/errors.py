@@ -6,10 +6,13 @@ class MatcherError(Exception):
 
 
 class InvalidProblemError(MatcherError, ValueError):
-    """The input is malformed: ``record`` and ``field`` say where, the message says why."""
+    """The input is malformed: ``record`` and ``field`` say where, the message says why.
+
+    ``record`` is empty for a key of the document itself (``units: required key is missing``).
+    """
 
     def __init__(self, record: str, field: str, reason: str) -> None:
-        super().__init__(f"{record}: {field}: {reason}")
+        super().__init__(": ".join(part for part in (record, field, reason) if part))
         self.record = record
         self.field = field
         self.reason = reason

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from matcher import wording
 from matcher.assignment import AssignmentSolution
-from matcher.compile import Compiled
+from matcher.compile import Compiled, LimitKind
 from matcher.costs import pair_terms
-from matcher.domain import QuotaScope
-from matcher.geo import communes
 from matcher.result import Alternative, MatchResult, Proposal, Unhoused, UnhousedReason, ZoneUse
 
 
@@ -30,8 +29,9 @@ def explain(compiled: Compiled, solution: AssignmentSolution) -> MatchResult:
         z = units.zone[model.edge_option[edge_of[h]]]
         if z >= 0:
             zone_used[z] += hh.points[h]
-    zone_left = np.array([z.capacity_points for z in problem.support_zones], np.int64) - zone_used
-    quota_full = _full_quotas(compiled, housed, edge_of)
+    used = np.zeros(model.n_edges, np.int64)
+    used[edge_of[housed]] = 1
+    room = model.constraint_upper - model.constraint_matrix @ used  # left in each side constraint
 
     proposals: list[Proposal] = []
     if housed.size:
@@ -76,13 +76,13 @@ def explain(compiled: Compiled, solution: AssignmentSolution) -> MatchResult:
                 Unhoused(
                     household=hid,
                     reason=UnhousedReason.NO_SOLUTION,
-                    detail=solution.conflict or "the solver found no solution",
+                    detail=solution.conflict or wording.NO_SOLUTION,
                     excluded=excluded,
                     eligible_units=int(mine.size),
                 )
             )
             continue
-        unhoused.append(_why_unhoused(compiled, h, mine, holder, zone_left, quota_full, excluded))
+        unhoused.append(_why_unhoused(compiled, h, mine, holder, room, excluded))
 
     zones = [
         ZoneUse(zone=z.id, capacity_points=z.capacity_points, used_points=int(zone_used[k]))
@@ -104,132 +104,78 @@ def explain(compiled: Compiled, solution: AssignmentSolution) -> MatchResult:
     )
 
 
-def _full_quotas(compiled: Compiled, housed: np.ndarray, edge_of: np.ndarray) -> dict[str, str]:
-    """Quota id -> what it covers, for quotas whose maximum is reached."""
-    problem, model, units = compiled.problem, compiled.model, compiled.units
-    full: dict[str, str] = {}
-    placed = model.edge_option[edge_of[housed]]
-    codes = list(communes())
-    for q in problem.quotas:
-        if q.max_households is None:
-            continue
-        if q.scope is QuotaScope.COMMUNE:
-            count = int((units.commune[placed] == codes.index(q.key)).sum())
-        else:
-            count = int(sum(problem.units[u].programme.value == q.key for u in placed.tolist()))
-        if count >= q.max_households:
-            full[q.id] = q.key
-    return full
-
-
 def _why_unhoused(
     compiled: Compiled,
     h: int,
     mine: np.ndarray,
     holder: np.ndarray,
-    zone_left: np.ndarray,
-    quota_full: dict[str, str],
+    room: np.ndarray,
     excluded: dict[str, int],
 ) -> Unhoused:
-    problem, model, hh, units = compiled.problem, compiled.model, compiled.households, compiled.units
+    """The reason for household ``h`` (its eligible edges ``mine``), from the solution's data:
+    who holds each unit and how much room each side constraint has left."""
+    problem, model, hh = compiled.problem, compiled.model, compiled.households
     hid = problem.households[h].id
     if mine.size == 0:
-        parts = ", ".join(
-            f"{n} {r.replace('_', ' ')}" for r, n in sorted(excluded.items(), key=lambda t: -t[1])
-        )
         return Unhoused(
             household=hid,
             reason=UnhousedReason.NO_ELIGIBLE_UNIT,
-            detail=f"no eligible unit ({parts})",
+            detail=wording.no_eligible_unit(excluded),
             excluded=excluded,
             eligible_units=0,
         )
     opts = model.edge_option[mine]
-    free = opts[holder[opts] < 0]
+    free = mine[holder[opts] < 0]
     if free.size == 0:
-        takers = holder[opts]
-        higher = int((hh.priority[takers] > hh.priority[h]).sum())
-        what = (
-            "its only eligible unit went to another household"
-            if mine.size == 1
-            else f"all {mine.size} eligible units went to other households"
-        )
+        higher = int((hh.priority[holder[opts]] > hh.priority[h]).sum())
         return Unhoused(
             household=hid,
             reason=UnhousedReason.LOST_TO_OTHERS,
             excluded=excluded,
             eligible_units=int(mine.size),
-            detail=f"{what} ({higher} with higher priority)",
+            detail=wording.lost_to_others(int(mine.size), higher),
         )
-    codes = list(communes())
-    blocking: set[str] = set()
-    open_units = 0
-    for u in free.tolist():
-        z = units.zone[u]
-        zone_full = z >= 0 and zone_left[z] < hh.points[h]
-        quotas = [
-            qid
-            for qid, key in quota_full.items()
-            if key in (codes[units.commune[u]], problem.units[u].programme.value)
-        ]
-        if zone_full:
-            blocking.add(f"support zone {problem.support_zones[z].id}")
-        blocking.update(f"quota {q}" for q in quotas)
-        if not zone_full and not quotas:
-            open_units += 1
+    # a free edge is blocked by each side constraint it would overfill
+    weight = model.constraint_matrix[:, free].toarray()  # (K, free)
+    over = (weight > 0) & (weight > room[:, None])
+    blocked_by = [compiled.limits[k] for k in np.flatnonzero(over.any(axis=1)).tolist()]
+    blocking = sorted(limit.label for limit in blocked_by)
+    open_units = int((~over.any(axis=0)).sum())
     if open_units == 0:
-        zone_block = any(b.startswith("support zone") for b in blocking)
-        reason = UnhousedReason.SUPPORT_CAPACITY_FULL if zone_block else UnhousedReason.QUOTA_FULL
+        zone_full = any(limit.kind is LimitKind.SUPPORT_ZONE for limit in blocked_by)
         return Unhoused(
             household=hid,
-            reason=reason,
+            reason=UnhousedReason.SUPPORT_CAPACITY_FULL if zone_full else UnhousedReason.QUOTA_FULL,
             excluded=excluded,
             eligible_units=int(mine.size),
-            blocking=sorted(blocking),
-            detail=f"{free.size} free eligible unit(s), but {', '.join(sorted(blocking))} has no room left",
+            blocking=blocking,
+            detail=wording.limits_full(int(free.size), blocking),
         )
     return Unhoused(
         household=hid,
         reason=UnhousedReason.TRADE_OFF,
         excluded=excluded,
         eligible_units=int(mine.size),
-        blocking=sorted(blocking),
-        detail=f"{open_units} free eligible units, but placing this household there would "
-        "cost more than it gains (or displace a household with higher priority)",
+        blocking=blocking,
+        detail=wording.trade_off(open_units),
     )
 
 
 def _why(compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: list[Alternative]) -> str:
-    """Plain words: what the unit is and what mattered, without personal data."""
-    problem = compiled.problem
+    """The proposal's explanation, from the household's data without personal details."""
+    problem, hh = compiled.problem, compiled.households
     unit = problem.units[u]
-    place = communes()[unit.commune].name
-    rooms = "a studio" if unit.bedrooms == 0 else f"{unit.bedrooms} bedroom{'s' if unit.bedrooms > 1 else ''}"
-    text = [
-        f"{unit.id} in {place} ({unit.programme.value}, {rooms}, "
-        f"{unit.total_rent:.0f} EUR/month with charges)."
-    ]
-    hh = compiled.households
     policy = problem.policy
-    if np.isfinite(hh.work[h]).all() and policy.weights.travel_work > 0:
-        text.append(f"About {breakdown['travel_work'] / policy.weights.travel_work:.0f} min to work.")
-    if breakdown["preference"] == 0 and hh.preference[h].max() > 0:
-        text.append("In a commune the household asked for.")
-    if breakdown["under_occupancy"]:
-        text.append("Larger than needed.")
-    if breakdown["over_occupancy"]:
-        text.append("Fewer bedrooms than ideal.")
-    if np.isfinite(hh.income[h]) and hh.income[h] > 0:
-        text.append(f"Rent is {100 * unit.total_rent / hh.income[h]:.0f} % of income.")
-    better_taken = [a for a in alts if a.extra_cost < 0 and a.taken]
+    works = bool(np.isfinite(hh.work[h]).all()) and policy.weights.travel_work > 0
+    income = float(hh.income[h])
     free_alts = [a for a in alts if not a.taken]
-    if better_taken:
-        text.append(
-            f"{len(better_taken)} unit(s) that would fit better went to other households "
-            "(housing more households, or those with higher priority, comes first)."
-        )
-    if free_alts:
-        text.append(f"The next best free option costs {free_alts[0].extra_cost} points more.")
-    elif not alts:
-        text.append("No other eligible unit.")
-    return " ".join(text)
+    return wording.proposal_text(
+        unit,
+        breakdown,
+        minutes_to_work=breakdown["travel_work"] / policy.weights.travel_work if works else None,
+        in_asked_commune=breakdown["preference"] == 0 and hh.preference[h].max() > 0,
+        rent_percent=100 * unit.total_rent / income if np.isfinite(income) and income > 0 else None,
+        better_taken=sum(1 for a in alts if a.extra_cost < 0 and a.taken),
+        next_free_extra=free_alts[0].extra_cost if free_alts else None,
+        alternatives=len(alts),
+    )

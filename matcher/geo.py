@@ -1,14 +1,15 @@
-"""Luxembourg's communes (shipped in ``matcher/data``) and the travel-time approximation."""
+"""Luxembourg's communes (shipped in ``matcher/data``) and crow-fly distance (travel: :mod:`.travel`)."""
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -43,6 +44,17 @@ def communes() -> dict[str, Commune]:
     }
 
 
+def cantons() -> list[str]:
+    """The 12 cantons' names, sorted."""
+    return sorted({c.canton for c in communes().values()})
+
+
+def communes_in_cantons(names: Iterable[str]) -> frozenset[str]:
+    """The LAU2 codes of the communes of these cantons."""
+    wanted = set(names)
+    return frozenset(code for code, c in communes().items() if c.canton in wanted)
+
+
 #: Latitude at which east-west degrees are scaled (Luxembourg's middle, 49.75 N).
 REFERENCE_LAT = 49.75
 _KM_PER_DEG_LAT = np.pi * EARTH_RADIUS_KM / 180.0
@@ -66,13 +78,10 @@ def distance_km(
     return np.asarray(np.sqrt(dx * dx + dy * dy))
 
 
-def travel_minutes(
-    km: NDArray[np.float64], access_minutes: float, minutes_per_km: float
-) -> NDArray[np.float64]:
-    """Door-to-door public-transport time, approximated from crow-fly distance.
+def __getattr__(name: str) -> Callable[[ArrayLike, float, float], NDArray[np.float64]]:
+    """``travel_minutes`` moved to :mod:`matcher.travel`; kept importable until callers switch."""
+    if name == "travel_minutes":
+        from matcher.travel import minutes_for_km
 
-    ``access + km x minutes_per_km``: with the defaults (10 min, 2.2 min/km) 10 km take 32 min,
-    close to STATEC's 25-min median commute for residents' 16.7 km average (FACTS-2 §6). An
-    assumption until a GTFS-based matrix replaces it.
-    """
-    return access_minutes + minutes_per_km * km
+        return minutes_for_km
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,6 +20,7 @@ from matcher.domain import (
 )
 from matcher.errors import InvalidProblemError
 from matcher.geo import communes
+from matcher.input_errors import describe, path_text
 
 
 class MatchProblem(Frozen):
@@ -110,12 +111,11 @@ class MatchProblem(Frozen):
 
 
 def invalid_from_pydantic(exc: ValidationError) -> InvalidProblemError:
-    """The first pydantic error as an :class:`InvalidProblemError` naming the record and field."""
-    err = exc.errors()[0]
-    loc = [str(p) for p in err["loc"]]
-    record = ".".join(loc[:2]) if len(loc) >= 2 else (loc[0] if loc else "input")
-    field = ".".join(loc[2:]) if len(loc) > 2 else (loc[-1] if loc else "")
-    return InvalidProblemError(record, field, err["msg"])
+    """A pydantic error as an :class:`InvalidProblemError`: the record is the list entry
+    (``units[0]``, empty for a top-level key), the field the rest of the path."""
+    loc, reason = describe(exc, MatchProblem)
+    split = 2 if len(loc) >= 2 and isinstance(loc[1], int) else 0
+    return InvalidProblemError(path_text(loc[:split]), path_text(loc[split:]), reason)
 
 
 def _unique(ids: Iterable[str], kind: str) -> set[str]:

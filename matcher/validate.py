@@ -6,13 +6,14 @@ eligibility, costs or solver, so that a bug there cannot hide itself here.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
-from matcher.domain import Household, Policy, QuotaScope, Unit
-from matcher.geo import communes, distance_km
+from matcher.domain import Household, QuotaScope, Unit
 from matcher.instance import MatchProblem
+from matcher.months import months_between
+from matcher.rent import budget
 from matcher.result import MatchResult
+from matcher.travel import trip_minutes
 
 
 def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
@@ -33,12 +34,12 @@ def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
         out.append("too_small")
     if not set(h.needs) <= set(u.features):
         out.append("not_accessible")
-    if u.paid_by(h.monthly_income) > _budget(h, policy) + 1e-9:
+    if u.paid_by(h.monthly_income) > budget(h, policy) + 1e-9:
         out.append("over_budget")
     if (u.available_from - problem.match_date).days > policy.availability_horizon_days:
         out.append("not_available_in_time")
     places = ([h.work] if h.work else []) + list(h.schools)
-    if any(_minutes(problem, loc.commune, loc.lat, loc.lon, u) > policy.max_travel_minutes for loc in places):
+    if any(trip_minutes(policy, loc, u) > policy.max_travel_minutes for loc in places):
         out.append("too_far")
     return out
 
@@ -91,30 +92,9 @@ def violations(problem: MatchProblem, result: MatchResult) -> list[str]:
 def unhoused_penalty(problem: MatchProblem, h: Household) -> int:
     """Leaving ``h`` unhoused: unhoused weight x priority, plus stability if it was shown a unit."""
     rules, w = problem.policy.priority, problem.policy.weights
-    months = min(max((problem.match_date - h.registered_on).days / 30.44, 0.0), rules.max_months_counted)
+    months = min(max(months_between(h.registered_on, problem.match_date), 0.0), rules.max_months_counted)
     priority = (
         rules.base + rules.per_vulnerability * len(h.vulnerabilities) + rules.per_month_waiting * months
     )
     shown = any(p.household == h.id for p in problem.previous)
     return round(w.unhoused * priority + (w.stability if shown else 0.0))
-
-
-def _budget(h: Household, policy: Policy) -> float:
-    if h.max_rent is not None:
-        return h.max_rent
-    if h.monthly_income is not None:
-        return policy.max_rent_share * h.monthly_income
-    return math.inf
-
-
-def _minutes(
-    problem: MatchProblem, commune: str | None, lat: float | None, lon: float | None, u: Unit
-) -> float:
-    if lat is None or lon is None:
-        c = communes()[commune or ""]
-        lat, lon = c.lat, c.lon
-    home = communes()[u.commune]
-    ulat = home.lat if u.lat is None else u.lat
-    ulon = home.lon if u.lon is None else u.lon
-    km = float(distance_km(lat, lon, ulat, ulon))
-    return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * km

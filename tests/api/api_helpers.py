@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -40,9 +41,9 @@ def load(client: TestClient, headers: dict[str, str], problem: MatchProblem) -> 
         assert r.status_code == 200, r.text
 
 
-def finished_run(client: TestClient, headers: dict[str, str], **body: object) -> dict[str, object]:
+def finished_run(client: TestClient, headers: dict[str, str], **body: object) -> dict[str, Any]:
     r = client.post("/v1/match-runs", json={"wait_seconds": 60, **body}, headers=headers)
     assert r.status_code == 202, r.text
-    run: dict[str, object] = r.json()
+    run: dict[str, Any] = r.json()
     assert run["status"] == "succeeded", run
     return run

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from api_helpers import Keys, finished_run, load, small_problem
 from fastapi.testclient import TestClient
 
 
-def open_items(client: TestClient, headers: dict[str, str]) -> list[dict[str, object]]:
-    items: list[dict[str, object]] = client.get(
+def open_items(client: TestClient, headers: dict[str, str]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = client.get(
         "/v1/proposals", params={"status": "open"}, headers=headers
     ).json()["items"]
     return items
@@ -22,7 +23,7 @@ def test_pins_are_kept_and_forbids_never_proposed(client: TestClient, keys: Keys
     finished_run(client, keys.officer)
     proposals = open_items(client, keys.officer)
     with_alt = next(p for p in proposals if p["alternatives"])
-    alt_unit = with_alt["alternatives"][0]["unit"]  # type: ignore[index]
+    alt_unit = with_alt["alternatives"][0]["unit"]
     other = next(p for p in proposals if p["household"] != with_alt["household"] and p["unit"] != alt_unit)
     pin = {"household": with_alt["household"], "unit": alt_unit, "kind": "pin"}
     assert client.post("/v1/pair-rules", json=pin, headers=keys.officer).status_code == 201

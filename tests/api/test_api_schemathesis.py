@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -45,6 +46,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(
 )
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_error_and_responses_match_the_schema(case: Any) -> None:

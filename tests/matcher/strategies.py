@@ -21,7 +21,7 @@ def assignment_problems(
     mask = rng.random((n, m)) < draw(st.floats(0.3, 1.0))
     ei, eo = np.nonzero(mask)
     cost = rng.integers(0, 60, ei.size)
-    must = rng.random(n) < (draw(st.sampled_from([0.0, 0.3, 1.0])) if must else 0.0)
+    must_assign = rng.random(n) < (draw(st.sampled_from([0.0, 0.3, 1.0])) if must else 0.0)
     cap = rng.integers(1, 3, m) if draw(st.booleans()) else np.ones(m, np.int64)
     constraints = []
     if side and ei.size:
@@ -43,7 +43,7 @@ def assignment_problems(
         eo,
         cost,
         unassigned_cost=rng.integers(20, 120, n),
-        must_assign=must,
+        must_assign=must_assign,
         option_capacity=cap,
         constraints=constraints,
         pinned=pinned,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -28,7 +30,9 @@ def _used(p: AssignmentProblem, edge_of_item: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("method", ["auto", "relax", "cpsat"])
 @given(p=assignment_problems())
 @settings(max_examples=80)
-def test_optimum_matches_brute_force_and_every_constraint_holds(method: str, p: AssignmentProblem) -> None:
+def test_optimum_matches_brute_force_and_every_constraint_holds(
+    method: Literal["auto", "relax", "cpsat"], p: AssignmentProblem
+) -> None:
     best = brute_force(p)
     sol = solve(p, SolveOptions(method=method, time_limit=20))
     if best is None:

@@ -15,28 +15,37 @@ from .builders import household, problem, unit
 
 
 def _doc() -> dict[str, Any]:
-    return json.loads(problem([household()], [unit()]).model_dump_json())
+    doc: dict[str, Any] = json.loads(problem([household()], [unit()]).model_dump_json())
+    return doc
 
 
 @pytest.mark.parametrize(
     ("edit", "record", "field", "reason"),
     [
         (lambda d: d["units"][0].update(commune="9999"), "unit U1", "commune", "unknown commune"),
-        (lambda d: d["units"][0].update(rent=-5), "units.0", "rent", "greater than or equal to 0"),
+        (lambda d: d["units"][0].update(rent=-5), "units[0]", "rent", "must be >= 0.0 (got -5)"),
         (
             lambda d: d["households"][0].update(adults=-1),
-            "households.0",
+            "households[0]",
             "adults",
-            "greater than or equal to 1",
+            "must be >= 1 (got -1)",
         ),
-        (lambda d: d["units"][0].update(surface_m2="NaN"), "units.0", "surface_m2", "finite"),
+        (lambda d: d["units"][0].update(surface_m2="NaN"), "units[0]", "surface_m2", "finite"),
         (lambda d: d["units"].append(dict(d["units"][0])), "unit U1", "id", "duplicate"),
-        (lambda d: d["households"][0].update(nmae="x"), "households.0", "nmae", "Extra inputs"),
+        (lambda d: d["households"][0].update(adlts=2), "households[0]", "adlts", "did you mean 'adults'?"),
+        (lambda d: d.pop("units"), "", "units", "required key is missing"),
+        (lambda d: d.update(unitz=d.pop("units")), "", "unitz", "unknown key; did you mean 'units'?"),
+        (
+            lambda d: d["households"][0].update(work={"lat": 80.0, "lon": 6.0}),
+            "households[0]",
+            "work.lat",
+            "must be <= 50.5 (got 80.0)",
+        ),
         (
             lambda d: d.update(support_zones=[{"id": "z", "communes": ["0204"], "capacity_points": -1}]),
-            "support_zones.0",
+            "support_zones[0]",
             "capacity_points",
-            "greater than or equal to 0",
+            "must be >= 0",
         ),
         (lambda d: d.update(pins=[{"household": "H1", "unit": "U9"}]), "pins[0]", "unit", "unknown id"),
     ],
@@ -48,6 +57,15 @@ def test_bad_input_names_record_and_field(edit: Any, record: str, field: str, re
         MatchProblem.from_json(json.dumps(doc))
     assert (err.value.record, err.value.field) == (record, field)
     assert reason in err.value.reason
+
+
+def test_a_top_level_key_is_named_once() -> None:
+    """It read ``units: units: Field required``."""
+    doc = _doc()
+    del doc["units"]
+    with pytest.raises(InvalidProblemError) as err:
+        MatchProblem.from_json(json.dumps(doc))
+    assert str(err.value) == "units: required key is missing"
 
 
 def test_pin_to_an_ineligible_pair_says_why() -> None:

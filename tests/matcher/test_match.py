@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -83,7 +84,7 @@ def test_a_household_that_fits_no_unit_gets_counts_per_reason() -> None:
         ({"adults": 3}, "too_small"),  # three adults in one bedroom
     ],
 )
-def test_each_rule_excludes_with_its_reason(change: dict[str, object], reason: str) -> None:
+def test_each_rule_excludes_with_its_reason(change: dict[str, Any], reason: str) -> None:
     (why,) = match(problem([household(**change)], [unit()])).unhoused
     assert why.excluded == {reason: 1}
 

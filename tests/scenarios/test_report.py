@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.kpi import GROUP_KPIS
+from scenarios.kpi import GROUP_KPIS, Outcome
 from scenarios.report import kpi_names, write_report
 from scenarios.runner import by_spec, estimate, paired_difference, run_tasks, tasks_for
 from scenarios.spec import Spec, load_spec
@@ -31,6 +31,7 @@ def compared(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Spec], Path
     return specs, out
 
 
+@pytest.mark.slow
 def test_the_table_holds_every_kpi_for_every_spec(compared: tuple[list[Spec], Path]) -> None:
     specs, out = compared
     with (out / "kpis.csv").open(encoding="utf-8") as f:
@@ -47,15 +48,14 @@ def test_the_table_holds_every_kpi_for_every_spec(compared: tuple[list[Spec], Pa
             assert row[head.index(s.name)] != "", (row[0], s.name)
 
 
-def by_spec_from_json(out: Path) -> dict[str, list[object]]:
+def by_spec_from_json(out: Path) -> dict[str, list[Outcome]]:
     import json
 
-    from scenarios.kpi import Outcome
-
     raw = json.loads((out / "outcomes.json").read_text("utf-8"))
-    return by_spec([Outcome(**o) for o in raw])  # type: ignore[return-value]
+    return by_spec([Outcome(**o) for o in raw])
 
 
+@pytest.mark.slow
 def test_the_html_is_self_contained_and_complete(compared: tuple[list[Spec], Path]) -> None:
     specs, out = compared
     doc = (out / "report.html").read_text("utf-8")
@@ -63,7 +63,7 @@ def test_the_html_is_self_contained_and_complete(compared: tuple[list[Spec], Pat
     images = re.findall(r'src="data:image/png;base64,', doc)
     assert len(images) == 7
     runs = by_spec_from_json(out)
-    for name in kpi_names(runs):  # type: ignore[arg-type]
+    for name in kpi_names(runs):
         assert f"<td>{name}</td>" in doc, name
     for s in specs:
         assert f"<th>{s.name}</th>" in doc
@@ -73,6 +73,7 @@ def test_the_html_is_self_contained_and_complete(compared: tuple[list[Spec], Pat
         assert f"<td>{group}</td>" in doc
 
 
+@pytest.mark.slow
 def test_pngs_are_written_alongside(compared: tuple[list[Spec], Path]) -> None:
     _, out = compared
     for name in ("forest", "waiting_list", "waiting_curves", "kpi_bars", "groups", "caseload", "map"):
@@ -94,6 +95,7 @@ def test_paired_difference_is_zero_for_identical_specs(baseline: Spec) -> None:
     assert d.mean == 0 and d.half == 0
 
 
+@pytest.mark.slow
 def test_compare_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     a, b = BASELINE, BASELINE.with_name("inflow-plus-50.toml")
     args = [
@@ -117,6 +119,7 @@ def test_compare_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert (tmp_path / "report.html").exists()
 
 
+@pytest.mark.slow
 def test_run_command_writes_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(
