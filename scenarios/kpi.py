@@ -17,10 +17,11 @@ import numpy as np
 
 from matcher.domain import Household, Policy, Unit
 from matcher.result import UnhousedReason
+from matcher.travel import trip_minutes
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.money import Costs, costs
 from scenarios.params import GeneratorParams
-from scenarios.simulate import SimState, Status, Tenure, free_points, trip_minutes
+from scenarios.simulate import SimState, Status, Tenure, free_points
 from scenarios.world import UnitState
 
 
@@ -312,8 +313,8 @@ def fit(h: Household, u: Unit, policy: Policy, params: GeneratorParams) -> Fit:
     spare = 0 if h.persons == 1 else max(0, u.bedrooms - need)
     income = h.monthly_income
     return Fit(
-        work_min=trip_minutes(h.work, u, policy) if h.work is not None else None,
-        school_min=[trip_minutes(s, u, policy) for s in h.schools],
+        work_min=trip_minutes(policy, h.work, u) if h.work is not None else None,
+        school_min=[trip_minutes(policy, s, u) for s in h.schools],
         burden=100 * u.paid_by(income) / income if income else None,
         spare=spare,
         money=costs(params, h, u),

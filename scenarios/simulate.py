@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from matcher import MatchProblem, SolveOptions, match
-from matcher.domain import Location, Pair, Policy, SupportZone, Unit
+from matcher.domain import Pair, SupportZone, Unit
 from matcher.geo import communes, distance_km
 from matcher.result import MatchResult
-from matcher.transit import matrix_minutes
+from matcher.travel import trip_minutes
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.spec import Spec
 from scenarios.world import Applicant, StockUnit, UnitState, World, build_world
@@ -179,7 +179,7 @@ def _answer(state: SimState, t: Tenure) -> None:
     assert unit is not None
     h = t.applicant.household
     p = beh.accept_base
-    if h.work is not None and trip_minutes(h.work, unit.unit, spec.policy) > beh.long_commute_minutes:
+    if h.work is not None and trip_minutes(spec.policy, h.work, unit.unit) > beh.long_commute_minutes:
         p *= beh.accept_factor_long_commute
     home = h.current_location
     if home is not None and home.commune is not None:
@@ -212,24 +212,6 @@ def _answer(state: SimState, t: Tenure) -> None:
         t.applicant.household = h.model_copy(update={"registered_on": state.world.date(t.decided_day)})
     elif beh.refusal_rule == "remove" and t.refusals >= beh.max_refusals:
         t.status, t.end_day = Status.REMOVED, t.decided_day
-
-
-def trip_minutes(loc: Location, unit: Unit, policy: Policy) -> float:
-    """Minutes from a household's place to a unit: the shipped public-transport matrix where both are
-    on it (a unit stands at its commune), else the policy's crow-fly formula."""
-    place = (loc.lat, loc.lon) if loc.lat is not None and loc.lon is not None else None
-    if place is None:
-        c = communes()[loc.commune or ""]
-        place = (c.lat, c.lon)
-    home = (unit.lat, unit.lon) if unit.lat is not None and unit.lon is not None else None
-    if home is None:
-        c = communes()[unit.commune]
-        home = (c.lat, c.lon)
-    on_matrix = float(matrix_minutes(home[0], home[1], place[0], place[1]))
-    if not math.isnan(on_matrix):
-        return on_matrix
-    km = float(distance_km(place[0], place[1], home[0], home[1]))
-    return policy.travel_access_minutes + policy.travel_minutes_per_km * km
 
 
 def free_points(state: SimState, day: float) -> list[int]:
