@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from scenarios.generator import GeneratorParams, generate
-from scenarios.report import table_rows, text_table, write_report
+from scenarios.kpi import kpi_info
+from scenarios.report import table_rows, text_table, warnings, write_report
 from scenarios.runner import Bar, by_spec, run_tasks, tasks_for
 from scenarios.spec import Spec, SpecError, load_spec, parameter_rows, spec_schema, validate_spec
 
@@ -79,7 +80,10 @@ def _execute(args: argparse.Namespace, paths: list[str], default_out: str) -> in
     title = "wunneng: " + " vs ".join(s.name for s in specs)
     report = write_report(out, specs, outcomes, title)
     runs = by_spec(outcomes)
-    print(text_table(table_rows({s.name: runs[s.name] for s in specs})))
+    ordered = {s.name: runs[s.name] for s in specs}
+    print(text_table(table_rows(ordered)))
+    for w in warnings(ordered):
+        print(f"wunneng: note: {w}", file=sys.stderr)
     cpu = sum(o.seconds for o in outcomes)
     print(
         f"\n{len(tasks)} runs ({len(specs)} spec(s) x {len(seeds)} seed(s)) in {wall:.1f} s wall, "
@@ -97,6 +101,51 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return _fail("compare needs at least two spec files")
     name = "-vs-".join(Path(p).stem for p in args.specs[:3])
     return _execute(args, args.specs, f"scenario-runs/compare-{name}")
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Vary named parameters over ranges (Latin hypercube or Sobol), run every sample with the same
+    seeds on the local pool or a Ray cluster, and report which assumptions move which results."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # an entry point: figures are drawn off-screen
+    from scenarios.sweep import SWEEP_KPIS, Parameter, design, executor, run_sweep
+    from scenarios.sweep_report import write_sweep
+
+    problem = _check_args(args)
+    if problem:
+        return _fail(problem)
+    if args.samples < 1:
+        return _fail("--samples must be at least 1")
+    try:
+        params = [Parameter.parse(t) for t in args.param]
+        base = _specs([args.spec], args.scale, args.months)[0]
+        indicators = [i for i in (args.indicators or ",".join(SWEEP_KPIS)).split(",") if i]
+        for name in indicators:
+            kpi_info(name)
+    except (ValueError, SpecError) as exc:
+        return _fail(str(exc))
+    except KeyError as exc:
+        return _fail(f"--indicators: unknown indicator {exc.args[0]!r}")
+    if not params:
+        return _fail("sweep needs at least one --param path=low:high")
+    points = design(params, args.design, args.samples, seed=args.seed)
+    seeds = list(range(args.seed, args.seed + args.seeds))
+    out = Path(args.out or f"scenario-runs/sweep-{Path(args.spec).stem}")
+    try:
+        runner = executor(args.executor, jobs=args.jobs, address=args.address)
+        started = time.perf_counter()
+        result = run_sweep(base, params, points, seeds, out / "runs", runner, Bar("wunneng sweep"))
+    except (RuntimeError, SpecError) as exc:
+        return _fail(str(exc))
+    wall = time.perf_counter() - started
+    report = write_sweep(out, result, indicators, f"wunneng sweep: {base.name}")
+    ran = len(result.outcomes) - result.reused
+    print(
+        f"{len(points)} samples x {len(seeds)} seeds: {ran} runs in {wall:.1f} s wall "
+        f"({result.reused} reused, {len(result.failures)} failed); report: {report}"
+    )
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -166,6 +215,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("specs", nargs="+", help="spec files; the first is the reference")
     _run_options(c)
     c.set_defaults(func=cmd_compare)
+    w = ss.add_parser(
+        "sweep", help="vary named parameters (Latin hypercube or Sobol) and show which move which results"
+    )
+    w.add_argument("spec", help="the base spec file")
+    w.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        help="a spec parameter and its range, e.g. stock.units=500:900 (repeat for several)",
+    )
+    w.add_argument("--design", choices=("lhs", "sobol"), default="lhs", help="sampling design (default lhs)")
+    w.add_argument(
+        "--samples", type=int, default=20, help="lhs: points; sobol: base samples N (N x (2d+2) points)"
+    )
+    w.add_argument("--indicators", help="comma-separated indicators to summarise (default: a few key ones)")
+    w.add_argument("--executor", choices=("local", "ray"), default="local", help="where runs go")
+    w.add_argument("--address", help="Ray cluster address host:port (default $WUNNENG_RAY_ADDRESS)")
+    _run_options(w)
+    w.set_defaults(func=cmd_sweep, seeds=2)
     k = ss.add_parser("check", help="validate spec files")
     k.add_argument("specs", nargs="+")
     k.set_defaults(func=cmd_check)
