@@ -135,7 +135,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         runner = executor(args.executor, jobs=args.jobs, address=args.address)
         started = time.perf_counter()
-        result = run_sweep(base, params, points, seeds, out / "runs", runner, Bar("wunneng sweep"))
+        bar = Bar("wunneng sweep")
+        result = run_sweep(base, params, points, seeds, out / "runs", runner, bar, kind=args.design)
     except (RuntimeError, SpecError) as exc:
         return _fail(str(exc))
     wall = time.perf_counter() - started

@@ -216,6 +216,7 @@ class SweepResult:
     outcomes: dict[tuple[int, int], Outcome]  #: (sample, seed) -> outcome
     failures: dict[tuple[int, int], str] = field(default_factory=dict)
     reused: int = 0  #: runs found saved from an earlier, interrupted sweep
+    kind: str = "lhs"  #: the design the points come from
 
     def response(self, name: str) -> np.ndarray:
         """Each sample's indicator, mean over its finished seeds (NaN when none finished)."""
@@ -236,11 +237,13 @@ def run_sweep(
     store: Path,
     runner: Executor,
     progress: Progress | None = None,
+    kind: str = "lhs",
 ) -> SweepResult:
-    """Run every (sample, seed) not yet in ``store``; save each run as it finishes."""
+    """Run every (sample, seed) not yet in ``store``; save each run as it finishes. ``kind`` is the
+    design that made ``points`` (Sobol indices need ``sobol``)."""
     store.mkdir(parents=True, exist_ok=True)
     specs = [with_values(base, params, p, f"{base.name}-s{i:04d}") for i, p in enumerate(points)]
-    result = SweepResult(list(params), points, specs, list(seeds), {})
+    result = SweepResult(list(params), points, specs, list(seeds), {}, kind=kind)
     todo: list[tuple[int, int]] = []
     for i, spec in enumerate(specs):
         for seed in seeds:
@@ -303,7 +306,7 @@ def sobol_indices(result: SweepResult, name: str) -> dict[str, tuple[float, floa
 
     y = result.response(name)
     d = len(result.params)
-    if not np.isfinite(y).all() or y.size % (2 * d + 2) or np.ptp(y) == 0:
+    if result.kind != "sobol" or not np.isfinite(y).all() or y.size % (2 * d + 2) or np.ptp(y) == 0:
         return None
     si = sobol.analyze(_problem(result.params), y, calc_second_order=True, print_to_console=False)
     return {p.path: (float(si["S1"][k]), float(si["ST"][k])) for k, p in enumerate(result.params)}

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import date
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -116,3 +117,18 @@ def test_caseload_points_are_the_facts_proposal_doubled() -> None:
     ratios = [pts[s] / pts[SupportIntensity.LIGHT] for s in SupportIntensity]
     assert ratios == [3.0, 1.5, 1.0]
     assert spec.support.points_per_worker / pts[SupportIntensity.LIGHT] == 100
+
+
+def test_a_base_from_real_stock_takes_its_sizes_and_mixes_and_nothing_else() -> None:
+    from scenarios.from_stock import MIN_RECORDS, stock_base
+
+    pop = generate_population(GeneratorParams(households=60, units=40), seed=5)
+    base = validate_spec({"name": "d"})
+    spec = stock_base(base, pop.problem.households, pop.problem.units)
+    assert spec.population.waiting_households == 60 and spec.stock.units == 40
+    gls = sum(u.programme is Programme.GLS for u in pop.problem.units) / 40
+    assert spec.generator.programme_shares[Programme.GLS] == pytest.approx(gls)
+    text = spec.model_dump_json()
+    assert all(h.id not in text for h in pop.problem.households)
+    with pytest.raises(ValueError, match=str(MIN_RECORDS)):
+        stock_base(base, pop.problem.households[: MIN_RECORDS - 1], pop.problem.units)

@@ -26,6 +26,7 @@ from scenarios.sweep import (
     RayExecutor,
     design,
     run_sweep,
+    sobol_indices,
     spec_hash,
     tornado,
     with_values,
@@ -87,6 +88,17 @@ def test_runs_are_saved_resumed_and_a_failure_is_not_fatal(baseline: Spec, tmp_p
     assert again.outcomes[(1, 0)].kpis == pytest.approx(first.outcomes[(1, 0)].kpis, nan_ok=True)
     t = tornado(again, "housed")
     assert set(t.low) == {p.path for p in PARAMS}
+    assert sobol_indices(again, "housed") is None  # a Latin hypercube has no Sobol indices
+
+
+def test_sobol_indices_of_a_sobol_design(baseline: Spec, tmp_path: Path) -> None:
+    """The list's size moves the number of households on it; the number of units does not."""
+    params = [Parameter("population.waiting_households", 200, 1200), Parameter("stock.units", 400, 900)]
+    points = design(params, "sobol", 4, seed=4)
+    result = run_sweep(tiny(baseline), params, points, [0], tmp_path, LocalExecutor(2), kind="sobol")
+    si = sobol_indices(result, "households")
+    assert si is not None
+    assert si["population.waiting_households"][1] > 0.5 > abs(si["stock.units"][1])
 
 
 def _free_port() -> int:
