@@ -108,8 +108,7 @@ def cost_errors(problem: MatchProblem, result: MatchResult) -> list[str]:
     for p in result.proposals:
         h, u = hh[p.household], units[p.unit]
         terms = fit_terms(problem, h, u)
-        shown = {k: v for k, v in p.breakdown.items() if k in terms}
-        if shown != terms:
+        if p.breakdown != terms:
             out.append(f"{p.household}-{p.unit}: breakdown {p.breakdown} but the formulas give {terms}")
         if p.cost != sum(terms.values()):
             out.append(

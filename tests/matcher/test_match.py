@@ -16,6 +16,7 @@ from matcher.validate import pair_problems, violations
 from scenarios.generator import GeneratorParams, generate
 
 from .builders import household, problem, unit
+from .cost_oracle import cost_errors
 from .oracle import brute_force
 
 
@@ -33,6 +34,7 @@ def test_every_hard_constraint_holds(seed: int, n: int, ratio: float, capacity: 
     result = match(p, SolveOptions(time_limit=60))
     assert result.status is Status.OPTIMAL
     assert violations(p, result) == []
+    assert cost_errors(p, result) == []
 
 
 @given(seed=st.integers(0, 10_000))

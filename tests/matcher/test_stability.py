@@ -19,7 +19,7 @@ def _rerun() -> tuple[MatchProblem, MatchResult, MatchResult]:
 
 
 def test_every_alternative_differs_by_the_difference_of_fit_costs() -> None:
-    p, first, again = _rerun()
+    p, _, again = _rerun()
     hh = {h.id: h for h in p.households}
     units = {u.id: u for u in p.units}
     checked = 0
