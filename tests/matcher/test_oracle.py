@@ -16,7 +16,7 @@ from .cost_oracle import cost_errors
 
 
 @given(seed=st.integers(0, 10_000), keep=st.floats(0.0, 1.0), capacity=st.floats(0.2, 1.2))
-@settings(max_examples=20)
+@settings(max_examples=10)
 def test_every_term_holds_on_a_rerun_with_shown_proposals(seed: int, keep: float, capacity: float) -> None:
     """Stability enters the objective, never a proposal's fit: the oracle checks both."""
     p = generate(GeneratorParams(households=25, units=30, support_capacity_ratio=capacity), seed)
