@@ -1,4 +1,4 @@
-"""``python -m benchmarks run | merge DIR... | orlib gap FILE | orlib assign FILE``."""
+"""``python -m benchmarks run | families | merge DIR... | orlib gap FILE | orlib assign FILE``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import argparse
 from pathlib import Path
 
 from benchmarks import orlib
+from benchmarks.families import ALL_FAMILIES
+from benchmarks.family_suite import SOLVERS as FAMILY_SOLVERS
+from benchmarks.family_suite import run_families, settings_from
 from benchmarks.suite import ALL_SOLVERS, SCALES, merge, run, settings_for
 
 
@@ -22,6 +25,15 @@ def parser() -> argparse.ArgumentParser:
         "--solvers", type=lambda s: s.split(","), help=f"comma-separated, of {','.join(ALL_SOLVERS)}"
     )
     r.add_argument("--repeats", type=int, help="repeats per solver run (default: the scale's own)")
+    f = sub.add_parser("families", help="the instance families of issue 17, every solver, one table each")
+    f.add_argument(
+        "--families", type=lambda s: s.split(","), help=f"comma-separated, of {','.join(ALL_FAMILIES)}"
+    )
+    f.add_argument("--sizes", type=lambda s: [int(v) for v in s.split(",")], help="items (default 200,1000)")
+    f.add_argument("--seeds", type=int, help="seeds per family and size (default 1)")
+    f.add_argument("--time-limit", type=float, help="per solver run, seconds (default 10)")
+    f.add_argument("--solvers", type=lambda s: s.split(","), help=f"of {','.join(FAMILY_SOLVERS)}")
+    f.add_argument("--out", type=Path, default=Path("benchmark-results/families"))
     m = sub.add_parser("merge", help="several runs' results as one table")
     m.add_argument("dirs", type=Path, nargs="+", help="folders holding results.json")
     m.add_argument("--out", type=Path, default=Path("benchmark-results"))
@@ -47,6 +59,14 @@ def main(argv: list[str] | None = None) -> None:
             args.quick, args.scales, args.seeds, args.time_limit, args.solvers, args.repeats
         )
         run(settings, args.out)
+        print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    elif args.command == "families":
+        unknown = set(args.families or ()) - set(ALL_FAMILIES)
+        if unknown:
+            raise SystemExit(f"unknown family: {', '.join(sorted(unknown))}")
+        run_families(
+            settings_from(args.families, args.sizes, args.seeds, args.time_limit, args.solvers), args.out
+        )
         print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
     elif args.command == "merge":
         merge(args.dirs, args.out)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.domain import Accessibility, Location, Programme
+from matcher.domain import Accessibility, Location, Programme, RentRule
 from matcher.geo import communes
 from matcher.instance import MatchProblem
 from matcher.months import months_between
@@ -58,6 +58,8 @@ class UnitArrays:
     surface: Floats
     max_occupancy: Ints
     total_rent: Floats
+    income_share: Floats  #: share of income an income-linked unit charges; NaN for a fixed rent
+    rent_floor: Floats  #: lowest payment of an income-linked unit
     features: Ints
     available_day: Ints  #: proleptic ordinal of available_from
     reserved_for: Ints  #: commune index or -1
@@ -140,8 +142,20 @@ def unit_arrays(problem: MatchProblem) -> UnitArrays:
         surface=np.array([u.surface_m2 for u in units], np.float64),
         max_occupancy=np.array([u.max_occupancy for u in units], np.int64),
         total_rent=np.array([u.total_rent for u in units], np.float64),
+        income_share=np.array(
+            [u.rent_share if u.rent_rule is RentRule.INCOME_SHARE else np.nan for u in units], np.float64
+        ),
+        rent_floor=np.array([u.rent_floor for u in units], np.float64),
         features=np.array([sum(ACCESS_BITS[a] for a in u.features) for u in units], np.int64),
         available_day=np.array([u.available_from.toordinal() for u in units], np.int64),
         reserved_for=np.array([cidx.get(u.reserved_for_commune or "", -1) for u in units], np.int64),
         zone=np.array([zone_of.get(u.commune, -1) for u in units], np.int64),
     )
+
+
+def rent_paid(units: UnitArrays, u: Ints, income: Floats) -> Floats:
+    """Rent + charges paid for units ``u`` at incomes ``income`` (broadcast): :meth:`Unit.paid_by`."""
+    total, share = units.total_rent[u], units.income_share[u]
+    linked = np.isfinite(share) & np.isfinite(income)
+    by_income = np.maximum(units.rent_floor[u], np.nan_to_num(share) * np.nan_to_num(income))
+    return np.asarray(np.where(linked, np.minimum(total, by_income), total), np.float64)

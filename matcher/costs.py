@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.arrays import HouseholdArrays, UnitArrays
+from matcher.arrays import HouseholdArrays, UnitArrays, rent_paid
 from matcher.domain import Policy
 from matcher.rooms import missing_bedrooms, spare_bedrooms
 from matcher.travel import minutes
@@ -78,7 +78,9 @@ def pair_terms(
     anchors = _trips(hh.anchors, hh.anchor_weight, h, lat, lon, policy)
     spare = spare_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
     missing = missing_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
-    share = units.total_rent[u] / np.where(np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h])
+    share = rent_paid(units, u, hh.income[h]) / np.where(
+        np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h]
+    )
     burden = np.maximum(0.0, 100.0 * (share - policy.rent_burden_target))
     missed = hh.preference.max(axis=1, initial=0.0)[h] - hh.preference[h, units.commune[u]]
     raw = {

@@ -77,6 +77,18 @@ class Programme(StrEnum):
     LISKO_PRIVATE = "lisko_private"
 
 
+class RentRule(StrEnum):
+    """What a unit's occupant pays.
+
+    ``fixed``: rent + charges. ``income_share``: ``rent_share`` of the household's income, at least
+    ``rent_floor`` and at most rent + charges (AIS occupants pay at most a third of their income;
+    communal and affordable-housing rents follow income too: FACTS-2 §2-3); the programme covers the rest.
+    """
+
+    FIXED = "fixed"
+    INCOME_SHARE = "income_share"
+
+
 class AnchorKind(StrEnum):
     JOB = "job"
     SCHOOL = "school"
@@ -167,6 +179,11 @@ class Unit(Frozen):
     max_occupancy: int = Field(ge=1, le=20, description="legal maximum number of occupants")
     rent: Euros = Field(description="monthly rent, EUR")
     charges: Euros = Field(0.0, description="monthly charges, EUR")
+    rent_rule: RentRule = Field(RentRule.FIXED, description="fixed rent, or a share of income")
+    rent_share: float = Field(
+        0.33, gt=0, le=1, description="income_share: share of income the occupant pays (rent + charges)"
+    )
+    rent_floor: Euros = Field(0.0, description="income_share: lowest monthly payment, EUR")
     features: frozenset[Accessibility] = Field(default_factory=frozenset)
     available_from: date = Field(description="first day the unit can be moved into")
     reserved_for_commune: CommuneCode | None = Field(
@@ -182,6 +199,12 @@ class Unit(Frozen):
     @property
     def total_rent(self) -> float:
         return self.rent + self.charges
+
+    def paid_by(self, income: float | None) -> float:
+        """Rent + charges a household with ``income`` (EUR/month, None if unknown) pays here."""
+        if self.rent_rule is RentRule.FIXED or income is None:
+            return self.total_rent
+        return min(self.total_rent, max(self.rent_floor, self.rent_share * income))
 
 
 class SupportZone(Frozen):

@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.arrays import HouseholdArrays, UnitArrays
+from matcher.arrays import HouseholdArrays, UnitArrays, rent_paid
 from matcher.domain import Policy
 from matcher.travel import minutes
 
@@ -80,7 +80,8 @@ def pair_reasons(
         | (min_surface[:, None] > units.surface[None, :]),
     )
     mark(Reason.NOT_ACCESSIBLE, (hh.needs[rows, None] & ~units.features[None, :]) != 0)
-    mark(Reason.OVER_BUDGET, units.total_rent[None, :] > hh.budget[rows, None] + 1e-9)
+    paid = rent_paid(units, np.arange(units.lat.size)[None, :], hh.income[rows, None])
+    mark(Reason.OVER_BUDGET, paid > hh.budget[rows, None] + 1e-9)
     horizon = match_day + policy.availability_horizon_days
     mark(Reason.NOT_AVAILABLE_IN_TIME, np.broadcast_to(units.available_day > horizon, out.shape))
     # travel only for the households that have somewhere to go (most do not work)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from scenarios.generator import GeneratorParams, generate
 from scenarios.report import table_rows, text_table, write_report
 from scenarios.runner import Bar, by_spec, run_tasks, tasks_for
-from scenarios.spec import Spec, SpecError, load_spec, spec_schema
+from scenarios.spec import Spec, SpecError, load_spec, parameter_rows, spec_schema, validate_spec
 
 EXIT_USAGE = 2
 
@@ -112,16 +112,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    """The generator's parameters as a Markdown table: name, default, source or assumption."""
-    print("| parameter | default | meaning and source |\n|---|---|---|")
-    defaults = GeneratorParams()
-    for name, f in GeneratorParams.model_fields.items():
-        value = getattr(defaults, name)
-        if isinstance(value, dict):
-            shown = ", ".join(f"{getattr(k, 'value', k)} {v}" for k, v in value.items())
-        else:
-            shown = str(value)
-        print(f"| `{name}` | {shown.replace('|', '/')} | {(f.description or '').replace('|', '/')} |")
+    """Every world parameter of a spec (default: the built-in defaults) as a Markdown table: name,
+    value, and its source or "assumption" with the reason."""
+    try:
+        spec = load_spec(args.spec) if args.spec else validate_spec({"name": "defaults"})
+    except SpecError as exc:
+        return _fail(str(exc))
+    print("| parameter | value | meaning and source |\n|---|---|---|")
+    for name, value, help_ in parameter_rows(spec):
+        print(f"| `{name}` | {value.replace('|', '/')} | {help_.replace('|', '/')} |")
     return 0
 
 
@@ -169,7 +168,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     k.set_defaults(func=cmd_check)
     s = ss.add_parser("schema", help="print the JSON schema of a spec file")
     s.set_defaults(func=cmd_schema)
-    p = ss.add_parser("params", help="print the generator's parameters and their sources (Markdown)")
+    p = ss.add_parser("params", help="print every world parameter, its value and its source (Markdown)")
+    p.add_argument("spec", nargs="?", help="a spec file (default: the built-in defaults)")
     p.set_defaults(func=cmd_params)
     g = ss.add_parser("generate", help="write a one-shot problem (matcher input JSON)")
     g.add_argument("--households", type=int, default=40)

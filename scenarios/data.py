@@ -39,6 +39,7 @@ class Place:
     commune: str
     lat: float
     lon: float
+    capacity: float = 0.0  #: reception centres: beds (an assumption, see ATTRIBUTION.md)
 
 
 @cache
@@ -84,7 +85,7 @@ def reception_centres(hosting_only: bool = True) -> list[Place]:
         if hosting_only and r["name"] in NOT_HOSTING_BPI:
             continue
         c = communes()[r["lau2"]]
-        out.append(Place(r["name"], r["lau2"], c.lat, c.lon))
+        out.append(Place(r["name"], r["lau2"], c.lat, c.lon, float(r["beds_assumed"])))
     return out
 
 

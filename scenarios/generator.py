@@ -20,7 +20,6 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
 from typing import Annotated
 
 import numpy as np
@@ -35,6 +34,7 @@ from matcher.domain import (
     Location,
     Policy,
     Programme,
+    RentRule,
     SupportIntensity,
     SupportZone,
     Unit,
@@ -124,7 +124,13 @@ class GeneratorParams(BaseModel):
         0.3, description="share of 'other multi-adult' households with 3 adults (else 2); assumption"
     )
     child_age_range: tuple[int, int] = Field(
-        (0, 17), description="children's ages, uniform in years; assumption"
+        (0, 17), description="children's ages in years; assumption (minors are 0-17 by definition)"
+    )
+    child_under4_share: Share = Field(
+        0.38,
+        description="share of children aged under 4 (the rest uniform from 4 to the top of the range); "
+        "derived from the DE proxy (BAMF 2023: ~12 % of first applicants under 4 of 31.4 % under 18, "
+        "FACTS-2 §1)",
     )
     nationality_shares: dict[str, Share] = Field(
         default_factory=lambda: {
@@ -209,7 +215,7 @@ class GeneratorParams(BaseModel):
         "(DE procedure 8.7 months, FACTS-2 §8)",
     )
     school_start_age: int = Field(
-        4, ge=0, le=17, description="compulsory schooling starts at 4 in Luxembourg"
+        4, ge=0, le=17, description="compulsory schooling starts at 4 (Luxembourg law on schooling)"
     )
     keep_school_share: Share = Field(
         0.5,
@@ -218,6 +224,21 @@ class GeneratorParams(BaseModel):
     )
     preference_share: Share = Field(
         0.3, description="share with a preferred commune (the reception centre's); assumption"
+    )
+    job_region_shares: dict[str, Share] = Field(
+        default_factory=lambda: {
+            "luxembourg_city": 0.35,
+            "centre": 0.18,
+            "south": 0.18,
+            "nordstad": 0.05,
+            "other_hubs": 0.04,
+            "local": 0.20,
+        },
+        description="where earners work, over all jobs: Luxembourg City 35 % (STATEC: 35 % of residents work "
+        "for an employer there, FACTS-2 §6); derived from LISER/DATer 2023 (~500k jobs): rest of the Centre "
+        "agglomeration 18 % (251k = 50 %, less the capital's ~32 % of all jobs), South 18 % (91k), Nordstad "
+        "5 % (24k); assumption: the Colmar-Berg, Wiltz and Grevenmacher hubs 4 %, and 20 % local jobs in a "
+        "commune other than the capital drawn by population (jobs outside the main basins)",
     )
     job_anchor_share: Share = Field(
         0.3, description="share of earners who also name their job as a place to stay near; assumption"
@@ -294,13 +315,35 @@ class GeneratorParams(BaseModel):
             Programme.LISKO_PRIVATE: 0.90,
         },
         description="rent as a share of market rent: GLS 30-40 % below market (FACTS-2 §2); the others "
-        "are assumptions (income-linked rents of communal and AIS units approximated by a flat discount)",
+        "are assumptions. For income-linked units (income_linked_rent) this is what the programme pays "
+        "the owner; the occupant pays the income share",
     )
     rent_cap_by_type: tuple[Positive, Positive, Positive, Positive, Positive] = Field(
         (650.0, 850.0, 1100.0, 1350.0, 1600.0),
         description="highest rent of a studio .. 4-bed unit in a social programme (every programme but "
         "lisko_private): the midpoints of FACTS-2's indicative GLS/AIS rents (studio 550-750 .. 4-bed "
         "1,300-1,900); without it, discounted Luxembourg City rents would exceed what the programmes charge",
+    )
+    income_linked_rent: dict[Programme, tuple[Share, Annotated[float, Field(ge=0)]]] = Field(
+        default_factory=lambda: {Programme.AIS: (0.33, 100.0), Programme.COMMUNAL: (0.33, 100.0)},
+        description="programmes whose occupants pay a share of income (rent + charges) with a floor in EUR, "
+        "never more than the unit's rent + charges: AIS occupants pay at most one third of income (FACTS-2 "
+        "§2); communal and affordable rents follow income (loi du 7 aout 2023, FACTS-2 §3: ~35 % in the "
+        "vote's examples, 21.3 % for Fonds du Logement tenants), taken as one third too; the share is the "
+        "policy's 0.33 so that such units are never over budget; the EUR 100 floor is an assumption",
+    )
+    rent_subsidy_income_share: Share = Field(
+        0.25,
+        description="subvention de loyer: paid on private-market lets (lisko_private only) for the rent "
+        "above this share of net income (FACTS-2 §4, guichet.public.lu)",
+    )
+    rent_subsidy_bounds: tuple[Positive, Positive] = Field(
+        (10.0, 520.0), description="subvention de loyer: EUR 10-520 a month (FACTS-2 §4, secondary: loyer.lu)"
+    )
+    rent_subsidy_caps: tuple[Positive, Positive] = Field(
+        (200.0, 360.0),
+        description="subvention de loyer for a single person and for a couple with two children (Aug 2022 "
+        "examples, FACTS-2 §4); derived: linear in persons, at most the upper bound",
     )
     charges_per_m2: float = Field(2.5, ge=0, description="monthly charges per m²; assumption")
     communal_reserved_share: Share = Field(
@@ -343,6 +386,9 @@ class GeneratorParams(BaseModel):
         for group, shares in self.intensity_by_group.items():
             _sums_to_one(f"intensity_by_group.{group}", shares)
         _sums_to_one("programme_shares", list(self.programme_shares.values()))
+        _sums_to_one("job_region_shares", list(self.job_region_shares.values()))
+        if set(self.job_region_shares) != set(JOB_REGIONS):
+            raise ValueError(f"job_region_shares needs the regions {list(JOB_REGIONS)}")
         for name in ("commune_weight_exponent", "programme_rent_factor"):
             if set(getattr(self, name)) != set(Programme):
                 raise ValueError(f"{name} needs every programme: {[p.value for p in Programme]}")
@@ -377,6 +423,14 @@ def _tag(name: str) -> int:
 def stream(seed: int, name: str, *keys: int) -> np.random.Generator:
     """An independent random stream for ``(seed, name, *keys)``: one per household, unit, process."""
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, _tag(name), *(int(k) for k in keys)])
+
+
+def _child_age(p: GeneratorParams, rng: np.random.Generator) -> int:
+    lo, hi = p.child_age_range
+    young = rng.random() < p.child_under4_share
+    if young and lo < 4:
+        return int(rng.integers(lo, min(4, hi + 1)))
+    return int(rng.integers(max(lo, 4) if max(lo, 4) <= hi else lo, hi + 1))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -457,8 +511,7 @@ def draw_household(
         adults, n_children = 1, 1 + int(rng.choice(3, p=p.single_parent_children_shares))
     else:
         adults, n_children = (3 if rng.random() < p.multi_adult_three_share else 2), 0
-    lo, hi = p.child_age_range
-    ages = sorted(int(a) for a in rng.integers(lo, hi + 1, n_children))
+    ages = sorted(_child_age(p, rng) for _ in range(n_children))
     single_parent = kind is HouseholdType.SINGLE_PARENT
 
     revis = p.revis(adults, n_children, single_parent)
@@ -472,7 +525,7 @@ def draw_household(
     allowances = sum(base + (mid if 6 <= a <= 11 else teen if a >= 12 else 0.0) for a in ages)
 
     centres = reception_centres()
-    centre: Place = centres[int(rng.integers(len(centres)))]
+    centre: Place = centres[int(rng.choice(len(centres), p=centre_weights()))]
     if registered_on is None:
         months = float(rng.exponential(p.mean_months_since_status))
         registered_on = today - timedelta(days=int(months * DAYS_PER_MONTH))
@@ -481,9 +534,7 @@ def draw_household(
 
     work = None
     if earner:
-        hubs = employment_hubs()
-        hub = hubs[int(rng.choice(len(hubs), p=hub_weights()))]
-        work = Location(commune=hub.commune, lat=hub.lat, lon=hub.lon)
+        work = draw_job(p, rng)
     school_age = [a for a in ages if a >= p.school_start_age]
     keeps_school = bool(school_age) and rng.random() < p.keep_school_share
     schools = [Location(commune=centre.commune)] if keeps_school else []
@@ -546,24 +597,47 @@ def draw_household(
     return household, profile
 
 
-#: Employment-hub regions and their share of jobs (LISER/DATer 2023: Centre 251k, South 91k, Nordstad
-#: 24k; FACTS-2 §6). "other" also takes the hubs outside the three basins.
-HUB_REGION_SHARE = {"centre": 0.68, "south": 0.25, "other": 0.07}
+JOB_REGIONS = ("luxembourg_city", "centre", "south", "nordstad", "other_hubs", "local")
 
 
-def _hub_region(commune: str) -> str:
+def hub_region(commune: str) -> str:
+    """The job region of an employment hub in ``commune`` (see ``GeneratorParams.job_region_shares``)."""
     canton = communes()[commune].canton
-    if canton in ("Luxembourg", "Capellen"):
+    if commune == "0304":
+        return "luxembourg_city"
+    if canton in ("Luxembourg", "Capellen") or commune == "0207":  # Leudelange: the capital's agglomeration
         return "centre"
-    return "south" if canton == "Esch-sur-Alzette" else "other"
+    if canton == "Esch-sur-Alzette":
+        return "south"
+    return "nordstad" if canton == "Diekirch" else "other_hubs"
 
 
-@cache
-def hub_weights() -> np.ndarray:
-    """Probability of each employment hub: its region's job share, split evenly within the region."""
-    regions = [_hub_region(h.commune) for h in employment_hubs()]
-    w = np.array([HUB_REGION_SHARE[r] / regions.count(r) for r in regions])
-    return np.asarray(w / w.sum(), np.float64)
+def job_weights(p: GeneratorParams) -> np.ndarray:
+    """Probability of each employment hub and, last, of a local job: regions' shares over all jobs,
+    split evenly between a region's hubs (no per-hub job counts are shipped: assumption)."""
+    regions = [hub_region(h.commune) for h in employment_hubs()]
+    w = [p.job_region_shares[r] / regions.count(r) for r in regions] + [p.job_region_shares["local"]]
+    arr = np.array(w, np.float64)
+    return np.asarray(arr / arr.sum(), np.float64)
+
+
+def draw_job(p: GeneratorParams, rng: np.random.Generator) -> Location:
+    """Where an earner works: an employment hub, or a local job in a commune drawn by population
+    (a commune's inner point: on the travel matrix)."""
+    hubs = employment_hubs()
+    k = int(rng.choice(len(hubs) + 1, p=job_weights(p)))
+    if k < len(hubs):
+        hub = hubs[k]
+        return Location(commune=hub.commune, lat=hub.lat, lon=hub.lon)
+    codes = [c for c in communes() if c != "0304"]  # the capital's jobs are all in its 35 %
+    pop = np.array([communes()[c].population for c in codes], np.float64)
+    return Location(commune=codes[int(rng.choice(len(codes), p=pop / pop.sum()))])
+
+
+def centre_weights() -> np.ndarray:
+    """Probability of each reception centre hosting BPI: its (assumed) beds."""
+    beds = np.array([c.capacity for c in reception_centres()], np.float64)
+    return np.asarray(beds / beds.sum(), np.float64)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -598,7 +672,6 @@ def draw_unit(
     programme = programme or draw_programme(p, rng)
     codes = candidates or tuple(communes())
     code = codes[int(rng.choice(len(codes), p=commune_weights(p, programme, codes)))]
-    c = communes()[code]
     kind = int(rng.choice(5, p=p.unit_type_shares))
     surface = round(
         p.unit_surfaces_m2[kind] * float(rng.uniform(1 - p.surface_spread, 1 + p.surface_spread)), 1
@@ -617,6 +690,7 @@ def draw_unit(
     if Accessibility.STEP_FREE in features and rng.random() < min(1.0, p.wheelchair_unit_share / step_free):
         features.add(Accessibility.WHEELCHAIR)
     hosts = {c.commune for c in reception_centres()}
+    rule = p.income_linked_rent.get(programme)
     reserved = (
         code
         if programme is Programme.COMMUNAL and rng.random() < p.communal_reserved_share and code in hosts
@@ -626,13 +700,14 @@ def draw_unit(
         id=uid,
         programme=programme,
         commune=code,
-        lat=round(min(50.5, max(49.0, c.lat + float(rng.normal(0, 0.01)))), 5),
-        lon=round(min(7.0, max(5.0, c.lon + float(rng.normal(0, 0.015)))), 5),
         bedrooms=kind,
         surface_m2=surface,
         max_occupancy=max(1, min(2 * max(kind, 1) + 1, int(surface // 12))),
         rent=rent,
         charges=round(p.charges_per_m2 * surface, -1),
+        rent_rule=RentRule.FIXED if rule is None else RentRule.INCOME_SHARE,
+        rent_share=0.33 if rule is None else rule[0],
+        rent_floor=0.0 if rule is None else rule[1],
         features=frozenset(features),
         available_from=available_from,
         reserved_for_commune=reserved,

@@ -64,6 +64,7 @@ class RunLog:
     waiting: list[int] = field(default_factory=list)
     free_units: list[int] = field(default_factory=list)
     proposed: list[int] = field(default_factory=list)
+    previous: list[int] = field(default_factory=list)  #: proposals awaiting an answer passed as previous
     housed_total: list[int] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     status: Counter[str] = field(default_factory=Counter)
@@ -287,4 +288,5 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
     log.waiting.append(len(active))
     log.free_units.append(len(offer))
     log.proposed.append(len(result.proposals))
+    log.previous.append(len(previous))
     log.housed_total.append(sum(t.movein_day is not None for t in state.tenures))

@@ -22,12 +22,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from matcher.domain import Policy, Programme
+from matcher.domain import Policy, Programme, SupportIntensity
 from matcher.geo import communes
 from scenarios.data import commune_code
 from scenarios.generator import ZONES, GeneratorParams
 
 SPEC_DIR = Path(__file__).parent / "specs"
+#: Caseload points per support intensity: FACTS-2's proposal 3 / 1.5 / 1, doubled to whole points.
+CASELOAD_POINTS = {SupportIntensity.INTENSIVE: 6, SupportIntensity.NORMAL: 3, SupportIntensity.LIGHT: 2}
 
 Share = Annotated[float, Field(ge=0, le=1)]
 CommuneRef = Annotated[str, AfterValidator(commune_code)]
@@ -139,10 +141,11 @@ class SupportSection(Strict):
     """Social-work capacity: zones of cantons, workers per zone, caseload points."""
 
     points_per_worker: float = Field(
-        100.0,
+        200.0,
         gt=0,
         description="caseload points one full-time social worker follows; FACTS-2 proposal (~100 weight "
-        "units per FTE, i.e. about one worker per 100 persons; Leipzig 1:100, Berlin 1:48 high need)",
+        "units per FTE at weights 3 / 1.5 / 1; Leipzig 1:100, Berlin 1:48 high need), doubled with the "
+        "weights (policy.intensity_points 6 / 3 / 2) because the matcher counts whole points",
     )
     support_months: float = Field(
         24.0, ge=0, description="months a household is followed after moving in; assumption"
@@ -153,7 +156,8 @@ class SupportSection(Strict):
     )
     zones: dict[str, list[Canton]] = Field(
         default_factory=lambda: {k: list(v) for k, v in ZONES.items()},
-        description="support zones as lists of cantons (each canton in exactly one zone)",
+        description="support zones as lists of cantons (each canton in exactly one zone); assumption (no "
+        "published map of social-work regions for BPI)",
     )
 
 
@@ -168,7 +172,9 @@ class BehaviourSection(Strict):
         0.6, description="acceptance multiplier for a long commute; assumption"
     )
     far_from_centre_km: float = Field(
-        25.0, gt=0, description="a unit this far (crow-fly) from the reception centre lowers acceptance"
+        25.0,
+        gt=0,
+        description="a unit this far (crow-fly) from the reception centre lowers acceptance; assumption",
     )
     accept_factor_far: Share = Field(
         0.8, description="acceptance multiplier when far from the centre; assumption"
@@ -179,9 +185,11 @@ class BehaviourSection(Strict):
     refusal_rule: Literal["none", "lose_waiting_credit", "remove"] = Field(
         "lose_waiting_credit",
         description="after a refusal: 'none'; 'lose_waiting_credit' = priority counts waiting time from the "
-        "refusal on; 'remove' = after max_refusals refusals the household leaves the list",
+        "refusal on; 'remove' = after max_refusals refusals the household leaves the list (a policy choice)",
     )
-    max_refusals: int = Field(2, ge=1, description="refusals before removal under refusal_rule = 'remove'")
+    max_refusals: int = Field(
+        2, ge=1, description="refusals before removal under refusal_rule = 'remove' (a policy choice)"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> BehaviourSection:
@@ -277,7 +285,11 @@ class Spec(Strict):
     stock: StockSection = Field(default_factory=StockSection)
     support: SupportSection = Field(default_factory=SupportSection)
     behaviour: BehaviourSection = Field(default_factory=BehaviourSection)
-    policy: Policy = Field(default_factory=Policy, description="the matcher's policy (weights, rules)")
+    policy: Policy = Field(
+        default_factory=lambda: Policy(intensity_points=CASELOAD_POINTS),
+        description="the matcher's policy (weights, rules); caseload points 6 / 3 / 2 = FACTS-2's "
+        "3 / 1.5 / 1 doubled (support.points_per_worker doubles with them)",
+    )
     generator: GeneratorParams = Field(
         default_factory=GeneratorParams,
         description="distributions of the generator (households and units are set by population/stock)",
@@ -485,3 +497,29 @@ def shipped_specs() -> list[Path]:
 def spec_schema() -> dict[str, Any]:
     """JSON schema of a (fully merged) spec file."""
     return Spec.model_json_schema()
+
+
+#: Words that mark a parameter's description as cited, derived or assumed (tests check every one has one).
+SOURCE_MARKERS = ("FACTS", "assumption", "derived", "cited", "law", "RGD", "policy choice")
+#: Sections whose fields are facts or assumptions about the world (``run`` holds settings).
+WORLD_SECTIONS = ("population", "stock", "support", "behaviour", "generator")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{getattr(k, 'value', k)} {_shown(v)}" for k, v in value.items())
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(_shown(v) for v in value) + ")"
+    return str(getattr(value, "value", value))
+
+
+def parameter_rows(spec: Spec) -> list[tuple[str, str, str]]:
+    """Every world parameter of ``spec``: ``section.name``, its value, and its source or "assumption"."""
+    rows = []
+    for section in WORLD_SECTIONS:
+        model = getattr(spec, section)
+        for name, f in type(model).model_fields.items():
+            if section == "generator" and name in ("households", "units", "match_date"):
+                continue  # sizes of one-shot problems, set by population and stock in a scenario
+            rows.append((f"{section}.{name}", _shown(getattr(model, name)), f.description or ""))
+    return rows

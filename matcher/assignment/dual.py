@@ -5,13 +5,13 @@ Relaxing the side constraints with multipliers ``mu >= 0`` leaves an assignment 
 the LP bound. Each evaluation is a priced network solve (tenths of a second at 2,000 items), so the
 search must need few of them:
 
-1. **Line search.** Support-zone multipliers are a price per caseload point, and where households
-   can move between zones the prices settle close to one another; so ``L`` is first maximised along
+1. **Line search.** Multipliers of weighted rows are a price per point of weight, and where items
+   can move between rows the prices settle close to one another; so ``L`` is first maximised along
    one common price for every overloaded row (a row the price overloads joins the line). ``L`` is
    concave along the line, and the tangents at a bracket meet near its maximum: a handful of solves.
 2. **Bundle.** From there a proximal bundle method adjusts each multiplier on its own, with every
-   cut gathered so far (line-search cuts included): quotas, priced per household rather than per
-   point, settle far from the zones' common price.
+   cut gathered so far (line-search cuts included): count rows, priced per item rather than per
+   point, settle far from the weighted rows' common price.
 
 Cuts use the candidate optimum (at least ``L(mu)``, so its tangent plane lies above ``L``: a valid
 cut even before pricing converges); the proven bound uses the priced Lagrangian bound (at most
@@ -96,8 +96,8 @@ class _Oracle:
         cost = core.cost * SCALE
         if scaled.any():
             cost = cost + self.weights @ (self.sign * scaled)
-        # candidates chosen under these prices: the units a price makes contested are not those of
-        # another price, and wrong candidates cost whole extra pricing rounds (at 10,000 households:
+        # candidates chosen under these prices: the options a price makes contested are not those of
+        # another price, and wrong candidates cost whole extra pricing rounds (at 10,000 items:
         # 4 s with fresh candidates, 15 s with the previous multipliers' ones)
         cand = first_candidates(core, cost, core.unassigned * SCALE, self.candidates, near_steps=1)
         res = assign_priced(
@@ -307,7 +307,7 @@ def relaxed_rows(core: Core) -> tuple[IntArray, IntArray, IntArray]:
 
 
 def _initial_price(core: Core) -> float:
-    """A first price per unit of weight: about what one item's choice is worth; where items may
+    """A first price per point of weight: about what one item's choice is worth; where items may
     stay unassigned, a binding constraint can be worth an item's unassigned cost."""
     scale = float(max(np.percentile(core.cost, 90) if core.n_edges else 1.0, 1.0))
     if (~core.must).any():

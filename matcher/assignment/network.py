@@ -1,6 +1,6 @@
 """Exact fast path without side constraints: shortest augmenting paths on candidate edges, priced.
 
-Solving on all eligible edges is slow at scale (14 M edges at 10,000 households), so the assignment
+Solving on all edges is slow at scale (14 M edges at 10,000 items), so the assignment
 is solved on each item's cheapest edges first (:mod:`matcher.assignment.ssp`). Its optimal duals, a
 value per item and a price per option, then price every other edge in one compiled pass
 (:mod:`matcher.assignment.pricing`): an edge with negative reduced cost ``cost + price - value`` is
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,11 +78,13 @@ def assign_priced(
     *,
     max_rounds: int = 1_000_000,
     deadline: float = math.inf,
+    keep_going: Callable[[], bool] | None = None,
 ) -> Priced:
     """Min-cost assignment under ``cost`` (option capacities only), grown from ``cand`` by pricing.
 
     ``cand`` is updated in place with the edges pricing added, so later calls start from it.
-    Stops after ``max_rounds`` solves or at ``deadline`` (``time.perf_counter()``) with a valid bound.
+    Stops after ``max_rounds`` solves, at ``deadline`` (``time.perf_counter()``) or when
+    ``keep_going()`` (asked once per round) says so, with a valid bound.
     """
     rounds = 0
     n = core.n_items
@@ -102,7 +105,8 @@ def assign_priced(
             continue
         found, add = violations(core.indptr, core.option, cost, price, value, cand, ADD_PER_ITEM)
         converged = found == 0
-        if converged or rounds >= max_rounds or time.perf_counter() >= deadline:
+        stop = rounds >= max_rounds or time.perf_counter() >= deadline
+        if converged or stop or (keep_going is not None and not keep_going()):
             used = core.option == option_of[core.item]
             objective = int(cost[used].sum() + unassigned[option_of < 0].sum())
             bound, reduced = _lagrangian(core, cost, unassigned, price)
@@ -141,10 +145,12 @@ def first_candidates(
     return cheapest_per_item(core, cost, k)
 
 
-def solve_network(core: Core, k: int = 8, deadline: float = math.inf) -> FlowResult:
+def solve_network(
+    core: Core, k: int = 8, deadline: float = math.inf, keep_going: Callable[[], bool] | None = None
+) -> FlowResult:
     """Optimal assignment of ``core`` (which must have no side constraints) by priced assignment."""
     cand = first_candidates(core, core.cost, core.unassigned, k)
-    res = assign_priced(core, core.cost, core.unassigned, cand, deadline=deadline)
+    res = assign_priced(core, core.cost, core.unassigned, cand, deadline=deadline, keep_going=keep_going)
     objective = core.objective(res.used) if res.feasible else 0
     bound = res.bound + core.fixed_cost
     return FlowResult(res.feasible, res.used, objective, bound, res.converged, res.rounds, int(cand.sum()))

@@ -1,6 +1,6 @@
 """Passes over every edge, grouped by item (CSR), compiled with numba.
 
-Large instances have millions of edges (14 M at 10,000 households), and the network path reads all
+Large instances have millions of edges (14 M at 10,000 items), and the network path reads all
 of them once per pricing round; sorting or ``np.minimum.at`` there cost seconds, these passes tens
 of milliseconds. ``indptr`` is the item -> edge CSR pointer of a :class:`Core` (edges sorted by item).
 """

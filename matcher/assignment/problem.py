@@ -1,10 +1,10 @@
-"""A generic capacitated assignment problem, free of housing words.
+"""A generic capacitated assignment problem, in no application's words.
 
 *Items* are assigned to *options* along sparse *edges* with integer costs. Each item takes at most one
 edge (exactly one where ``must_assign``); leaving an item unassigned costs ``unassigned_cost``. Each
 option takes at most ``option_capacity`` items. Any number of weighted *side constraints*
-``lower <= sum(weight_e * x_e) <= upper`` link edges (caseload zones, quotas, generalised-assignment
-capacities). Pinned edges must be used; forbidden ones must not.
+``lower <= sum(weight_e * x_e) <= upper`` link edges (weighted capacities of option groups, counts,
+generalised-assignment capacities). Pinned edges must be used; forbidden ones must not.
 
 Linear assignment is the special case with unit capacities and no side constraints; the generalised
 assignment problem (GAP) has one side constraint per option and ``must_assign`` everywhere.

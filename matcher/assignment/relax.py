@@ -1,7 +1,7 @@
 """Relax, bound, repair, fix, then solve exactly: the path for problems with side constraints.
 
-Only a few constraints (support zones, quotas) link items, so they are *relaxed*: each gets a
-multiplier (a price per unit of weight) and what is left is an assignment problem, solved exactly by
+Only a few side constraints link items, so they are *relaxed*: each gets a
+multiplier (a price per point of weight) and what is left is an assignment problem, solved exactly by
 the priced network path (:func:`matcher.assignment.network.assign_priced`).
 
 1. **Bound.** For multipliers ``mu >= 0`` the relaxed optimum ``L(mu)`` is a proven lower bound;
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,9 @@ from numpy.typing import NDArray
 from matcher.assignment.core import Core
 from matcher.assignment.cpsat import explain_infeasible
 from matcher.assignment.dual import maximise_dual
+from matcher.assignment.errors import SolverFailure
 from matcher.assignment.greedy import greedy
+from matcher.assignment.lns import Incumbent, improve
 from matcher.assignment.mip import solve_mip
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import Status
@@ -42,6 +45,8 @@ from matcher.assignment.result import Status
 #: Relaxed solutions (the best bounds first) whose edges the merging MIP combines.
 MERGE_SOLUTIONS = 10
 MIP_EDGES_PER_SECOND = 8_000
+#: Share of the time limit the merging MIP may take at most.
+MERGE_SHARE = 0.15
 #: Share of the time limit spent on the bound.
 BOUND_SHARE = 0.4
 #: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
@@ -59,6 +64,10 @@ class RelaxOutcome:
     stats: dict[str, float] = field(default_factory=dict)
 
 
+#: Progress hook: ``(bound, incumbent or None, seconds) -> keep going?``.
+Progress = Callable[[float, float | None, float], bool]
+
+
 def solve_relaxed(
     core: Core,
     *,
@@ -68,26 +77,40 @@ def solve_relaxed(
     candidates: int = 10,
     max_iterations: int = 60,
     gap_limit: float = 0.0,
+    on_progress: Progress | None = None,
 ) -> RelaxOutcome:
     start = time.perf_counter()
+    deadline = start + time_limit
     stats: dict[str, float] = {"edges": float(core.n_edges)}
-    best_ub: float = math.inf
-    incumbent: BoolArray | None = None
+    best = Incumbent(core)
     solutions = 0
     last: tuple[BoolArray, NDArray[np.int64]] | None = None
     relaxed: list[tuple[float, NDArray[np.int64]]] = []  #: (L(mu), edges used) per evaluation
+    state = {"bound": -math.inf, "stop": False}
+
+    def keep_going() -> bool:
+        """Ask the caller's hook (at most a few times a second); remember a stop."""
+        if on_progress is not None and not state["stop"]:
+            incumbent = None if best.used is None else best.objective
+            state["stop"] = not on_progress(float(state["bound"]), incumbent, time.perf_counter() - start)
+        return not state["stop"]
 
     def repair(used: BoolArray, priced: NDArray[np.int64], value: float) -> None:
-        nonlocal solutions, best_ub, incumbent, last
+        nonlocal solutions, last
         solutions += 1
         last = (used, priced)
+        state["bound"] = max(float(state["bound"]), value)
         relaxed.append((value, np.flatnonzero(used)))
         if solutions % REPAIR_EVERY == 1:
-            best_ub, incumbent = _better(core, _repair(core, used, priced), best_ub, incumbent)
+            best.offer(_repair(core, used, priced))
             last = None
+        keep_going()
 
     def target() -> float:
-        return best_ub - gap_limit * abs(best_ub) if math.isfinite(best_ub) else best_ub
+        if state["stop"]:
+            return -math.inf
+        ub = best.objective
+        return ub - gap_limit * abs(ub) if math.isfinite(ub) else ub
 
     dual = maximise_dual(
         core,
@@ -99,39 +122,62 @@ def solve_relaxed(
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
     )
     if last is not None:
-        best_ub, incumbent = _better(core, _repair(core, *last), best_ub, incumbent)
+        best.offer(_repair(core, *last))
     stats.update(iterations=float(dual.evaluations), candidates=float(dual.candidates))
     stats["bound_seconds"] = time.perf_counter() - start
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
+    state["bound"] = float(bound)
     stats["lagrangian_bound"] = float(bound)
-    if incumbent is None:
-        incumbent = greedy(core, np.argsort(-core.unassigned, kind="stable"))
-        if incumbent is not None:
-            best_ub = core.objective(incumbent)
-    if incumbent is None:
+    if best.used is None:
+        best.offer(greedy(core, np.argsort(-core.unassigned, kind="stable")))
+    if best.used is None:
         # no feasible start: the exact engine works on every edge, or proves infeasibility
         every = np.ones(core.n_edges, bool)
         return _finish(core, every, None, bound, start, time_limit, gap_limit, stats)
-    if not _closed(best_ub, bound, gap_limit):
+    if not _closed(best.objective, bound, gap_limit) and keep_going():
         # Solution merging: the relaxed solutions at the best multipliers are each optimal for
         # prices close to the LP's, and the union of their edges holds a feasible solution close
         # to the bound, which a MIP over those few thousand edges finds (costs tie a lot, so the
         # edges within reach of the bound are ten times as many).
-        pool = _merge_pool(core, relaxed) | incumbent
-        left = time_limit - (time.perf_counter() - start)
+        pool = _merge_pool(core, relaxed) | best.used
+        left = deadline - time.perf_counter()
         if pool.sum() <= _mip_capacity(0.5 * left):
-            local = solve_mip(core, pool, time_limit=0.5 * left, gap_limit=gap_limit)
+            local = solve_mip(
+                core, pool, time_limit=min(0.5 * left, MERGE_SHARE * time_limit), gap_limit=gap_limit
+            )
             stats["merged_edges"] = float(pool.sum())
-            if local.objective is not None and local.objective < best_ub:
-                incumbent, best_ub = local.used, local.objective
+            best.offer(local.used if local.objective is not None else None)
+    stats["merge_incumbent"] = float(best.objective)
+
+    def kept() -> BoolArray:
+        assert best.used is not None
+        return (dual.edge_bound <= best.objective - 1 + 1e-9) | best.used
+
+    def exact_fits() -> bool:
+        return bool(kept().sum() <= _mip_capacity(deadline - time.perf_counter()))
+
+    def lns_step() -> bool:
+        return keep_going() and not exact_fits()
+
+    if not _closed(best.objective, bound, gap_limit) and not exact_fits() and keep_going():
+        # too many edges survive to prove optimality in the time left: improve the incumbent by
+        # large-neighbourhood search until it is good enough for fixing to leave a provable MIP
+        floor = bound + gap_limit * abs(bound)
+        t0 = time.perf_counter()
+        steps = improve(
+            core, best, dual.edge_bound, lambda: floor, deadline - 0.02 * time_limit, seed, lns_step
+        )
+        stats.update(lns_steps=float(steps), lns_seconds=time.perf_counter() - t0)
+    assert best.used is not None
+    incumbent, best_ub = best.used, best.objective
     stats["incumbent"] = float(best_ub)
     if _closed(best_ub, bound, gap_limit):
         status = Status.OPTIMAL if best_ub <= bound else Status.FEASIBLE
         stats["kept_edges"] = float(incumbent.sum())
         return RelaxOutcome(status, incumbent, int(best_ub), float(min(bound, best_ub)), stats=stats)
-    keep = (dual.edge_bound <= best_ub - 1 + 1e-9) | incumbent
+    keep = kept()
     stats["kept_edges"] = float(keep.sum())
-    if keep.sum() > _mip_capacity(time_limit - (time.perf_counter() - start)):
+    if not exact_fits() or state["stop"]:
         # too many edges survive to prove optimality in the time left: report the proven gap
         return RelaxOutcome(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats)
@@ -171,7 +217,7 @@ def _finish(
     stats["exact_seconds"] = time.perf_counter() - start - stats["bound_seconds"]
     if exact.status is Status.INFEASIBLE:
         if incumbent is not None:
-            raise ArithmeticError("the exact stage lost a known feasible solution")
+            raise SolverFailure("the exact stage lost a known feasible solution")
         why = explain_infeasible(core, keep, max(1.0, time_limit - (time.perf_counter() - start)), 0)
         return RelaxOutcome(Status.INFEASIBLE, exact.used, None, math.inf, why, stats)
     best_ub = math.inf if incumbent is None else core.objective(incumbent)
@@ -189,14 +235,6 @@ def _finish(
     return RelaxOutcome(status, used, objective, best, stats=stats)
 
 
-def _better(
-    core: Core, candidate: BoolArray | None, best_ub: float, incumbent: BoolArray | None
-) -> tuple[float, BoolArray | None]:
-    if candidate is not None and core.objective(candidate) < best_ub:
-        return core.objective(candidate), candidate
-    return best_ub, incumbent
-
-
 def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray | None:
     """Make a relaxed solution feasible: shed load from over-full rows, then fill greedily."""
     used = used.copy()
@@ -208,7 +246,7 @@ def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray
             edges, w = csr.indices[lo:hi], csr.data[lo:hi]
             on = used[edges]
             edges, w = edges[on], w[on]
-            # drop first the items that lose least per unit of weight by leaving
+            # drop first the items that lose least per point of weight by leaving
             loss = (core.unassigned[core.item[edges]] - core.cost[edges]) / np.maximum(w, 1)
             excess = load[k] - core.upper[k]
             order = np.argsort(loss, kind="stable")
@@ -218,5 +256,16 @@ def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray
                 used[e] = False
                 excess -= we
             load = csr @ used.astype(np.int64)
-    order = np.argsort(-core.unassigned, kind="stable")
-    return greedy(core, order, start=used, rank=priced)
+    return greedy(core, _fill_order(core), start=used, rank=priced)
+
+
+def _fill_order(core: Core) -> NDArray[np.int64]:
+    """Items by what leaving them out costs per point of side-constraint weight they take (their
+    heaviest edge's), dearest first: scarce capacity goes to whoever loses most without it."""
+    heaviest = np.ones(core.n_items)
+    if core.n_constraints and core.n_edges:
+        per_edge = np.asarray(core.matrix.sum(axis=0)).ravel()
+        has = np.diff(core.indptr) > 0
+        starts = core.indptr[:-1][has]
+        heaviest[has] = np.maximum.reduceat(per_edge, starts)
+    return np.argsort(-core.unassigned / np.maximum(heaviest, 1.0), kind="stable").astype(np.int64)

@@ -1,0 +1,225 @@
+"""Instance families nobody tuned the solver for, one axis varied at a time (issue 17).
+
+Each family is a generator of the generic model (:class:`AssignmentProblem`) at any number of
+items; items are households, options units of capacity one, side constraints caseload zones (a
+household's weight on every edge into a zone's units) and, where asked, quotas and minimums:
+
+- ``housing``: the outside "housing-like" family: 12 zones, weights 1/2/3, total zone capacity equal
+  to demand but spread unevenly (0.6-1.2 x each zone's proportional share, rescaled), staying
+  unassigned costs 10,000-30,000 against pair costs of 0-1,000, 28 % of pairs eligible at random, no
+  travel cap, households clustered in towns;
+- axis variants of it: capacity ``loose`` (1.3 x demand), ``tight`` (demand, proportional), ``short``
+  (0.9 x), ``uneven`` (0.6-1.2 x the share, not rescaled); weights ``ones`` and ``wide`` (1-10);
+  penalty ``pen2000`` and ``pen100x`` (10-100 x the median pair cost); ``zones5`` and ``zones50``;
+  ``quotas`` (the three largest zones also cap how many households they take, the smallest has a
+  minimum); ``travelcap`` (only pairs within a distance are eligible); ``far`` (towns in one corner,
+  units everywhere);
+- ``gapC``, ``gapD``, ``gapE``: generalised assignment generated as Chu & Beasley (1997) describe
+  their types C, D, E (agents = items / 20); ``orlib``: the OR-Library files in ``tests/data/orlib``
+  with their published optima.
+
+``python -m benchmarks families`` solves every instance with every solver, each in a fresh process,
+and re-checks every answer (:mod:`benchmarks.check`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from benchmarks.instances import Instance
+from benchmarks.orlib import GapInstance, gap_problem, read_gap
+from matcher.assignment import AssignmentProblem, SideConstraint
+
+Capacity = Literal["near", "loose", "tight", "short", "uneven"]
+Weights = Literal["123", "ones", "wide"]
+Penalty = Literal["10k-30k", "2000", "10-100x"]
+
+ORLIB = Path(__file__).parents[1] / "tests" / "data" / "orlib"
+#: OR-Library files and their sense (the published optima of ``tests/data/orlib/README.md``).
+ORLIB_FILES = (
+    ("gap1.txt", "max"),
+    ("gap2.txt", "max"),
+    ("gap12.txt", "max"),
+    ("a05100", "min"),
+    ("b05100", "min"),
+    ("c05100", "min"),
+)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One point of the axes; ``housing`` is the base every variant changes in one place."""
+
+    name: str
+    zones: int = 12
+    weights: Weights = "123"
+    capacity: Capacity = "near"
+    penalty: Penalty = "10k-30k"
+    density: float = 0.28
+    travel_cap: bool = False
+    quotas: bool = False
+    far: bool = False
+    units_per_item: float = 1.1
+
+
+HOUSING = Family("housing")
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        HOUSING,
+        replace(HOUSING, name="loose", capacity="loose"),
+        replace(HOUSING, name="tight", capacity="tight"),
+        replace(HOUSING, name="short", capacity="short"),
+        replace(HOUSING, name="uneven", capacity="uneven"),
+        replace(HOUSING, name="ones", weights="ones"),
+        replace(HOUSING, name="wide", weights="wide"),
+        replace(HOUSING, name="pen2000", penalty="2000"),
+        replace(HOUSING, name="pen100x", penalty="10-100x"),
+        replace(HOUSING, name="zones5", zones=5),
+        replace(HOUSING, name="zones50", zones=50),
+        replace(HOUSING, name="quotas", quotas=True),
+        replace(HOUSING, name="travelcap", travel_cap=True),
+        replace(HOUSING, name="far", far=True),
+    )
+}
+GAP_TYPES = ("gapC", "gapD", "gapE")
+ALL_FAMILIES = (*FAMILIES, *GAP_TYPES, "orlib")
+#: Towns households cluster in, and how far (unit square) they spread around their town.
+TOWNS = 20
+TOWN_SPREAD = 0.04
+ZONE_SPREAD = 0.08
+#: With the travel cap, only pairs closer than this (unit square) are eligible.
+TRAVEL_CAP = 0.35
+#: Pairs are generated this many items at a time (30 M pairs at 10,000 items would not fit densely).
+BLOCK_ITEMS = 500
+
+
+def housing_like(family: Family, items: int, seed: int) -> Instance:
+    """One instance of a housing-like family (see the module docstring)."""
+    rng = np.random.default_rng(seed * 7919 + items)
+    n, m, z = items, max(1, round(family.units_per_item * items)), family.zones
+    centre = rng.random((z, 2))
+    unit_zone = rng.integers(0, z, m)
+    unit_xy = np.clip(centre[unit_zone] + rng.normal(0, ZONE_SPREAD, (m, 2)), 0, 1)
+    towns = rng.random((TOWNS, 2)) * (0.3 if family.far else 1.0)
+    size = 1.0 / np.arange(1, TOWNS + 1)  # Zipf: a few large towns
+    town = rng.choice(TOWNS, n, p=size / size.sum())
+    item_xy = np.clip(towns[town] + rng.normal(0, TOWN_SPREAD, (n, 2)), 0, 1)
+    ei, eo, ec = [], [], []
+    for lo in range(0, n, BLOCK_ITEMS):
+        hi = min(n, lo + BLOCK_ITEMS)
+        dist = np.sqrt(((item_xy[lo:hi, None, :] - unit_xy[None, :, :]) ** 2).sum(-1))
+        keep = rng.random(dist.shape) < family.density
+        if family.travel_cap:
+            keep &= dist < TRAVEL_CAP
+        cost = np.minimum(1000, dist / 1.2 * 900 + rng.integers(0, 100, dist.shape))
+        r, c = np.nonzero(keep)
+        ei.append(r + lo)
+        eo.append(c)
+        ec.append(cost[r, c].astype(np.int64))
+    edge_item = np.concatenate(ei).astype(np.int64)
+    edge_option = np.concatenate(eo).astype(np.int64)
+    edge_cost = np.concatenate(ec)
+    weight = _weights(family.weights, n, rng)
+    penalty = _penalty(family.penalty, n, edge_cost, rng)
+    demand = float(weight.sum())
+    share = np.bincount(unit_zone, minlength=z) / m
+    spread = rng.uniform(0.6, 1.2, z)
+    factor = {"loose": 1.3, "tight": 1.0, "short": 0.9}
+    if family.capacity == "near":
+        cap = demand * share * spread / float(share @ spread)
+    elif family.capacity == "uneven":
+        cap = demand * share * spread
+    else:
+        cap = demand * share * factor[family.capacity]
+    zone_of_edge = unit_zone[edge_option]
+    constraints = [
+        SideConstraint(f"zone {k}", e, weight[edge_item[e]], int(cap[k]))
+        for k in range(z)
+        for e in [np.flatnonzero(zone_of_edge == k)]
+    ]
+    if family.quotas:
+        units = np.bincount(unit_zone, minlength=z)
+        for k in np.argsort(-units, kind="stable")[:3].tolist():
+            e = np.flatnonzero(zone_of_edge == k)
+            constraints.append(SideConstraint(f"quota {k}", e, np.ones(e.size, np.int64), int(units[k] // 2)))
+        small = int(np.argmin(np.where(units > 0, cap, np.inf)))
+        e = np.flatnonzero(zone_of_edge == small)
+        constraints[small] = SideConstraint(
+            f"zone {small}", e, weight[edge_item[e]], int(cap[small]), lower=int(cap[small] // 2)
+        )
+    problem = AssignmentProblem.create(
+        n, m, edge_item, edge_option, edge_cost, unassigned_cost=penalty, constraints=constraints
+    )
+    return _instance(f"{family.name}-{items}-s{seed}", problem, rng)
+
+
+def _weights(kind: Weights, n: int, rng: np.random.Generator) -> np.ndarray:
+    if kind == "ones":
+        return np.ones(n, np.int64)
+    if kind == "wide":
+        return rng.integers(1, 11, n).astype(np.int64)
+    return rng.choice(np.array([1, 2, 3], np.int64), n, p=[0.5, 0.3, 0.2])
+
+
+def _penalty(kind: Penalty, n: int, cost: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if kind == "2000":
+        return np.full(n, 2000, np.int64)
+    if kind == "10-100x":
+        median = max(1.0, float(np.median(cost)) if cost.size else 1.0)
+        return (median * rng.uniform(10, 100, n)).astype(np.int64)
+    return rng.integers(10_000, 30_001, n).astype(np.int64)
+
+
+def chu_beasley(kind: str, jobs: int, seed: int) -> Instance:
+    """A generalised assignment problem of type C, D or E (Chu & Beasley 1997), minimisation:
+    C: resources U[5,25], costs U[10,50]; D: resources U[1,100], costs 111 - resource + U[-10,10];
+    E: resources 1 - 10 ln U, costs 1000 / resource - 10 U; capacities 0.8 x the mean load per agent."""
+    rng = np.random.default_rng(seed * 104729 + jobs)
+    agents = max(5, jobs // 20)
+    shape = (agents, jobs)
+    if kind == "gapC":
+        resource = rng.integers(5, 26, shape)
+        cost = rng.integers(10, 51, shape)
+    elif kind == "gapD":
+        resource = rng.integers(1, 101, shape)
+        cost = 111 - resource + rng.integers(-10, 11, shape)
+    else:
+        resource = np.ceil(1 - 10 * np.log(1 - rng.random(shape))).astype(np.int64)
+        cost = np.maximum(0, np.rint(1000 / resource - 10 * rng.random(shape))).astype(np.int64)
+    capacity = (0.8 * resource.sum(axis=1) / agents).astype(np.int64)
+    gap = GapInstance(f"{kind}-{jobs}-s{seed}", cost.astype(np.int64), resource.astype(np.int64), capacity)
+    problem, _ = gap_problem(gap, "min")
+    return _instance(gap.name, problem, rng)
+
+
+def orlib_instances() -> Iterator[tuple[Instance, int, str]]:
+    """The OR-Library problems in the project, with the offset and sense to report them in."""
+    rng = np.random.default_rng(0)
+    for file, sense in ORLIB_FILES:
+        for gap in read_gap(ORLIB / file):
+            problem, offset = gap_problem(gap, sense)  # type: ignore[arg-type]
+            yield _instance(f"orlib-{gap.name}", problem, rng), offset, sense
+
+
+def _instance(name: str, problem: AssignmentProblem, rng: np.random.Generator) -> Instance:
+    """An :class:`Instance` for the measuring code: arrival order random, no travel times."""
+    order = rng.permutation(problem.n_items).astype(np.int64)
+    return Instance(
+        name, problem, order, np.zeros(problem.n_edges, np.int64), np.zeros(problem.n_items, bool)
+    )
+
+
+def build(family: str, items: int, seed: int) -> Instance:
+    if family in GAP_TYPES:
+        return chu_beasley(family, items, seed)
+    return housing_like(FAMILIES[family], items, seed)
+
+
+def density(problem: AssignmentProblem) -> float:
+    return problem.n_edges / max(1, problem.n_items * problem.n_options)

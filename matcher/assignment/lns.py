@@ -1,0 +1,144 @@
+"""Large-neighbourhood search: re-solve exactly a part of the incumbent with the rest fixed.
+
+A neighbourhood frees the items that use two or three side constraints' edges (or a random share of
+all items), plus some unassigned ones; every other item keeps its edge, and what it uses comes off
+the option capacities and the side constraints' bounds. A small HiGHS MIP over the free items' best
+edges (ranked by the dual's per-edge bound, which also drops every edge that cannot be in a better
+solution) then finds their best re-arrangement. The current arrangement is feasible in it, so a
+sub-MIP solved to optimality never makes the incumbent worse; one stopped by its time limit may
+return something worse, which is ignored. Neighbourhoods grow while the sub-MIPs prove optimality
+quickly and shrink when they do not, so each takes about a second.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher.assignment.core import Core
+from matcher.assignment.mip import solve_restricted
+from matcher.assignment.problem import BoolArray
+
+FloatArray = NDArray[np.float64]
+#: Seconds one sub-MIP may take at most (also how often the caller hears of progress).
+STEP_SECONDS = 1.0
+#: Edges per sub-MIP at most (HiGHS proves a few thousand-edge assignment MIP in well under a second).
+MAX_EDGES = 12_000
+#: Items a first neighbourhood frees (then adapted to what the sub-MIPs manage).
+START_ITEMS = 100
+#: Each free item brings at most this many of its edges (best ``rank`` first), plus its own.
+EDGES_PER_ITEM = 24
+
+
+@dataclass
+class Incumbent:
+    """The best solution known and its cost; :meth:`offer` keeps the better one."""
+
+    core: Core
+    used: BoolArray | None = None
+    objective: float = math.inf
+
+    def offer(self, used: BoolArray | None) -> bool:
+        """Take ``used`` if it is feasible-by-construction and cheaper; whether it was taken."""
+        if used is None:
+            return False
+        value = self.core.objective(used)
+        if value < self.objective:
+            self.used, self.objective = used, float(value)
+            return True
+        return False
+
+
+def improve(
+    core: Core,
+    incumbent: Incumbent,
+    rank: FloatArray,
+    cutoff: Callable[[], float],
+    deadline: float,
+    seed: int,
+    on_step: Callable[[], bool],
+) -> int:
+    """Improve ``incumbent`` in place until ``deadline``, ``on_step()`` says stop, or the incumbent
+    reaches ``cutoff()``. ``rank[e]`` orders edges (lower first); an edge with ``rank[e] >
+    incumbent - 1`` cannot be in a better solution and is never offered. Returns the steps run."""
+    rng = np.random.default_rng(seed)
+    target = max(20, min(core.n_items, START_ITEMS))
+    steps = 0
+    failures = 0
+    while incumbent.used is not None and time.perf_counter() < deadline - 0.05:
+        if incumbent.objective <= cutoff() or not on_step():
+            break
+        steps += 1
+        used = incumbent.used
+        free = _neighbourhood(core, used, target, rng, by_rows=steps % 3 != 0)
+        per_item = max(4, min(EDGES_PER_ITEM, MAX_EDGES // max(1, int(free.sum()))))
+        edges = _edges(core, free, rank, incumbent.objective, per_item)
+        fixed = used & ~free[core.item]
+        capacity = core.capacity - np.bincount(core.option[fixed], minlength=core.n_options)
+        load = core.matrix @ fixed.astype(np.int64)
+        edges &= capacity[core.option] > 0
+        edges |= used & free[core.item]
+        limit = min(STEP_SECONDS, deadline - time.perf_counter())
+        if limit <= 0.05:
+            break
+        t0 = time.perf_counter()
+        sub, proven = solve_restricted(
+            core, edges, free, capacity, core.lower - load, core.upper - load, limit
+        )
+        took = time.perf_counter() - t0
+        improved = incumbent.offer(None if sub is None else fixed | sub)
+        failures = 0 if improved else failures + 1
+        if proven and took < 0.3 * STEP_SECONDS:
+            target = min(core.n_items, int(target * 1.3) + 1)
+        elif not proven and not improved:
+            target = max(10, int(target * 0.7))
+    return steps
+
+
+def _neighbourhood(
+    core: Core, used: BoolArray, target: int, rng: np.random.Generator, *, by_rows: bool
+) -> BoolArray:
+    """The items to free: those on a few random side constraints (or random items), about
+    ``target`` of them, plus up to a third as many unassigned items."""
+    free = np.zeros(core.n_items, bool)
+    csr = core.matrix
+    if by_rows and core.n_constraints:
+        for k in rng.permutation(core.n_constraints).tolist():
+            row = csr.indices[csr.indptr[k] : csr.indptr[k + 1]]
+            items = core.item[row[used[row]]]
+            room = target - int(free.sum())
+            if items.size > room:
+                items = rng.choice(items, room, replace=False)
+            free[items] = True
+            if free.sum() >= target:
+                break
+    else:
+        assigned = core.item[used]
+        if assigned.size:
+            free[rng.choice(assigned, min(target, assigned.size), replace=False)] = True
+    waiting = np.ones(core.n_items, bool)
+    waiting[core.item[used]] = False
+    waiting &= np.diff(core.indptr) > 0
+    idle = np.flatnonzero(waiting)
+    if idle.size:
+        free[rng.choice(idle, min(idle.size, max(1, target // 3)), replace=False)] = True
+    return free
+
+
+def _edges(core: Core, free: BoolArray, rank: FloatArray, objective: float, per_item: int) -> BoolArray:
+    """The free items' edges that could be in a better solution, each item's best few by rank."""
+    useful = free[core.item] & (rank <= objective - 1 + 1e-9)
+    keep = np.zeros(core.n_edges, bool)
+    idx = np.flatnonzero(useful)
+    if idx.size:
+        order = idx[np.lexsort((rank[idx], core.item[idx]))]
+        items = core.item[order]
+        first = np.r_[0, np.flatnonzero(items[1:] != items[:-1]) + 1]
+        position = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
+        keep[order[position < per_item]] = True
+    return keep

@@ -1,0 +1,137 @@
+"""The large-neighbourhood search and the anytime path against brute force: feasible, never worse
+than where it started, bounds valid; the progress hook sees valid figures and can stop a solve."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from matcher.assignment import AssignmentProblem, SolveOptions, Status, solve
+from matcher.assignment import relax as relax_module
+from matcher.assignment.core import Core, presolve
+from matcher.assignment.greedy import greedy
+from matcher.assignment.lns import Incumbent, improve
+
+from .oracle import brute_force, feasible
+from .strategies import assignment_problems
+
+
+def _original(p: AssignmentProblem, core: Core, used: np.ndarray) -> np.ndarray:
+    out = np.zeros(p.n_edges, bool)
+    out[core.edge_index[used]] = True
+    out[p.pinned] = True
+    return out
+
+
+def _used(p: AssignmentProblem, edge_of_item: np.ndarray) -> np.ndarray:
+    used = np.zeros(p.n_edges, bool)
+    used[edge_of_item[edge_of_item >= 0]] = True
+    return used
+
+
+@given(p=assignment_problems(max_items=6, max_options=5))
+@settings(max_examples=60, deadline=None)
+def test_search_keeps_feasibility_and_never_worsens(p: AssignmentProblem) -> None:
+    core = presolve(p)
+    if not isinstance(core, Core):
+        return
+    start = greedy(core, np.arange(core.n_items))
+    if start is None:
+        return
+    incumbent = Incumbent(core)
+    incumbent.offer(start)
+    before = incumbent.objective
+    steps = []
+
+    def step() -> bool:
+        steps.append(1)
+        return len(steps) <= 6
+
+    rank = np.full(core.n_edges, -np.inf)  # no edge ruled out
+    improve(core, incumbent, rank, lambda: -math.inf, time.perf_counter() + 30, 0, step)
+    assert incumbent.used is not None
+    used = _original(p, core, incumbent.used)
+    assert feasible(p, used)
+    assert p.objective(used) == incumbent.objective <= before
+    best = brute_force(p)
+    assert best is not None and best <= incumbent.objective
+
+
+@given(p=assignment_problems(max_items=6, max_options=5))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_relax_path_through_the_search_keeps_bound_below_optimum_below_objective(
+    p: AssignmentProblem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no time for the exact MIP, the answer comes from the search: still feasible, still
+    bracketed by its proven bound."""
+    monkeypatch.setattr(relax_module, "MIP_EDGES_PER_SECOND", 0)  # the same for every example
+    best = brute_force(p)
+    sol = solve(p, SolveOptions(method="relax", time_limit=3))
+    if best is None:
+        assert not sol.has_solution or sol.status is Status.INFEASIBLE
+        return
+    if not sol.has_solution:
+        assert sol.status is Status.UNKNOWN
+        return
+    used = _used(p, sol.edge_of_item)
+    assert feasible(p, used)
+    assert sol.objective == p.objective(used)
+    assert sol.bound <= best + 1e-6 <= sol.objective + 1e-6
+
+
+@given(p=assignment_problems(max_items=6, max_options=5))
+@settings(max_examples=40, deadline=None)
+def test_progress_hook_sees_valid_figures(p: AssignmentProblem) -> None:
+    best = brute_force(p)
+    seen: list[tuple[float, float | None, float]] = []
+
+    def hook(bound: float, incumbent: float | None, seconds: float) -> bool:
+        seen.append((bound, incumbent, seconds))
+        return True
+
+    sol = solve(p, SolveOptions(time_limit=5, on_progress=hook))
+    for bound, incumbent, seconds in seen:
+        assert seconds >= 0
+        if best is not None:
+            assert bound <= best + 1e-6
+            assert incumbent is None or incumbent >= best
+    if best is not None:
+        assert sol.objective == best
+
+
+def test_a_hook_that_says_stop_ends_the_solve_with_a_feasible_answer() -> None:
+    rng = np.random.default_rng(3)
+    n, m = 60, 70
+    mask = rng.random((n, m)) < 0.5
+    ei, eo = np.nonzero(mask)
+    from matcher.assignment import SideConstraint
+
+    zone = eo % 4
+    constraints = [
+        SideConstraint(f"c{k}", np.flatnonzero(zone == k), rng.integers(1, 4, int((zone == k).sum())), 20)
+        for k in range(4)
+    ]
+    p = AssignmentProblem.create(
+        n,
+        m,
+        ei,
+        eo,
+        rng.integers(0, 100, ei.size),
+        unassigned_cost=rng.integers(500, 1500, n),
+        constraints=constraints,
+    )
+    calls: list[float] = []
+
+    def stop(bound: float, incumbent: float | None, seconds: float) -> bool:
+        calls.append(seconds)
+        return False
+
+    sol = solve(p, SolveOptions(time_limit=60, on_progress=stop))
+    assert calls
+    assert sol.has_solution
+    assert feasible(p, _used(p, sol.edge_of_item))
+    assert sol.bound <= sol.objective  # type: ignore[operator]
