@@ -9,10 +9,12 @@ One cost point is worth about one minute of commuting (:class:`matcher.domain.We
   single person);
 - ``rent_burden``: percentage points of income above the policy's target share;
 - ``preference``: how much of the household's strongest commune preference the unit misses;
-- ``anchor``: minutes to each place the household wants to stay near, times its weight;
-- ``stability``: the unit differs from the proposal the household was shown last time.
+- ``anchor``: minutes to each place the household wants to stay near, times its weight.
 
-Leaving a household unhoused costs ``weights.unhoused x priority`` (+ ``stability`` if it had a
+These are the pair's *fit*: what the unit costs the household, shown in breakdowns, alternatives and
+explanations. The solver minimises fit plus *stability*, a separate price for changing what was
+shown: ``weights.stability`` when the unit differs from the one the household was shown last time.
+Leaving a household unhoused costs ``weights.unhoused x priority`` (+ stability if it had a
 proposal). The default ``unhoused`` (2,000 points) is above any pair's typical cost, so the
 optimiser houses as many households as it can, weighted by priority, before it improves fit.
 """
@@ -36,7 +38,6 @@ TERMS = (
     "rent_burden",
     "preference",
     "anchor",
-    "stability",
 )
 
 
@@ -69,7 +70,7 @@ def pair_terms(
     h: NDArray[np.int64],
     u: NDArray[np.int64],
 ) -> dict[str, NDArray[np.int64]]:
-    """Each cost term, in integer points, for the pairs ``(h[k], u[k])``."""
+    """Each fit term (:data:`TERMS`), in integer points, for the pairs ``(h[k], u[k])``."""
     w = policy.weights
     lat, lon = units.lat[u], units.lon[u]
     work = _trips(hh.work[:, None, :], None, h, lat, lon, policy)
@@ -82,7 +83,6 @@ def pair_terms(
     )
     burden = np.maximum(0.0, 100.0 * (share - policy.rent_burden_target))
     missed = hh.preference.max(axis=1, initial=0.0)[h] - hh.preference[h, units.commune[u]]
-    moved = (hh.previous_unit[h] >= 0) & (hh.previous_unit[h] != u)
     raw = {
         "travel_work": w.travel_work * work,
         "travel_school": w.travel_school * schools,
@@ -91,16 +91,25 @@ def pair_terms(
         "rent_burden": w.rent_burden * burden,
         "preference": w.preference * missed,
         "anchor": w.anchor * anchors,
-        "stability": w.stability * moved,
     }
     return {k: np.rint(np.broadcast_to(v, h.shape)).astype(np.int64) for k, v in raw.items()}
+
+
+def stability_costs(
+    hh: HouseholdArrays, policy: Policy, h: NDArray[np.int64], u: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """The price of changing a shown proposal, for the pairs ``(h[k], u[k])``: not part of fit."""
+    moved = (hh.previous_unit[h] >= 0) & (hh.previous_unit[h] != u)
+    points: NDArray[np.int64] = np.rint(policy.weights.stability * moved).astype(np.int64)
+    return points
 
 
 def pair_costs(
     hh: HouseholdArrays, units: UnitArrays, policy: Policy, h: NDArray[np.int64], u: NDArray[np.int64]
 ) -> NDArray[np.int64]:
-    """Total cost of each pair: the sum of :func:`pair_terms`, in blocks to bound memory."""
-    total = np.zeros(h.size, np.int64)
+    """What the solver minimises for each pair: fit (the sum of :func:`pair_terms`) plus
+    stability, in blocks to bound memory."""
+    total = stability_costs(hh, policy, h, u)
     for lo in range(0, h.size, BLOCK_EDGES):
         part = slice(lo, lo + BLOCK_EDGES)
         for term in pair_terms(hh, units, policy, h[part], u[part]).values():

@@ -7,7 +7,7 @@ import numpy as np
 from matcher import wording
 from matcher.assignment import AssignmentSolution
 from matcher.compile import Compiled, LimitKind
-from matcher.costs import pair_terms
+from matcher.costs import pair_terms, stability_costs
 from matcher.result import Alternative, MatchResult, Proposal, Unhoused, UnhousedReason, ZoneUse
 
 
@@ -40,20 +40,25 @@ def explain(compiled: Compiled, solution: AssignmentSolution) -> MatchResult:
     for pos, h in enumerate(housed.tolist()):
         e = int(edge_of[h])
         u = int(model.edge_option[e])
-        cost = int(model.edge_cost[e])
         mine = np.arange(bounds[h], bounds[h + 1])
-        others = mine[mine != e]
-        others = others[np.argsort(model.edge_cost[others], kind="stable")[:k_alt]]
+        # fit: what a unit costs the household, without the price of changing a shown proposal
+        fit = model.edge_cost[mine] - stability_costs(
+            hh, problem.policy, model.edge_item[mine], model.edge_option[mine]
+        )
+        cost = int(fit[mine == e][0])
+        others = np.flatnonzero(mine != e)
+        others = others[np.argsort(fit[others], kind="stable")[:k_alt]]
         alts = [
             Alternative(
-                unit=problem.units[int(model.edge_option[a])].id,
-                cost=int(model.edge_cost[a]),
-                extra_cost=int(model.edge_cost[a]) - cost,
-                taken=bool(holder[model.edge_option[a]] >= 0),
+                unit=problem.units[int(model.edge_option[mine[a]])].id,
+                cost=int(fit[a]),
+                extra_cost=int(fit[a]) - cost,
+                taken=bool(holder[model.edge_option[mine[a]]] >= 0),
             )
             for a in others.tolist()
         ]
         breakdown = {k: int(v[pos]) for k, v in terms.items()}
+        shown = bool(hh.previous_unit[h] == u)
         proposals.append(
             Proposal(
                 household=problem.households[h].id,
@@ -62,7 +67,8 @@ def explain(compiled: Compiled, solution: AssignmentSolution) -> MatchResult:
                 breakdown=breakdown,
                 alternatives=alts,
                 pinned=h in pinned_items,
-                explanation=_why(compiled, h, u, breakdown, alts),
+                shown_before=shown,
+                explanation=_why(compiled, h, u, breakdown, alts, shown),
             )
         )
 
@@ -161,7 +167,9 @@ def _why_unhoused(
     )
 
 
-def _why(compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: list[Alternative]) -> str:
+def _why(
+    compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: list[Alternative], shown: bool
+) -> str:
     """The proposal's explanation, from the household's data without personal details."""
     problem, hh = compiled.problem, compiled.households
     unit = problem.units[u]
@@ -178,4 +186,5 @@ def _why(compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: li
         better_taken=sum(1 for a in alts if a.extra_cost < 0 and a.taken),
         next_free_extra=free_alts[0].extra_cost if free_alts else None,
         alternatives=len(alts),
+        shown_before=shown,
     )

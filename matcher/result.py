@@ -13,18 +13,21 @@ from matcher.domain import Frozen, HouseholdId, UnitId
 
 class Alternative(Frozen):
     unit: UnitId
-    cost: int = Field(description="cost points of this pair")
-    extra_cost: int = Field(description="points above the proposed unit's cost")
+    cost: int = Field(description="fit points of this pair (what the unit costs the household)")
+    extra_cost: int = Field(description="fit points above the proposed unit's (negative: fits better)")
     taken: bool = Field(description="proposed to another household in this run")
 
 
 class Proposal(Frozen):
     household: HouseholdId
     unit: UnitId
-    cost: int = Field(description="cost points, the sum of the breakdown")
-    breakdown: dict[str, int] = Field(description="points per cost term")
+    cost: int = Field(description="fit points, the sum of the breakdown")
+    breakdown: dict[str, int] = Field(description="fit points per cost term")
     alternatives: list[Alternative]
     pinned: bool = False
+    shown_before: bool = Field(
+        False, description="the household was shown this unit last time; moving it would cost stability"
+    )
     explanation: str
 
 

@@ -45,15 +45,30 @@ def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
 
 
 def violations(problem: MatchProblem, result: MatchResult) -> list[str]:
-    """Every way ``result`` breaks a hard constraint of ``problem``, or misreports its objective."""
+    """Every way ``result`` breaks a hard constraint of ``problem``, or misreports its objective
+    (the proposals' fit, plus stability for each household moved from the unit it was shown, plus
+    the unhoused penalties)."""
     hh = {h.id: h for h in problem.households}
     units = {u.id: u for u in problem.units}
     out: list[str] = []
+    unknown = [p.household for p in result.proposals if p.household not in hh]
+    unknown += [u.household for u in result.unhoused if u.household not in hh]
+    unknown += [p.unit for p in result.proposals if p.unit not in units]
+    if unknown:
+        return [f"unknown id {i} in the result" for i in unknown]
     counts = Counter(p.household for p in result.proposals)
     out += [f"household {h} proposed {n} units" for h, n in counts.items() if n > 1]
     counts = Counter(p.unit for p in result.proposals)
     out += [f"unit {u} proposed {n} times" for u, n in counts.items() if n > 1]
-    listed = {p.household for p in result.proposals} | {u.household for u in result.unhoused}
+    counts = Counter(u.household for u in result.unhoused)
+    out += [f"household {h} listed unhoused {n} times" for h, n in counts.items() if n > 1]
+    proposed = {p.household for p in result.proposals}
+    out += [
+        f"household {u.household} both proposed and unhoused"
+        for u in result.unhoused
+        if u.household in proposed
+    ]
+    listed = proposed | {u.household for u in result.unhoused}
     if result.proposals or result.unhoused:
         out += [f"household {h} missing from the result" for h in hh if h not in listed]
     placed = {p.household: units[p.unit] for p in result.proposals}
@@ -79,8 +94,12 @@ def violations(problem: MatchProblem, result: MatchResult) -> list[str]:
         if n < q.min_households or (q.max_households is not None and n > q.max_households):
             out.append(f"quota {q.id}: {n} households outside [{q.min_households}, {q.max_households}]")
     if result.objective is not None:
-        expected = sum(p.cost for p in result.proposals) + sum(
-            unhoused_penalty(problem, hh[u.household]) for u in result.unhoused
+        shown = {pair.household: pair.unit for pair in problem.previous}
+        moves = sum(1 for p in result.proposals if shown.get(p.household, p.unit) != p.unit)
+        expected = (
+            sum(p.cost for p in result.proposals)
+            + moves * round(problem.policy.weights.stability)
+            + sum(unhoused_penalty(problem, hh[u.household]) for u in result.unhoused)
         )
         if expected != result.objective:
             out.append(f"objective {result.objective} but proposals and unhoused add up to {expected}")

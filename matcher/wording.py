@@ -62,6 +62,7 @@ def proposal_text(
     better_taken: int,
     next_free_extra: int | None,
     alternatives: int,
+    shown_before: bool = False,
 ) -> str:
     """Why this unit: what it is, what mattered, and how it compares with the other options."""
     text = [unit_summary(unit)]
@@ -84,6 +85,11 @@ def proposal_text(
         text.append(_next_free(next_free_extra))
     elif not alternatives:
         text.append("No other eligible unit.")
+    if shown_before:
+        text.append(
+            "The household was already shown this unit, and a shown proposal changes only when that"
+            " gains enough."
+        )
     return " ".join(text)
 
 

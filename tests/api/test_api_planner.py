@@ -15,6 +15,7 @@ def database_url(sqlite_url: str) -> str:
     return sqlite_url
 
 
+@pytest.mark.slow
 def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:
     specs = client.get("/v1/scenario-specs", headers=keys.planner).json()
     names = [s["name"] for s in specs]
@@ -41,6 +42,7 @@ def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:
     assert [j["id"] for j in listed] == [job["id"]]
 
 
+@pytest.mark.slow
 def test_comparison_specs_are_validated(client: TestClient, keys: Keys) -> None:
     r = client.post("/v1/scenario-comparisons", json={"specs": ["no-such-spec"]}, headers=keys.planner)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "specs", 0]

@@ -37,6 +37,7 @@ def proves(record: dict[str, object], sense: str) -> bool:
     return objective - bound < 1 - 1e-6 if sense == "min" else bound - objective < 1 - 1e-6
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "sense", "optima"), PUBLISHED)
 def test_gap_reaches_the_published_optimum(
     capsys: pytest.CaptureFixture[str], name: str, sense: str, optima: list[int]

@@ -83,6 +83,7 @@ def test_network_finds_a_solution_exactly_when_a_complete_matching_exists(p: Ass
         assert feasible(p, _used(p, fast.edge_of_item))
 
 
+@pytest.mark.slow
 @given(seed=st.integers(0, 10_000))
 @settings(max_examples=10)
 def test_relaxation_is_exact_on_larger_capacitated_problems(seed: int) -> None:

@@ -16,6 +16,7 @@ from matcher.validate import pair_problems, violations
 from scenarios.generator import GeneratorParams, generate
 
 from .builders import household, problem, unit
+from .cost_oracle import cost_errors
 from .oracle import brute_force
 
 
@@ -33,6 +34,7 @@ def test_every_hard_constraint_holds(seed: int, n: int, ratio: float, capacity: 
     result = match(p, SolveOptions(time_limit=60))
     assert result.status is Status.OPTIMAL
     assert violations(p, result) == []
+    assert cost_errors(p, result) == []
 
 
 @given(seed=st.integers(0, 10_000))
@@ -158,7 +160,7 @@ def test_one_decline_does_not_reshuffle_everyone() -> None:
     assert after.get(declined.household) != declined.unit
     moved = [h for h in before if h != declined.household and after.get(h) != before[h]]
     assert len(moved) <= 2  # at most a short chain moves to make room; nobody else
-    assert violations(p.model_copy(update={"forbids": [declined]}), again) == []
+    assert violations(p.model_copy(update={"previous": shown, "forbids": [declined]}), again) == []
 
 
 def test_pins_beyond_a_zone_capacity_are_an_infeasible_answer() -> None:
