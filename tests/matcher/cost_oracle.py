@@ -58,6 +58,9 @@ def fit_terms(problem: MatchProblem, h: Household, u: Unit) -> dict[str, int]:
     need = max(1, math.ceil(h.adults / 2) + math.ceil(children / 2))
     single = h.adults + children == 1
     rent = u.rent + u.charges
+    if u.rent_rule == "income_share" and h.monthly_income is not None:
+        # the occupant pays a share of income, at least the floor, at most rent + charges
+        rent = min(rent, max(u.rent_floor, u.rent_share * h.monthly_income))
     burden = 0.0
     if h.monthly_income:
         burden = max(0.0, 100 * rent / h.monthly_income - 100 * problem.policy.rent_burden_target)
