@@ -89,6 +89,13 @@ class RentRule(StrEnum):
     INCOME_SHARE = "income_share"
 
 
+class TravelModel(StrEnum):
+    """How travel minutes are found (:mod:`matcher.travel`)."""
+
+    TRANSIT_MATRIX = "transit_matrix"
+    CROW_FLY = "crow_fly"
+
+
 class AnchorKind(StrEnum):
     JOB = "job"
     SCHOOL = "school"
@@ -300,6 +307,11 @@ class Policy(Frozen):
     )
     travel_minutes_per_km: float = Field(
         2.2, gt=0, description="minutes per crow-fly km (public transport, incl. detours)"
+    )
+    travel_model: TravelModel = Field(
+        TravelModel.TRANSIT_MATRIX,
+        description="transit_matrix: the shipped public-transport minutes between communes, hubs and "
+        "reception centres, the crow-fly formula for points off it; crow_fly: the formula everywhere",
     )
 
     @field_validator("min_surface_m2")

@@ -78,14 +78,19 @@ def place_nodes(lat: ArrayLike, lon: ArrayLike) -> NDArray[np.int64]:
     """
     m = transit_matrix()
     la, lo = np.broadcast_arrays(np.asarray(lat, np.float64), np.asarray(lon, np.float64))
-    flat = np.stack([la.ravel(), lo.ravel()], axis=1)
-    out = np.full(flat.shape[0], -1, np.int64)
-    ok = np.isfinite(flat).all(axis=1)
+    flat_lat, flat_lon = la.ravel(), lo.ravel()
+    out = np.full(flat_lat.size, -1, np.int64)
+    ok = np.isfinite(flat_lat) & np.isfinite(flat_lon)
     if ok.any():
-        points, inverse = np.unique(flat[ok], axis=0, return_inverse=True)
-        km = distance_km(points[:, 0, None], points[:, 1, None], m.lat[None, :], m.lon[None, :])
+        # one key per point at ~1 m resolution, so that np.unique works on integers
+        key = np.rint(flat_lat[ok] * 1e5).astype(np.int64) * 100_000_000 + np.rint(flat_lon[ok] * 1e5).astype(
+            np.int64
+        )
+        uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        pts_lat, pts_lon = flat_lat[ok][first], flat_lon[ok][first]
+        km = distance_km(pts_lat[:, None], pts_lon[:, None], m.lat[None, :], m.lon[None, :])
         nearest = km.argmin(axis=1)
-        snapped = np.where(km[np.arange(nearest.size), nearest] <= SNAP_KM, nearest, -1)
+        snapped = np.where(km[np.arange(uniq.size), nearest] <= SNAP_KM, nearest, -1)
         out[ok] = snapped[inverse.ravel()]
     return out.reshape(la.shape)
 

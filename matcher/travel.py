@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from matcher.domain import Location, Policy, Unit
+from matcher.domain import Location, Policy, TravelModel, Unit
 from matcher.geo import communes, distance_km
+from matcher.transit import matrix_minutes
 
 
 def place_point(place: Location) -> tuple[float, float]:
@@ -43,9 +44,14 @@ def minutes_for_km(km: ArrayLike, access_minutes: float, minutes_per_km: float) 
 def minutes(
     policy: Policy, lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
 ) -> NDArray[np.float64]:
-    """Door-to-door public-transport minutes between points; broadcasts like numpy, NaN stays NaN."""
+    """Door-to-door public-transport minutes from places (1) to units (2); broadcasts like numpy, NaN
+    stays NaN. The shipped matrix where both ends are on it (:mod:`matcher.transit`), else the formula."""
     km = distance_km(np.asarray(lat1), np.asarray(lon1), np.asarray(lat2), np.asarray(lon2))
-    return minutes_for_km(km, policy.travel_access_minutes, policy.travel_minutes_per_km)
+    formula = minutes_for_km(km, policy.travel_access_minutes, policy.travel_minutes_per_km)
+    if policy.travel_model is TravelModel.CROW_FLY:
+        return formula
+    on_matrix = matrix_minutes(lat2, lon2, lat1, lon1)  # rows are homes: the unit's end
+    return np.asarray(np.where(np.isnan(on_matrix), formula, on_matrix), np.float64)
 
 
 def trip_minutes(policy: Policy, place: Location, unit: Unit) -> float:

@@ -60,6 +60,9 @@ def _check_args(args: argparse.Namespace) -> str | None:
 
 
 def _execute(args: argparse.Namespace, paths: list[str], default_out: str) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # an entry point: figures are drawn off-screen
     problem = _check_args(args)
     if problem:
         return _fail(problem)

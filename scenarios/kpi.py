@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matcher.domain import Household, Unit
-from matcher.geo import communes, distance_km, travel_minutes
+from matcher.domain import Household, Policy, Unit
 from matcher.result import UnhousedReason
+from matcher.travel import trip_minutes
 from scenarios.generator import DAYS_PER_MONTH
-from scenarios.simulate import SimState, Tenure, free_points
+from scenarios.money import Costs, costs
+from scenarios.params import GeneratorParams
+from scenarios.simulate import SimState, Status, Tenure, free_points
+from scenarios.world import UnitState
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,7 @@ def _k(name: str, label: str, unit: str, better: str, help: str) -> Kpi:
     return Kpi(name, label, unit, better, help)
 
 
-#: Every overall indicator of a run, in report order. Zone and reason indicators are added per spec.
-KPIS: list[Kpi] = [
+_BASE_KPIS = (
     _k("households", "households on the list", "", "", "waiting at the start or arriving during the horizon"),
     _k("housed", "housed", "", "higher", "households that moved into a unit during the horizon"),
     _k("housed_share", "housed share", "%", "higher", "housed / households on the list"),
@@ -157,28 +159,72 @@ KPIS: list[Kpi] = [
         "100 when the solver proved the one-shot optimum",
     ),
     _k("match_seconds_mean", "solver time per run", "s", "lower", "mean wall time of a matching run"),
-]
-REASONS = [r.value for r in UnhousedReason]
-for _r in REASONS:
-    KPIS.append(
+    _k(
+        "rent_paid_month",
+        "rent paid by the households housed",
+        "EUR/month",
+        "",
+        "rent + charges they pay a month, summed (income-linked units: their share of income)",
+    ),
+    _k(
+        "programme_top_up_month",
+        "programme top-up",
+        "EUR/month",
+        "lower",
+        "full rent minus what the occupant pays, income-linked units (AIS, communal), summed",
+    ),
+    _k(
+        "rent_subsidy_month",
+        "rent subsidy (subvention de loyer)",
+        "EUR/month",
+        "",
+        "paid by the state on private-market (LISKO) lets of the households housed (FACTS-2 §4)",
+    ),
+    _k(
+        "social_worker_cost",
+        "social-worker cost",
+        "EUR",
+        "",
+        "workers x support.cost_per_worker_year over the horizon",
+    ),
+    _k(
+        "public_cost_per_housed",
+        "public cost per household housed",
+        "EUR",
+        "lower",
+        "(social-worker cost + top-ups + subsidies until the horizon) / households housed",
+    ),
+)
+REASONS = tuple(r.value for r in UnhousedReason)
+
+
+def _reason_kpis() -> tuple[Kpi, ...]:
+    last = tuple(
         _k(
-            f"unhoused.{_r}",
-            f"unhoused at the last run: {_r.replace('_', ' ')}",
+            f"unhoused.{r}",
+            f"unhoused at the last run: {r.replace('_', ' ')}",
             "%",
             "",
             "share of the households left unhoused by the last matching run",
         )
+        for r in REASONS
     )
-for _r in REASONS:
-    KPIS.append(
+    first = tuple(
         _k(
-            f"oneshot_unhoused.{_r}",
-            f"one-shot unhoused: {_r.replace('_', ' ')}",
+            f"oneshot_unhoused.{r}",
+            f"one-shot unhoused: {r.replace('_', ' ')}",
             "",
             "",
             "households left unhoused by the one-shot run, by reason",
         )
+        for r in REASONS
     )
+    return last + first
+
+
+#: Every overall indicator of a run, in report order (zone indicators are added per spec).
+KPIS: tuple[Kpi, ...] = _BASE_KPIS + _reason_kpis()
+_BY_NAME = {k.name: k for k in KPIS}
 
 #: Indicators computed per group (key ``"<dimension>=<value>"``).
 GROUP_KPIS: list[Kpi] = [
@@ -206,11 +252,15 @@ def zone_kpis(zones: Iterable[str]) -> list[Kpi]:
     return out
 
 
+def kpi_bounds(name: str) -> tuple[float, float]:
+    """What an indicator can take: a share lies in 0..100 %, everything else is non-negative."""
+    return (0.0, 100.0) if kpi_info(name).unit == "%" else (0.0, math.inf)
+
+
 def kpi_info(name: str) -> Kpi:
     """The description of an indicator by name (zone indicators included)."""
-    for k in KPIS:
-        if k.name == name:
-            return k
+    if name in _BY_NAME:
+        return _BY_NAME[name]
     for prefix in ("caseload_use.", "oneshot_caseload_use."):
         if name.startswith(prefix):
             return zone_kpis([name.removeprefix(prefix)])[0 if prefix == "caseload_use." else 1]
@@ -245,54 +295,34 @@ def _mean(values: list[float]) -> float:
     return float(np.mean(values)) if values else math.nan
 
 
-def _point(h: Household, which: str) -> list[tuple[float, float]]:
-    locs = [h.work] if which == "work" else list(h.schools)
-    out = []
-    for loc in locs:
-        if loc is None:
-            continue
-        if loc.lat is not None and loc.lon is not None:
-            out.append((loc.lat, loc.lon))
-        else:
-            c = communes()[loc.commune or ""]
-            out.append((c.lat, c.lon))
-    return out
-
-
 @dataclass(frozen=True)
 class Fit:
-    """How a (household, unit) pair fits: travel, burden, spare rooms."""
+    """How a (household, unit) pair fits: travel, burden, spare rooms, and the money of the let."""
 
     work_min: float | None
     school_min: list[float]
     burden: float | None
     spare: int
+    money: Costs
 
 
-def fit(h: Household, u: Unit, *, access: float, per_km: float) -> Fit:
-    """Travel (the matcher's approximation), rent burden and spare bedrooms of a pair."""
-    ulat = u.lat if u.lat is not None else communes()[u.commune].lat
-    ulon = u.lon if u.lon is not None else communes()[u.commune].lon
-
-    def minutes(p: tuple[float, float]) -> float:
-        return float(travel_minutes(distance_km(p[0], p[1], ulat, ulon), access, per_km))
-
-    work = _point(h, "work")
-    schools = _point(h, "school")
+def fit(h: Household, u: Unit, policy: Policy, params: GeneratorParams) -> Fit:
+    """Travel (as the matcher sees it), rent burden (of the rent the household pays) and spare bedrooms."""
     children = len(h.children_ages)
     need = max(1, (h.adults + 1) // 2 + (children + 1) // 2)
     spare = 0 if h.persons == 1 else max(0, u.bedrooms - need)
     income = h.monthly_income
     return Fit(
-        work_min=minutes(work[0]) if work else None,
-        school_min=[minutes(s) for s in schools],
-        burden=100 * u.total_rent / income if income else None,
+        work_min=trip_minutes(policy, h.work, u) if h.work is not None else None,
+        school_min=[trip_minutes(policy, s, u) for s in h.schools],
+        burden=100 * u.paid_by(income) / income if income else None,
         spare=spare,
+        money=costs(params, h, u),
     )
 
 
-def _fits(pairs: list[tuple[Household, Unit]], access: float, per_km: float) -> list[Fit]:
-    return [fit(h, u, access=access, per_km=per_km) for h, u in pairs]
+def _fits(pairs: list[tuple[Household, Unit]], policy: Policy, params: GeneratorParams) -> list[Fit]:
+    return [fit(h, u, policy, params) for h, u in pairs]
 
 
 def _fit_kpis(fits: list[Fit], prefix: str = "") -> dict[str, float]:
@@ -334,7 +364,7 @@ def kaplan_meier(entry: np.ndarray, exit_: np.ndarray, event: np.ndarray, grid: 
 
 
 def _group_of(t: Tenure, dim: str) -> str:
-    p = t.person.profile
+    p = t.applicant.profile
     if dim == "type":
         return p.kind.value
     if dim == "support":
@@ -349,28 +379,27 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     world, spec, log = state.world, state.world.spec, state.log
     days = world.days
     policy = spec.policy
-    access, per_km = policy.travel_access_minutes, policy.travel_minutes_per_km
     tenures = state.tenures
     housed = [t for t in tenures if t.movein_day is not None and t.movein_day <= days]
-    pairs = [(t.person.household, _home(t)) for t in housed]
-    fits = _fits(pairs, access, per_km)
+    pairs = [(t.applicant.household, _home(t)) for t in housed]
+    fits = _fits(pairs, policy, spec.generator)
 
     def wait(t: Tenure) -> float:
         assert t.movein_day is not None
-        return (world.date(t.movein_day) - t.person.profile.registered_on).days / DAYS_PER_MONTH
+        return (world.date(t.movein_day) - t.applicant.profile.registered_on).days / DAYS_PER_MONTH
 
     def in_reception(t: Tenure) -> float:
         assert t.movein_day is not None
-        return (world.date(t.movein_day) - t.person.profile.entered_reception).days / DAYS_PER_MONTH
+        return (world.date(t.movein_day) - t.applicant.profile.entered_reception).days / DAYS_PER_MONTH
 
     answered = log.declines + sum(1 for t in tenures if t.movein_day is not None)
     k: dict[str, float] = {
         "households": float(len(tenures)),
         "housed": float(len(housed)),
         "housed_share": 100 * len(housed) / len(tenures) if tenures else math.nan,
-        "waiting_at_end": float(sum(t.status in ("waiting", "pending") for t in tenures)),
-        "left_on_own": float(sum(t.status == "left" for t in tenures)),
-        "removed_after_refusals": float(sum(t.status == "removed" for t in tenures)),
+        "waiting_at_end": float(sum(t.status.on_list for t in tenures)),
+        "left_on_own": float(sum(t.status is Status.LEFT for t in tenures)),
+        "removed_after_refusals": float(sum(t.status is Status.REMOVED for t in tenures)),
         "offers": float(sum(t.offers for t in tenures)),
         "decline_rate": 100 * log.declines / answered if answered else math.nan,
         "proposals_changed": float(log.changed + log.withdrawn),
@@ -378,7 +407,7 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
         "wait_p90_months": _pct([wait(t) for t in housed], 90),
         "reception_months_mean": _mean([in_reception(t) for t in housed]),
         "reception_person_months": _reception_person_months(state),
-        "free_units_end": float(sum(s.state == "free" for s in state.units)),
+        "free_units_end": float(sum(s.state is UnitState.FREE for s in state.units)),
         "match_seconds_mean": _mean(log.seconds),
     }
     k.update(_fit_kpis(fits))
@@ -395,18 +424,19 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     for z, name in enumerate(world.zone_names):
         cap = world.capacity[z]
         k[f"caseload_use.{name}"] = 100 * (cap - free_end[z]) / cap if cap else math.nan
-    k.update(_oneshot(state, access, per_km))
+    k.update(_oneshot(state))
+    k.update(_money(state, housed, fits))
 
     groups: dict[str, dict[str, float]] = {}
+    fit_of = {id(t): f for t, f in zip(housed, fits, strict=True)}
     for dim in DIMENSIONS:
-        members: dict[str, list[int]] = {}
-        for i, t in enumerate(tenures):
-            members.setdefault(_group_of(t, dim), []).append(i)
+        members: dict[str, list[Tenure]] = {}
+        for t in tenures:
+            members.setdefault(_group_of(t, dim), []).append(t)
         for value in sorted(members):
-            idx = members[value]
-            ts = [tenures[i] for i in idx]
-            hs = [t for t in ts if t.movein_day is not None and t.movein_day <= days]
-            gf = [fits[housed.index(t)] for t in hs] if hs else []
+            ts = members[value]
+            hs = [t for t in ts if id(t) in fit_of]
+            gf = [fit_of[id(t)] for t in hs]
             groups[f"{dim}={value}"] = {
                 "households": float(len(ts)),
                 "housed_share": 100 * len(hs) / len(ts),
@@ -444,12 +474,13 @@ def _home(t: Tenure) -> Unit:
     return t.home
 
 
-def _oneshot(state: SimState, access: float, per_km: float) -> dict[str, float]:
+def _oneshot(state: SimState) -> dict[str, float]:
     assert state.oneshot is not None
     problem, result, points = state.oneshot
     hh = {h.id: h for h in problem.households}
     units = {u.id: u for u in problem.units}
-    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], access, per_km)
+    spec = state.world.spec
+    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], spec.policy, spec.generator)
     out = _fit_kpis(fits, "oneshot_")
     out["oneshot_housed"] = float(len(result.proposals))
     out["oneshot_free_units"] = float(len(problem.units))
@@ -465,18 +496,35 @@ def _oneshot(state: SimState, access: float, per_km: float) -> dict[str, float]:
     return out
 
 
+def _money(state: SimState, housed: list[Tenure], fits: list[Fit]) -> dict[str, float]:
+    """Monthly rent paid, top-ups and subsidies of the households housed; public cost per household."""
+    world = state.world
+    months_left = [(world.days - (t.movein_day or 0.0)) / DAYS_PER_MONTH for t in housed]
+    workers_cost = sum(world.workers) * world.spec.support.cost_per_worker_year * world.days / 365.25
+    public = workers_cost + sum(
+        (f.money.top_up + f.money.subsidy) * m for f, m in zip(fits, months_left, strict=True)
+    )
+    return {
+        "rent_paid_month": sum(f.money.paid for f in fits),
+        "programme_top_up_month": sum(f.money.top_up for f in fits),
+        "rent_subsidy_month": sum(f.money.subsidy for f in fits),
+        "social_worker_cost": workers_cost,
+        "public_cost_per_housed": public / len(housed) if housed else math.nan,
+    }
+
+
 def _reception_person_months(state: SimState) -> float:
     days = state.world.days
     total = 0.0
     for t in state.tenures:
-        start = max(0.0, float(t.person.joined_day))
+        start = max(0.0, float(t.applicant.joined_day))
         if t.movein_day is not None:
             end = min(t.movein_day, days)
-        elif t.status in ("left", "removed") and t.end_day is not None:
+        elif t.status in (Status.LEFT, Status.REMOVED) and t.end_day is not None:
             end = min(t.end_day, days)
         else:
             end = float(days)
-        total += max(0.0, end - start) * t.person.profile.persons
+        total += max(0.0, end - start) * t.applicant.profile.persons
     return total / DAYS_PER_MONTH
 
 
@@ -484,12 +532,12 @@ def _km(state: SimState, grid: np.ndarray) -> np.ndarray:
     world, days = state.world, state.world.days
     entry, exit_, event = [], [], []
     for t in state.tenures:
-        reg = t.person.profile.registered_on
-        joined = world.date(t.person.joined_day)
+        reg = t.applicant.profile.registered_on
+        joined = world.date(t.applicant.joined_day)
         e = max(0, (joined - reg).days) / DAYS_PER_MONTH
         if t.movein_day is not None and t.movein_day <= days:
             end, ev = world.date(t.movein_day), True
-        elif t.status in ("left", "removed") and t.end_day is not None:
+        elif t.status in (Status.LEFT, Status.REMOVED) and t.end_day is not None:
             end, ev = world.date(min(t.end_day, days)), False
         else:
             end, ev = world.date(days), False

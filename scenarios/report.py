@@ -1,8 +1,8 @@
 """Tables and a self-contained HTML report comparing scenarios (PNGs embedded and written alongside).
 
-Plots are drawn with matplotlib (Agg backend) from the shipped commune boundaries: no network, no
-CDN, no JavaScript. The first spec is the reference: other columns show differences to it, paired
-by seed, with 95 % intervals over seeds.
+Plots are drawn on matplotlib ``Figure`` objects (no pyplot, so no global backend state; the command
+line selects Agg) from the shipped commune boundaries: no network, no CDN, no JavaScript. The first
+spec is the reference: other columns show differences to it, paired by seed, with 95 % intervals.
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, TwoSlopeNorm
@@ -29,9 +26,10 @@ from matplotlib.figure import Figure
 
 from matcher.geo import communes
 from scenarios.data import commune_shapes
-from scenarios.kpi import GROUP_KPIS, KPIS, Outcome, kpi_info, zone_kpis
+from scenarios.kpi import GROUP_KPIS, KPIS, Outcome, kpi_bounds, kpi_info, zone_kpis
 from scenarios.runner import Estimate, by_spec, estimate, paired_difference, values
-from scenarios.spec import Spec
+from scenarios.spec import Spec, parameter_rows
+from scenarios.tidy import tidy_csv, tidy_rows, write_xlsx
 
 #: Indicators shown as bars (one panel each).
 BAR_KPIS = (
@@ -93,9 +91,13 @@ def table_rows(runs: dict[str, list[Outcome]]) -> list[list[str]]:
     ref = runs[specs[0]]
     for name in kpi_names(runs):
         info = kpi_info(name)
-        row = [name, info.unit, _cell(estimate(values(ref, name)))]
+        b = kpi_bounds(name)
+        row = [name, info.unit, _cell(estimate(values(ref, name), b))]
         for s in specs[1:]:
-            row += [_cell(estimate(values(runs[s], name))), _diff(paired_difference(ref, runs[s], name))]
+            row += [
+                _cell(estimate(values(runs[s], name), b)),
+                _diff(paired_difference(ref, runs[s], name, bounds=b)),
+            ]
         rows.append(row)
     return rows
 
@@ -109,11 +111,12 @@ def group_rows(runs: dict[str, list[Outcome]]) -> list[list[str]]:
     ref = runs[specs[0]]
     for g in group_names(runs):
         for k in GROUP_KPIS:
-            row = [g, k.name, _cell(estimate(values(ref, k.name, g)))]
+            b = kpi_bounds(k.name)
+            row = [g, k.name, _cell(estimate(values(ref, k.name, g), b))]
             for s in specs[1:]:
                 row += [
-                    _cell(estimate(values(runs[s], k.name, g))),
-                    _diff(paired_difference(ref, runs[s], k.name, g)),
+                    _cell(estimate(values(runs[s], k.name, g), b)),
+                    _diff(paired_difference(ref, runs[s], k.name, g, bounds=b)),
                 ]
             rows.append(row)
     return rows
@@ -134,15 +137,20 @@ def text_table(rows: list[list[str]]) -> str:
 # figures
 
 
+def _subplots(rows: int = 1, cols: int = 1, *, figsize: tuple[float, float], squeeze: bool = True) -> Any:
+    """A figure and its axes, like ``pyplot.subplots`` but without pyplot's global state."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(rows, cols, squeeze=squeeze)
+
+
 def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return buf.getvalue()
 
 
 def fig_waiting_list(runs: dict[str, list[Outcome]]) -> bytes:
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig, axes = _subplots(1, 2, figsize=(11, 3.8))
     for i, (spec, outs) in enumerate(runs.items()):
         c = COLOURS[i % len(COLOURS)]
         n = min(len(o.series["waiting"]) for o in outs)
@@ -160,7 +168,7 @@ def fig_waiting_list(runs: dict[str, list[Outcome]]) -> bytes:
 
 
 def fig_waiting_curves(runs: dict[str, list[Outcome]]) -> bytes:
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = _subplots(figsize=(6.5, 4))
     for i, (spec, outs) in enumerate(runs.items()):
         y = np.array([o.km_waiting for o in outs])
         x = np.array(outs[0].km_months)
@@ -181,7 +189,7 @@ def fig_waiting_curves(runs: dict[str, list[Outcome]]) -> bytes:
 def fig_kpi_bars(runs: dict[str, list[Outcome]], names: Sequence[str] = BAR_KPIS) -> bytes:
     cols = 4
     rows = math.ceil(len(names) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.8 * rows), squeeze=False)
+    fig, axes = _subplots(rows, cols, figsize=(3.2 * cols, 2.8 * rows), squeeze=False)
     specs = list(runs)
     for ax, name in zip(axes.ravel(), names, strict=False):
         est = [estimate(values(runs[s], name)) for s in specs]
@@ -208,7 +216,7 @@ def fig_caseload(runs: dict[str, list[Outcome]]) -> bytes:
     zones: list[str] = []
     for outs in runs.values():
         zones += [z for z in outs[0].zones if z not in zones]
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig, ax = _subplots(figsize=(7, 3.5))
     width = 0.8 / len(runs)
     for i, (spec, outs) in enumerate(runs.items()):
         est = [estimate(values(outs, f"caseload_use.{z}")) for z in zones]
@@ -232,7 +240,7 @@ def fig_caseload(runs: dict[str, list[Outcome]]) -> bytes:
 
 def fig_groups(runs: dict[str, list[Outcome]]) -> bytes:
     groups = group_names(runs)
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * len(groups) * max(1, len(runs) / 2) + 1.2))
+    fig, ax = _subplots(figsize=(7.5, 0.28 * len(groups) * max(1, len(runs) / 2) + 1.2))
     height = 0.8 / len(runs)
     for i, (spec, outs) in enumerate(runs.items()):
         est = [estimate(values(outs, "housed_share", g)) for g in groups]
@@ -269,7 +277,7 @@ def fig_map(runs: dict[str, list[Outcome]]) -> bytes:
     for s in specs[1:]:
         p = _placements(runs[s])
         panels.append((s, {c: p[c] - ref[c] for c in ref}, f"change vs {specs[0]}", True))
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 4.6), squeeze=False)
+    fig, axes = _subplots(1, len(panels), figsize=(3.6 * len(panels), 4.6), squeeze=False)
     aspect = 1 / math.cos(math.radians(49.8))
     for ax, (title, data, subtitle, diverging) in zip(axes[0], panels, strict=True):
         polys, vals = [], []
@@ -295,11 +303,60 @@ def fig_map(runs: dict[str, list[Outcome]]) -> bytes:
     return _png(fig)
 
 
+#: Indicators of the forest plot: what a planner asks changes.
+FOREST_KPIS = (
+    "housed",
+    "housed_share",
+    "wait_median_months",
+    "reception_months_mean",
+    "decline_rate",
+    "rent_burden_median",
+    "travel_work_mean_min",
+    "public_cost_per_housed",
+)
+
+
+def fig_forest(runs: dict[str, list[Outcome]]) -> bytes:
+    """Paired differences to the first spec, each as % of the first spec's mean, with 95 % intervals."""
+    specs = list(runs)
+    ref = runs[specs[0]]
+    rows: list[tuple[str, str, float, float, float]] = []
+    for name in FOREST_KPIS:
+        base = estimate(values(ref, name)).mean
+        for s in specs[1:]:
+            d = paired_difference(ref, runs[s], name, bounds=kpi_bounds(name))
+            if math.isnan(d.mean) or not base:
+                continue
+            lo = d.lo if not math.isnan(d.lo) else d.mean
+            hi = d.hi if not math.isnan(d.hi) else d.mean
+            rows.append((kpi_info(name).label, s, 100 * d.mean / base, 100 * lo / base, 100 * hi / base))
+    fig, ax = _subplots(figsize=(8, 0.32 * max(len(rows), 1) + 1.3))
+    if not rows:
+        ax.text(0.5, 0.5, "one scenario: no differences to show", ha="center", va="center")
+        ax.set_axis_off()
+        return _png(fig)
+    y = np.arange(len(rows))
+    for k, (_, s, mid, lo, hi) in enumerate(rows):
+        c = COLOURS[(specs.index(s)) % len(COLOURS)]
+        ax.plot([lo, hi], [k, k], color=c, lw=2)
+        ax.plot([mid], [k], "o", color=c)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.set_yticks(y, [f"{label} ({s})" for label, s, *_ in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set(
+        title=f"What changes against {specs[0]} (paired by seed, 95 % interval)",
+        xlabel=f"difference, % of {specs[0]}'s mean",
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return _png(fig)
+
+
 # ---------------------------------------------------------------------------------------------------
 # the report
 
 
 FIGURES = (
+    ("forest", "What changes: paired differences to the first spec with 95 % intervals", fig_forest),
     (
         "waiting_list",
         "Waiting list and households housed over time (line: mean over seeds; band: min-max)",
@@ -332,6 +389,7 @@ h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:2px solid #1f77b4;padding-b
 figure{margin:1.5em 0}figcaption{color:#555;font-size:13px}
 img{max-width:100%}
 .spec{margin:.4em 0}.muted{color:#666;font-size:13px}
+.warn{background:#fff6e0;border-left:4px solid #e6a100;padding:.4em 1em;margin:1em 0;font-size:14px}
 """
 
 
@@ -349,29 +407,70 @@ def _html_table(rows: list[list[str]], helps: list[str] | None = None) -> str:
     return "\n".join(out)
 
 
-def write_report(
-    out_dir: str | Path, specs: Sequence[Spec], outcomes: Sequence[Outcome], title: str = ""
-) -> Path:
-    """Write ``report.html`` (self-contained), the PNGs, ``kpis.csv`` and ``outcomes.json`` to ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+#: Credit every report gives to the data it rests on (see scenarios/data/ATTRIBUTION.md).
+DATA_CREDIT = (
+    "Data: Observatoire de l'Habitat (rents, CC BY 4.0); STATEC and Administration du cadastre et de la "
+    "topographie (population and boundaries, CC0); Wikidata and trainline-eu (stations, ODbL); CFL, "
+    "Luxtram and RGTR running times as recalled (travel matrix). Figures cited in the project's "
+    "research notes are listed with each parameter below."
+)
+#: Indicators the warnings look at.
+WATCHED = ("housed", "housed_share", "wait_median_months")
+
+
+def warnings(runs: dict[str, list[Outcome]]) -> list[str]:
+    """Why a comparison may be too small to tell anything, and how many seeds would."""
+    specs = list(runs)
+    ref = runs[specs[0]]
+    seeds = min(len(v) for v in runs.values())
+    out = []
+    if seeds < 3:
+        out.append(f"{seeds} seed(s) per spec: intervals need at least 3 seeds (use --seeds 5 or more).")
+    housed = estimate(values(ref, "housed")).mean
+    if not math.isnan(housed) and housed < 10:
+        out.append(
+            f"{specs[0]} houses {housed:.1f} households on average: too few for rates and medians "
+            "to mean much; raise --scale or --months."
+        )
+    for s in specs[1:]:
+        for name in WATCHED:
+            d = paired_difference(ref, runs[s], name, bounds=kpi_bounds(name))
+            if d.n < 2 or d.tells():
+                continue
+            need = d.seeds_to_tell()
+            hint = (
+                f"about {need} seeds would tell a difference of this size"
+                if need is not None
+                else "no difference at all across these seeds"
+            )
+            out.append(f"Δ {name} of {s} ({d.show()}) cannot be told from 0 with {d.n} seeds; {hint}.")
+    return out
+
+
+def _figures(runs: dict[str, list[Outcome]]) -> list[tuple[str, str, bytes]]:
+    return [(name, caption, draw(runs)) for name, caption, draw in FIGURES]
+
+
+def _parameters_table(spec: Spec) -> list[list[str]]:
+    return [["parameter", "value", "source or assumption"]] + [list(r) for r in parameter_rows(spec)]
+
+
+def render_report(
+    specs: Sequence[Spec],
+    outcomes: Sequence[Outcome],
+    title: str = "",
+    figures: list[tuple[str, str, bytes]] | None = None,
+) -> str:
+    """The self-contained HTML report (figures embedded as base64 PNGs) as a string."""
     grouped = by_spec(outcomes)
     runs = {s.name: grouped[s.name] for s in specs if s.name in grouped}
     rows = table_rows(runs)
     grows = group_rows(runs)
-    _write_csv(out / "kpis.csv", rows)
-    _write_csv(out / "groups.csv", grows)
-    (out / "outcomes.json").write_text(
-        json.dumps([asdict(o) for o in outcomes], indent=1, default=float) + "\n", "utf-8"
-    )
-    (out / "table.txt").write_text(text_table(rows) + "\n", "utf-8")
-
-    figures = []
-    for name, caption, draw in FIGURES:
-        png = draw(runs)
-        (out / f"{name}.png").write_bytes(png)
+    figures = _figures(runs) if figures is None else figures
+    blocks = []
+    for name, caption, png in figures:
         b64 = base64.b64encode(png).decode()
-        figures.append(
+        blocks.append(
             f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{b64}">'
             f"<figcaption>{html.escape(caption)} ({name}.png)</figcaption></figure>"
         )
@@ -389,30 +488,68 @@ def write_report(
         )
     helps = [kpi_info(r[0]).help for r in rows[1:]]
     ref = next(iter(runs))
-    doc = f"""<!doctype html>
+    warn = warnings(runs)
+    warn_html = (
+        '<div class="warn"><b>Read with care</b><ul>'
+        + "".join(f"<li>{html.escape(w)}</li>" for w in warn)
+        + "</ul></div>"
+        if warn
+        else ""
+    )
+    return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title or "wunneng scenarios")}</title>
 <style>{CSS}</style></head><body>
 <h1>{html.escape(title or "wunneng: scenario comparison")}</h1>
 <p class="muted">Generated {datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")} by
 <code>wunneng scenario</code>.
 Seeds {", ".join(map(str, seeds))} ({len(seeds)} per spec, the same for every spec).
-Values are means over seeds ± the half-width of a 95 % t-interval; Δ columns are differences to
-<b>{html.escape(ref)}</b>, paired by seed. Synthetic data: distributions and their sources are listed in
-<code>scenarios/README.md</code>.</p>
+Values are means over seeds ± the half-width of a 95 % t-interval ([low, high] where the interval is
+clipped to what the indicator can take); Δ columns are differences to
+<b>{html.escape(ref)}</b>, paired by seed. Synthetic data: distributions and their sources are listed
+at the end.</p>
+<p class="muted">{html.escape(DATA_CREDIT)}</p>
+{warn_html}
 <h2>Scenarios</h2>
 {"".join(spec_html)}
 <h2>Indicators</h2>
 {_html_table(rows, helps)}
 <h2>Figures</h2>
-{"".join(figures)}
+{"".join(blocks)}
 <h2>Indicators by group</h2>
 <p class="muted">Household type, support intensity, vulnerability and nationality group are planner-only
 attributes: the matcher never sees nationality.</p>
 {_html_table(grows)}
+<h2>Parameters and their sources ({html.escape(specs[0].name)})</h2>
+{_html_table(_parameters_table(specs[0]))}
 </body></html>
 """
+
+
+def write_report(
+    out_dir: str | Path, specs: Sequence[Spec], outcomes: Sequence[Outcome], title: str = ""
+) -> Path:
+    """Write ``report.html`` (self-contained), the PNGs, ``kpis.csv``, ``groups.csv``, the tidy table
+    (``tidy.csv``, ``tidy-excel-fr.csv``, ``tidy.xlsx``) and ``outcomes.json`` to ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    grouped = by_spec(outcomes)
+    runs = {s.name: grouped[s.name] for s in specs if s.name in grouped}
+    rows = table_rows(runs)
+    _write_csv(out / "kpis.csv", rows)
+    _write_csv(out / "groups.csv", group_rows(runs))
+    tidy = tidy_rows(outcomes, {s.name: float(s.run.months) for s in specs})
+    (out / "tidy.csv").write_text(tidy_csv(tidy), "utf-8")
+    (out / "tidy-excel-fr.csv").write_bytes(tidy_csv(tidy, excel_fr=True).encode("utf-8"))
+    write_xlsx(out / "tidy.xlsx", tidy)
+    (out / "outcomes.json").write_text(
+        json.dumps([asdict(o) for o in outcomes], indent=1, default=float) + "\n", "utf-8"
+    )
+    (out / "table.txt").write_text(text_table(rows) + "\n", "utf-8")
+    figures = _figures(runs)
+    for name, _, png in figures:
+        (out / f"{name}.png").write_bytes(png)
     path = out / "report.html"
-    path.write_text(doc, "utf-8")
+    path.write_text(render_report(specs, outcomes, title, figures), "utf-8")
     return path
 
 

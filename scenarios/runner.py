@@ -98,28 +98,55 @@ class Bar:
 
 @dataclass(frozen=True)
 class Estimate:
-    """Mean over seeds and a 95 % t-interval (``half`` is NaN with fewer than two finite values)."""
+    """Mean over seeds and a 95 % t-interval (``half`` is NaN with fewer than two finite values).
+
+    ``lo``/``hi`` are the interval's ends clipped to what the indicator can take (no share above
+    100 %, no negative waiting time); they equal ``mean -/+ half`` when nothing is clipped.
+    """
 
     mean: float
     half: float
     n: int
+    lo: float = math.nan
+    hi: float = math.nan
+
+    @property
+    def clipped(self) -> bool:
+        return not math.isnan(self.half) and (
+            self.lo > self.mean - self.half + 1e-12 or self.hi < self.mean + self.half - 1e-12
+        )
 
     def show(self, digits: int = 1) -> str:
         if math.isnan(self.mean):
             return "-"
         if math.isnan(self.half):
             return f"{self.mean:.{digits}f}"
+        if self.clipped:
+            return f"{self.mean:.{digits}f} [{self.lo:.{digits}f}, {self.hi:.{digits}f}]"
         return f"{self.mean:.{digits}f} ±{self.half:.{digits}f}"
 
+    def tells(self) -> bool:
+        """True when the interval excludes zero (a difference one can report)."""
+        return not math.isnan(self.half) and (self.lo > 0 or self.hi < 0)
 
-def estimate(values: Sequence[float]) -> Estimate:
+    def seeds_to_tell(self) -> int | None:
+        """About how many seeds would make the interval exclude zero, if the mean is real (None: never)."""
+        if math.isnan(self.half) or self.mean == 0 or self.n < 2:
+            return None
+        return max(self.n + 1, math.ceil(self.n * (self.half / abs(self.mean)) ** 2 * 1.1))
+
+
+def estimate(values: Sequence[float], bounds: tuple[float, float] = (-math.inf, math.inf)) -> Estimate:
+    """Mean and 95 % t-interval of the finite ``values``, the interval clipped to ``bounds``."""
     x = np.array([v for v in values if v is not None and math.isfinite(v)], float)
     if x.size == 0:
         return Estimate(math.nan, math.nan, 0)
+    mean = float(x.mean())
     if x.size == 1:
-        return Estimate(float(x[0]), math.nan, 1)
+        return Estimate(mean, math.nan, 1, mean, mean)
     half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return Estimate(float(x.mean()), half, int(x.size))
+    lo, hi = bounds
+    return Estimate(mean, half, int(x.size), max(lo, mean - half), min(hi, mean + half))
 
 
 def by_spec(outcomes: Sequence[Outcome]) -> dict[str, list[Outcome]]:
@@ -138,9 +165,15 @@ def values(runs: Sequence[Outcome], name: str, group: str | None = None) -> list
 
 
 def paired_difference(
-    a: Sequence[Outcome], b: Sequence[Outcome], name: str, group: str | None = None
+    a: Sequence[Outcome],
+    b: Sequence[Outcome],
+    name: str,
+    group: str | None = None,
+    bounds: tuple[float, float] = (-math.inf, math.inf),
 ) -> Estimate:
-    """``b - a`` per seed (the same seeds ran through both), then mean and interval."""
+    """``b - a`` per seed (the same seeds ran through both), then mean and interval; ``bounds`` are the
+    indicator's, so the difference lies within ``(lo - hi, hi - lo)``."""
     va = dict(zip([o.seed for o in a], values(a, name, group), strict=True))
     vb = dict(zip([o.seed for o in b], values(b, name, group), strict=True))
-    return estimate([vb[s] - va[s] for s in va if s in vb])
+    lo, hi = bounds
+    return estimate([vb[s] - va[s] for s in va if s in vb], (lo - hi, hi - lo))

@@ -22,30 +22,47 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from matcher import MatchProblem, SolveOptions, match
-from matcher.domain import Location, Pair, SupportZone, Unit
+from matcher.domain import Pair, SupportZone, Unit
 from matcher.geo import communes, distance_km
 from matcher.result import MatchResult
+from matcher.travel import trip_minutes
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.spec import Spec
-from scenarios.world import Person, Stock, World, build_world
+from scenarios.world import Applicant, StockUnit, UnitState, World, build_world
 
 Progress = Callable[[int, int], None]
+
+
+class Status(StrEnum):
+    """A household's state in the simulation (see :class:`Tenure`)."""
+
+    WAITING = "waiting"
+    PENDING = "pending"
+    HOUSED = "housed"
+    MOVED_ON = "moved_on"
+    LEFT = "left"
+    REMOVED = "removed"
+
+    @property
+    def on_list(self) -> bool:
+        return self in (Status.WAITING, Status.PENDING)
 
 
 @dataclass(eq=False)
 class Tenure:
     """A household's path through the simulation.
 
-    ``status``: ``waiting``; ``pending`` (holds a proposal until ``decide_day``); ``housed`` (moved
-    in on ``movein_day``, stays until ``end_day``); ``moved_on`` (left the unit); ``left`` (left
-    the list on its own on ``end_day``); ``removed`` (by the refusal rule on ``end_day``).
+    ``status`` (:class:`Status`): ``waiting``; ``pending`` (holds a proposal until ``decide_day``);
+    ``housed`` (moved in on ``movein_day``, stays until ``end_day``); ``moved_on`` (left the unit);
+    ``left`` (left the list on its own on ``end_day``); ``removed`` (by the refusal rule on ``end_day``).
     """
 
-    person: Person
-    status: str = "waiting"
-    unit: Stock | None = None  #: proposed (pending) or let (housed)
+    applicant: Applicant
+    status: Status = Status.WAITING
+    unit: StockUnit | None = None  #: proposed (pending) or let (housed)
     decide_day: float = math.inf
     decided_day: float | None = None  #: day of the last answer
     offers: int = 0
@@ -79,7 +96,7 @@ class RunLog:
 class SimState:
     world: World
     tenures: list[Tenure]
-    units: list[Stock]
+    units: list[StockUnit]
     caseload: list[tuple[int, int, float]]  #: (zone, points, until day)
     log: RunLog
     oneshot: tuple[MatchProblem, MatchResult, list[int]] | None = None  #: problem, result, free points
@@ -141,17 +158,17 @@ def one_shot(spec: Spec, seed: int, *, workers: int = 1) -> tuple[MatchProblem, 
 def _resolve(state: SimState, day: float) -> None:
     """Everything that happened up to ``day``: answers, departures, tenancies ending."""
     for t in state.tenures:
-        if t.status == "pending" and t.decide_day <= day and t.person.leave_day > t.decide_day:
+        if t.status is Status.PENDING and t.decide_day <= day and t.applicant.leave_day > t.decide_day:
             _answer(state, t)
-        if t.status in ("waiting", "pending") and t.person.leave_day <= day:
+        if t.status.on_list and t.applicant.leave_day <= day:
             if t.unit is not None:
-                t.unit.state = "free"  # the proposal lapses
-            t.status, t.unit, t.end_day = "left", None, t.person.leave_day
-        elif t.status == "housed" and t.end_day is not None and t.end_day <= day:
-            t.status, t.unit = "moved_on", None
+                t.unit.state = UnitState.FREE  # the proposal lapses
+            t.status, t.unit, t.end_day = Status.LEFT, None, t.applicant.leave_day
+        elif t.status is Status.HOUSED and t.end_day is not None and t.end_day <= day:
+            t.status, t.unit = Status.MOVED_ON, None
     for s in state.units:
-        if s.state == "let" and s.let_until <= day:
-            s.state = "free"  # free_from already includes the turnaround
+        if s.state is UnitState.LET and s.let_until <= day:
+            s.state = UnitState.FREE  # free_from already includes the turnaround
 
 
 def _answer(state: SimState, t: Tenure) -> None:
@@ -160,9 +177,9 @@ def _answer(state: SimState, t: Tenure) -> None:
     beh = spec.behaviour
     unit = t.unit
     assert unit is not None
-    h = t.person.household
+    h = t.applicant.household
     p = beh.accept_base
-    if h.work is not None and _minutes(h.work, unit, spec) > beh.long_commute_minutes:
+    if h.work is not None and trip_minutes(spec.policy, h.work, unit.unit) > beh.long_commute_minutes:
         p *= beh.accept_factor_long_commute
     home = h.current_location
     if home is not None and home.commune is not None:
@@ -172,14 +189,14 @@ def _answer(state: SimState, t: Tenure) -> None:
             > beh.far_from_centre_km
         ):
             p *= beh.accept_factor_far
-    u = float(t.person.accept_draws[(t.offers - 1) % len(t.person.accept_draws)])
+    u = float(t.applicant.accept_draws[(t.offers - 1) % len(t.applicant.accept_draws)])
     t.decided_day = t.decide_day
     t.decide_day = math.inf
     if u < p:
-        t.status, t.home = "housed", unit.unit
+        t.status, t.home = Status.HOUSED, unit.unit
         t.movein_day = max(t.decided_day, unit.free_from)
-        t.end_day = t.movein_day + t.person.tenancy_days
-        unit.state, unit.let_until = "let", t.end_day
+        t.end_day = t.movein_day + t.applicant.tenancy_days
+        unit.state, unit.let_until = UnitState.LET, t.end_day
         unit.free_from = t.end_day + spec.stock.turnaround_days
         points = spec.policy.intensity_points[h.support]
         state.caseload.append(
@@ -189,22 +206,12 @@ def _answer(state: SimState, t: Tenure) -> None:
     state.log.declines += 1
     t.refusals += 1
     t.forbidden.add(unit.unit.id)
-    unit.state = "free"
-    t.unit, t.status = None, "waiting"
+    unit.state = UnitState.FREE
+    t.unit, t.status = None, Status.WAITING
     if beh.refusal_rule == "lose_waiting_credit":
-        t.person.household = h.model_copy(update={"registered_on": state.world.date(t.decided_day)})
+        t.applicant.household = h.model_copy(update={"registered_on": state.world.date(t.decided_day)})
     elif beh.refusal_rule == "remove" and t.refusals >= beh.max_refusals:
-        t.status, t.end_day = "removed", t.decided_day
-
-
-def _minutes(loc: Location, unit: Stock, spec: Spec) -> float:
-    if loc.lat is not None and loc.lon is not None:
-        lat, lon = loc.lat, loc.lon
-    else:
-        c = communes()[loc.commune or ""]
-        lat, lon = c.lat, c.lon
-    km = float(distance_km(lat, lon, unit.unit.lat or 0.0, unit.unit.lon or 0.0))
-    return spec.policy.travel_access_minutes + spec.policy.travel_minutes_per_km * km
+        t.status, t.end_day = Status.REMOVED, t.decided_day
 
 
 def free_points(state: SimState, day: float) -> list[int]:
@@ -219,20 +226,20 @@ def free_points(state: SimState, day: float) -> list[int]:
 def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> None:
     world, spec = state.world, state.world.spec
     horizon = day + spec.policy.availability_horizon_days
-    active = [t for t in state.tenures if t.status in ("waiting", "pending")]
-    offer = [s for s in state.units if s.state in ("free", "held") and s.free_from <= horizon]
+    active = [t for t in state.tenures if t.status.on_list]
+    offer = [s for s in state.units if s.state is not UnitState.LET and s.free_from <= horizon]
     units = [s.unit.model_copy(update={"available_from": world.date(max(day, s.free_from))}) for s in offer]
     unit_ids = {u.id for u in units}
     forbids = [
-        Pair(household=t.person.household.id, unit=u)
+        Pair(household=t.applicant.household.id, unit=u)
         for t in active
         for u in sorted(t.forbidden)
         if u in unit_ids
     ]
     previous = [
-        Pair(household=t.person.household.id, unit=t.unit.unit.id)
+        Pair(household=t.applicant.household.id, unit=t.unit.unit.id)
         for t in active
-        if t.status == "pending" and t.unit is not None
+        if t.status is Status.PENDING and t.unit is not None
     ]
     points = free_points(state, day)
     zones = [
@@ -245,7 +252,7 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
     ]
     problem = MatchProblem(
         match_date=world.date(day),
-        households=[t.person.household for t in active],
+        households=[t.applicant.household for t in active],
         units=units,
         support_zones=zones,
         policy=spec.policy,
@@ -267,23 +274,23 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
     beh = spec.behaviour
     lo, hi = beh.decision_days
     for t in active:  # first release the proposals the matcher moved or dropped
-        if t.status == "pending" and t.unit is not None:
-            new = proposed.get(t.person.household.id)
+        if t.status is Status.PENDING and t.unit is not None:
+            new = proposed.get(t.applicant.household.id)
             if new == t.unit.unit.id:
                 continue
-            t.unit.state = "free"
+            t.unit.state = UnitState.FREE
             log.changed += new is not None
             log.withdrawn += new is None
-            t.status, t.unit, t.decide_day = "waiting", None, math.inf
+            t.status, t.unit, t.decide_day = Status.WAITING, None, math.inf
     for t in active:  # then show the new ones
-        new = proposed.get(t.person.household.id)
-        if new is None or t.status == "pending":
+        new = proposed.get(t.applicant.household.id)
+        if new is None or t.status is Status.PENDING:
             continue
         s = stock_of[new]
         t.offers += 1
-        delay = lo + float(t.person.delay_draws[(t.offers - 1) % len(t.person.delay_draws)]) * (hi - lo)
-        t.status, t.unit, t.decide_day = "pending", s, day + round(delay)
-        s.state = "held"
+        delay = lo + float(t.applicant.delay_draws[(t.offers - 1) % len(t.applicant.delay_draws)]) * (hi - lo)
+        t.status, t.unit, t.decide_day = Status.PENDING, s, day + round(delay)
+        s.state = UnitState.HELD
     log.day.append(day)
     log.waiting.append(len(active))
     log.free_units.append(len(offer))

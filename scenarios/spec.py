@@ -147,6 +147,13 @@ class SupportSection(Strict):
         "units per FTE at weights 3 / 1.5 / 1; Leipzig 1:100, Berlin 1:48 high need), doubled with the "
         "weights (policy.intensity_points 6 / 3 / 2) because the matcher counts whole points",
     )
+    cost_per_worker_year: float = Field(
+        65_000.0,
+        ge=0,
+        description="EUR a year per full-time social worker; cited proxy: a Bavarian counselling post got up "
+        "to EUR 65,000 a year (BIR 2022 special funding, FACTS-2 §7); Luxembourg salaries: assumption that "
+        "they are similar",
+    )
     support_months: float = Field(
         24.0, ge=0, description="months a household is followed after moving in; assumption"
     )

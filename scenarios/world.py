@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 import numpy as np
 
@@ -38,8 +39,16 @@ OFFER_DRAWS = 32
 INITIAL, ARRIVAL, EXTRA_ARRIVAL = 0, 1, 2
 
 
+class UnitState(StrEnum):
+    """Where a unit of the stock stands: free to offer, held by a proposal awaiting an answer, or let."""
+
+    FREE = "free"
+    HELD = "held"
+    LET = "let"
+
+
 @dataclass(eq=False)
-class Person:
+class Applicant:
     """A household of the simulation: its matcher view, its profile and its pre-drawn behaviour."""
 
     household: Household
@@ -52,17 +61,18 @@ class Person:
 
 
 @dataclass(eq=False)
-class Stock:
+class StockUnit:
     """A unit of the simulation.
 
-    ``state`` is ``free`` (can be offered from day ``free_from``), ``held`` (proposed, awaiting an
-    answer) or ``let`` (until ``let_until``; free again from ``free_from``, after the turnaround).
+    ``state``: :attr:`UnitState.FREE` (can be offered from day ``free_from``), ``HELD`` (proposed,
+    awaiting an answer) or ``LET`` (until ``let_until``; free again from ``free_from``, after the
+    turnaround).
     """
 
     unit: Unit
     zone: int
     free_from: float
-    state: str = "free"
+    state: UnitState = UnitState.FREE
     let_until: float = math.inf
     removed: bool = False
 
@@ -86,10 +96,11 @@ class World:
     zone_names: list[str]
     zone_of_commune: dict[str, int]
     capacity: list[int]  #: caseload points per zone
-    waiting: list[Person]
-    arrivals: list[tuple[int, Person]]  #: (day, person), sorted by day
-    units: list[Stock]  #: initial stock (after removals) and units added by changes
-    new_units: list[tuple[int, Stock]]  #: units brought in month by month
+    workers: list[float]  #: full-time social workers per zone (scaled like the capacity)
+    waiting: list[Applicant]
+    arrivals: list[tuple[int, Applicant]]  #: (day, applicant), sorted by day
+    units: list[StockUnit]  #: initial stock (after removals) and units added by changes
+    new_units: list[tuple[int, StockUnit]]  #: units brought in month by month
     caseload: list[Caseload]  #: legacy tenants still followed at the start
     changes_log: list[str] = field(default_factory=list)
 
@@ -128,103 +139,139 @@ def _poisson_days(rng: np.random.Generator, per_month: float, days: int) -> list
     return out
 
 
-def build_world(spec: Spec, seed: int) -> World:
-    """Draw the scenario's start and its future; pure and deterministic in ``(spec, seed)``."""
-    run, scale = spec.run, spec.run.scale
-    params = spec.generator
-    start = run.start
-    days = round(run.months * DAYS_PER_MONTH)
-    zone_names = spec.zone_names()
-    zone_sets = {
-        z: frozenset(c for c, v in communes().items() if v.canton in cantons)
-        for z, cantons in spec.support.zones.items()
-    }
-    zone_of = {c: k for k, z in enumerate(zone_names) for c in zone_sets[z]}
-    log: list[str] = []
+@dataclass(frozen=True)
+class RentRules:
+    """The spec's ``scale_rents`` changes: the factor on a unit's rent by programme and commune."""
 
-    rent_rules = [c for c in spec.changes if isinstance(c, ScaleRents)]
-    rent_sets = [_where_communes(c, zone_sets) for c in rent_rules]
+    rules: list[tuple[ScaleRents, tuple[str, ...] | None]]
 
-    def rent_factor(programme: Programme, commune: str) -> float:
+    @classmethod
+    def of(cls, spec: Spec, zones: dict[str, frozenset[str]]) -> RentRules:
+        return cls([(c, _where_communes(c, zones)) for c in spec.changes if isinstance(c, ScaleRents)])
+
+    def factor(self, programme: Programme, commune: str) -> float:
         f = 1.0
-        for rule, where in zip(rent_rules, rent_sets, strict=True):
-            if (rule.programme is None or rule.programme is programme) and (
-                where is None or commune in where
-            ):
+        for rule, where in self.rules:
+            programme_ok = rule.programme is None or rule.programme is programme
+            if programme_ok and (where is None or commune in where):
                 f *= rule.factor
         return f
 
-    def make_unit(
+    def apply(self, unit: Unit) -> Unit:
+        """The same unit at its scaled rent (the draws do not depend on the rent)."""
+        f = self.factor(unit.programme, unit.commune)
+        return unit if f == 1.0 else unit.model_copy(update={"rent": max(10.0, round(unit.rent * f, -1))})
+
+
+@dataclass(frozen=True)
+class Builder:
+    """What every process of a world draws from: the spec, the seed, the zones and the rent rules."""
+
+    spec: Spec
+    seed: int
+    zone_sets: dict[str, frozenset[str]]
+    zone_of: dict[str, int]
+    rents: RentRules
+
+    @property
+    def scale(self) -> float:
+        return self.spec.run.scale
+
+    def unit(
+        self,
         rng: np.random.Generator,
         uid: str,
         programme: Programme | None = None,
         candidates: tuple[str, ...] | None = None,
     ) -> Unit:
-        u = draw_unit(params, rng, uid, available_from=start, programme=programme, candidates=candidates)
-        f = rent_factor(u.programme, u.commune)
-        if f != 1.0:  # the draws do not depend on the rent: the same unit, another rent
-            u = u.model_copy(update={"rent": max(10.0, round(u.rent * f, -1))})
-        return u
+        start = self.spec.run.start
+        u = draw_unit(
+            self.spec.generator, rng, uid, available_from=start, programme=programme, candidates=candidates
+        )
+        return self.rents.apply(u)
 
-    def person(group: int, j: int, hid: str, joined: int, registered: date | None) -> Person:
-        rng = stream(seed, "household", group, j)
-        today = start + timedelta(days=joined)
-        h, prof = draw_household(params, rng, hid, today=today, registered_on=registered)
-        b = stream(seed, "behaviour", group, j)
+    def applicant(self, group: int, j: int, hid: str, joined: int, registered: date | None) -> Applicant:
+        spec = self.spec
+        rng = stream(self.seed, "household", group, j)
+        today = spec.run.start + timedelta(days=joined)
+        h, prof = draw_household(spec.generator, rng, hid, today=today, registered_on=registered)
+        b = stream(self.seed, "behaviour", group, j)
         leave_rate = -math.log(1 - min(spec.population.leave_list_per_month, 0.999999)) / DAYS_PER_MONTH
         leave = joined + (float(b.exponential(1 / leave_rate)) if leave_rate > 0 else math.inf)
         tenancy = float(b.exponential(spec.stock.tenancy_months_mean * DAYS_PER_MONTH))
-        return Person(h, prof, joined, leave, tenancy, b.random(OFFER_DRAWS), b.random(OFFER_DRAWS))
+        return Applicant(h, prof, joined, leave, tenancy, b.random(OFFER_DRAWS), b.random(OFFER_DRAWS))
 
-    # households waiting at the start
-    waiting = [
-        person(INITIAL, k, f"H{k:05d}", 0, None)
-        for k in range(_counted(spec.population.waiting_households, scale))
-    ]
 
-    # arrivals: base process, thinned when inflow is scaled down, plus an extra process when scaled up
+def _builder(spec: Spec, seed: int) -> Builder:
+    zone_sets = {
+        z: frozenset(c for c, v in communes().items() if v.canton in cantons)
+        for z, cantons in spec.support.zones.items()
+    }
+    zone_of = {c: k for k, z in enumerate(spec.zone_names()) for c in zone_sets[z]}
+    return Builder(spec, seed, zone_sets, zone_of, RentRules.of(spec, zone_sets))
+
+
+def waiting_list(b: Builder) -> list[Applicant]:
+    """The households waiting at the start."""
+    n = _counted(b.spec.population.waiting_households, b.scale)
+    return [b.applicant(INITIAL, k, f"H{k:05d}", 0, None) for k in range(n)]
+
+
+def arrivals(b: Builder, days: int, log: list[str]) -> list[tuple[int, Applicant]]:
+    """Arrivals: the base process, thinned when inflow is scaled down, plus an extra process when up."""
+    spec, seed, start = b.spec, b.seed, b.spec.run.start
     inflow = math.prod(c.factor for c in spec.changes if isinstance(c, ScaleInflow))
     if inflow != 1.0:
         log.append(f"inflow x{inflow:g}")
-    base_rate = spec.population.inflow_households_per_month * scale
-    arrivals: list[tuple[int, Person]] = []
+    base_rate = spec.population.inflow_households_per_month * b.scale
+    out: list[tuple[int, Applicant]] = []
     thin = stream(seed, "arrival-thin")
     for j, day in enumerate(_poisson_days(stream(seed, "arrivals"), base_rate, days)):
         if thin.random() < inflow:
-            arrivals.append((day, person(ARRIVAL, j, f"A{j:05d}", day, start + timedelta(days=day))))
+            out.append((day, b.applicant(ARRIVAL, j, f"A{j:05d}", day, start + timedelta(days=day))))
     if inflow > 1:
         extra = _poisson_days(stream(seed, "arrivals-extra"), base_rate * (inflow - 1), days)
         for j, day in enumerate(extra):
-            arrivals.append((day, person(EXTRA_ARRIVAL, j, f"X{j:05d}", day, start + timedelta(days=day))))
-    arrivals.sort(key=lambda a: (a[0], a[1].household.id))
+            out.append((day, b.applicant(EXTRA_ARRIVAL, j, f"X{j:05d}", day, start + timedelta(days=day))))
+    out.sort(key=lambda a: (a[0], a[1].household.id))
+    return out
 
-    # the stock: let (with a tenant followed or not) or free
-    stock: list[Stock] = []
-    caseload: list[Caseload] = []
-    legacy: list[Caseload | None] = []
+
+def initial_stock(b: Builder) -> tuple[list[StockUnit], list[Caseload | None]]:
+    """The stock at the start, let (with a tenant followed or not) or free, and each unit's caseload."""
+    spec, seed = b.spec, b.seed
     support_days = spec.support.support_months * DAYS_PER_MONTH
     tenancy_mean = spec.stock.tenancy_months_mean * DAYS_PER_MONTH
-    for k in range(_counted(spec.stock.units, scale)):
-        rng = stream(seed, "unit", k)
-        unit = make_unit(rng, f"U{k:05d}")
+    stock: list[StockUnit] = []
+    legacy: list[Caseload | None] = []
+    for k in range(_counted(spec.stock.units, b.scale)):
+        unit = b.unit(stream(seed, "unit", k), f"U{k:05d}")
         occ = stream(seed, "occupancy", k)
-        zone = zone_of[unit.commune]
+        zone = b.zone_of[unit.commune]
         if occ.random() < spec.stock.occupied_share:
             end = float(occ.exponential(tenancy_mean))  # memoryless: remaining tenancy
             age = float(occ.exponential(tenancy_mean))  # time since the tenant moved in
-            tenant, _ = draw_household(params, stream(seed, "tenant", k), "T", today=start)
+            tenant, _ = draw_household(spec.generator, stream(seed, "tenant", k), "T", today=spec.run.start)
             points = spec.policy.intensity_points[tenant.support]
             legacy.append(Caseload(zone, points, support_days - age) if age < support_days else None)
-            stock.append(Stock(unit, zone, end + spec.stock.turnaround_days, state="let", let_until=end))
+            free_from = end + spec.stock.turnaround_days
+            stock.append(StockUnit(unit, zone, free_from, state=UnitState.LET, let_until=end))
         else:
-            avail = draw_availability(params, occ, start)
+            avail = draw_availability(spec.generator, occ, spec.run.start)
             legacy.append(None)
-            stock.append(Stock(unit, zone, float((avail - start).days)))
+            stock.append(StockUnit(unit, zone, float((avail - spec.run.start).days)))
+    return stock, legacy
 
+
+def apply_changes(
+    b: Builder, stock: list[StockUnit], legacy: list[Caseload | None], log: list[str]
+) -> dict[str, float]:
+    """Unit removals and additions (in place) and worker changes; returns the workers per zone."""
+    spec, seed = b.spec, b.seed
     workers = dict(spec.support.workers)
     for i, change in enumerate(spec.changes):
         if isinstance(change, RemoveUnits):
-            where = _where_communes(change, zone_sets)
+            where = _where_communes(change, b.zone_sets)
             pool = [
                 k
                 for k, s in enumerate(stock)
@@ -233,7 +280,7 @@ def build_world(spec: Spec, seed: int) -> World:
                 and (where is None or s.unit.commune in where)
             ]
             n = (
-                _counted(change.count, scale)
+                _counted(change.count, b.scale)
                 if change.count is not None
                 else _counted(change.share or 0, len(pool))
             )
@@ -243,43 +290,56 @@ def build_world(spec: Spec, seed: int) -> World:
                 legacy[k] = None
             log.append(f"removed {min(n, len(pool))} units")
         elif isinstance(change, AddUnits):
-            where = _where_communes(change, zone_sets)
-            n = _counted(change.count, scale)
+            where = _where_communes(change, b.zone_sets)
+            n = _counted(change.count, b.scale)
             for j in range(n):
                 at = (change.from_month + change.over_months * (j + 0.5) / max(n, 1)) * DAYS_PER_MONTH
-                rng = stream(seed, "added-unit", i, j)
-                unit = make_unit(rng, f"C{i}-{j:05d}", change.programme, where)
-                stock.append(Stock(unit, zone_of[unit.commune], float(int(at))))
+                unit = b.unit(stream(seed, "added-unit", i, j), f"C{i}-{j:05d}", change.programme, where)
+                stock.append(StockUnit(unit, b.zone_of[unit.commune], float(int(at))))
             log.append(f"added {n} {change.programme.value} units")
         elif isinstance(change, SupportWorkers):
             workers[change.zone] = max(
                 0.0, change.set if change.set is not None else workers[change.zone] + (change.add or 0)
             )
             log.append(f"{change.zone}: {workers[change.zone]:g} workers")
-    caseload = [c for c in legacy if c is not None]
-    stock = [s for s in stock if not s.removed]
+    return workers
 
-    new_units = []
-    for j, day in enumerate(
-        _poisson_days(stream(seed, "new-units"), spec.stock.new_units_per_month * scale, days)
-    ):
-        unit = make_unit(stream(seed, "new-unit", j), f"N{j:05d}")
-        new_units.append((day, Stock(unit, zone_of[unit.commune], float(day))))
 
-    capacity = [_counted(workers[z] * spec.support.points_per_worker, scale) for z in zone_names]
+def new_units(b: Builder, days: int) -> list[tuple[int, StockUnit]]:
+    """Units brought into the programmes month by month (Poisson)."""
+    rate = b.spec.stock.new_units_per_month * b.scale
+    out = []
+    for j, day in enumerate(_poisson_days(stream(b.seed, "new-units"), rate, days)):
+        unit = b.unit(stream(b.seed, "new-unit", j), f"N{j:05d}")
+        out.append((day, StockUnit(unit, b.zone_of[unit.commune], float(day))))
+    return out
+
+
+def build_world(spec: Spec, seed: int) -> World:
+    """Draw the scenario's start and its future; pure and deterministic in ``(spec, seed)``."""
+    b = _builder(spec, seed)
+    days = round(spec.run.months * DAYS_PER_MONTH)
+    log: list[str] = []
+    waiting = waiting_list(b)
+    coming = arrivals(b, days, log)
+    stock, legacy = initial_stock(b)
+    workers = apply_changes(b, stock, legacy, log)
+    zone_names = spec.zone_names()
+    capacity = [_counted(workers[z] * spec.support.points_per_worker, b.scale) for z in zone_names]
     return World(
         spec=spec,
         seed=seed,
-        start=start,
+        start=spec.run.start,
         days=days,
-        params=params,
+        params=spec.generator,
         zone_names=zone_names,
-        zone_of_commune=zone_of,
+        zone_of_commune=b.zone_of,
         capacity=capacity,
+        workers=[workers[z] * b.scale for z in zone_names],
         waiting=waiting,
-        arrivals=arrivals,
-        units=stock,
-        new_units=new_units,
-        caseload=caseload,
+        arrivals=coming,
+        units=[s for s in stock if not s.removed],
+        new_units=new_units(b, days),
+        caseload=[c for c in legacy if c is not None],
         changes_log=log,
     )

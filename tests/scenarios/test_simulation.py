@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from matcher.domain import Policy, PriorityRule, Weights
 from scenarios.kpi import KPIS, kaplan_meier, outcome
 from scenarios.runner import Task, run_task, run_tasks
-from scenarios.simulate import free_points, one_shot, simulate
+from scenarios.simulate import Status, free_points, one_shot, simulate
 from scenarios.spec import Spec, validate_spec
 from scenarios.world import build_world
 from tests.scenarios.conftest import small
@@ -61,9 +61,9 @@ def test_every_kpi_is_reported(baseline: Spec) -> None:
 
 def test_the_state_stays_consistent(baseline: Spec) -> None:
     state = simulate(small(baseline, scale=0.1, months=6), 1)
-    housed = [t for t in state.tenures if t.status == "housed"]
+    housed = [t for t in state.tenures if t.status is Status.HOUSED]
     assert len({id(t.unit) for t in housed}) == len(housed)  # one household per let unit
-    pending = [t for t in state.tenures if t.status == "pending"]
+    pending = [t for t in state.tenures if t.status is Status.PENDING]
     assert all(t.unit is not None and t.unit.state == "held" for t in pending)
     assert sum(s.state == "held" for s in state.units) == len(pending)
     assert all(t.home is not None for t in state.tenures if t.movein_day is not None)
@@ -85,7 +85,7 @@ def test_declines_forbid_the_unit_and_the_remove_rule_removes(baseline: Spec) ->
         behaviour={"accept_base": 0.3, "refusal_rule": "remove", "max_refusals": 1, "decision_days": [1, 3]},
     )
     state = simulate(spec, 0)
-    removed = [t for t in state.tenures if t.status == "removed"]
+    removed = [t for t in state.tenures if t.status is Status.REMOVED]
     assert state.log.declines > 0 and removed
     assert all(t.refusals >= 1 for t in removed)
     assert outcome(state).kpis["removed_after_refusals"] == len(removed)

@@ -86,3 +86,28 @@ def test_points_off_the_matrix_have_no_minutes_and_places_snap() -> None:
     assert got[0] == minutes_between(DIEKIRCH, LUX)
     assert np.isnan(got[1])
     assert np.isnan(matrix_minutes(np.nan, np.nan, c[LUX].lat, c[LUX].lon))
+
+
+def test_the_matcher_reads_the_matrix_and_a_rail_town_is_no_longer_too_far() -> None:
+    """A job in the capital, a unit in Diekirch: 73 min by the formula (too far), 54 on the matrix."""
+    from datetime import date
+
+    from matcher import Location, Policy, Programme, Unit
+    from matcher.travel import trip_minutes
+
+    job = Location(commune=LUX)
+    home = Unit(
+        id="u",
+        programme=Programme.GLS,
+        commune=DIEKIRCH,
+        bedrooms=1,
+        surface_m2=50,
+        max_occupancy=2,
+        rent=500,
+        available_from=date(2026, 1, 1),
+    )
+    matrix, formula_only = Policy(), Policy(travel_model="crow_fly")
+    assert trip_minutes(matrix, job, home) == minutes_between(DIEKIRCH, LUX) <= matrix.max_travel_minutes
+    assert trip_minutes(formula_only, job, home) > formula_only.max_travel_minutes
+    off = Location(lat=49.9, lon=6.0)  # a point off the matrix: the formula
+    assert trip_minutes(matrix, off, home) == trip_minutes(formula_only, off, home)
