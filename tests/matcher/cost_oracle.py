@@ -2,17 +2,22 @@
 
 Written from the README and the docstrings of :mod:`matcher.costs` and :class:`matcher.domain.Policy`,
 term by term, with its own distance and its own reading of the input models; it shares only the
-policy's fields and documented constants (the commune table, the projection's latitude and earth
-radius) with the code under test, so that a wrong term there cannot hide itself here.
+policy's fields, the shipped data files and documented constants (the projection's latitude and
+earth radius, the transit matrix's snap distance) with the code under test, so that a wrong term
+there cannot hide itself here.
 """
 
 from __future__ import annotations
 
+import csv
 import math
+from functools import cache
+from importlib import resources
 
 from matcher import Household, Location, MatchProblem, MatchResult, Unit
 from matcher.geo import EARTH_RADIUS_KM, REFERENCE_LAT, communes
 from matcher.months import DAYS_PER_MONTH
+from matcher.transit import SNAP_KM
 
 FIT_TERMS = (
     "travel_work",
@@ -40,10 +45,36 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.hypot(north, east)
 
 
+@cache
+def _transit() -> tuple[list[tuple[str, float, float]], dict[tuple[str, str], float]]:
+    """The shipped matrix, read from its two documented files: places, and minutes per ordered pair."""
+    data = resources.files("matcher") / "data"
+    places = [
+        (row["id"], float(row["lat"]), float(row["lon"]))
+        for row in csv.DictReader((data / "lu_transit_places.csv").read_text("utf-8").splitlines())
+    ]
+    rows = csv.DictReader((data / "lu_transit_minutes.csv").read_text("utf-8").splitlines())
+    return places, {(r["from"], r["to"]): float(r["minutes"]) for r in rows}
+
+
+@cache
+def _place_at(point: tuple[float, float]) -> str | None:
+    """The matrix place a point stands on: the nearest within the snap distance, first listed on a tie."""
+    places, _ = _transit()
+    best = min(places, key=lambda p: _km(point, (p[1], p[2])))
+    return best[0] if _km(point, (best[1], best[2])) <= SNAP_KM else None
+
+
 def minutes(problem: MatchProblem, place: Location, u: Unit) -> float:
-    """Access time plus minutes per crow-fly km, from the place to the unit."""
-    km = _km(_latlon(place.lat, place.lon, place.commune), _latlon(u.lat, u.lon, u.commune))
-    return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * km
+    """From the unit (the home) to the place: the matrix's minutes where both ends stand on its
+    places, else access time plus minutes per crow-fly km."""
+    there, home = _latlon(place.lat, place.lon, place.commune), _latlon(u.lat, u.lon, u.commune)
+    policy = problem.policy
+    if policy.travel_model == "transit_matrix":
+        a, b = _place_at(home), _place_at(there)
+        if a is not None and b is not None:
+            return _transit()[1][(a, b)]
+    return policy.travel_access_minutes + policy.travel_minutes_per_km * _km(there, home)
 
 
 def _points(x: float) -> int:
