@@ -2,9 +2,8 @@
 
 Written from the README and the docstrings of :mod:`matcher.costs` and :class:`matcher.domain.Policy`,
 term by term, with its own distance and its own reading of the input models; it shares only the
-policy's fields, the shipped data files and documented constants (the projection's latitude and
-earth radius, the transit matrix's snap distance) with the code under test, so that a wrong term
-there cannot hide itself here.
+policy's fields and documented constants (the commune table, the projection's latitude and earth
+radius) with the code under test, so that a wrong term there cannot hide itself here.
 """
 
 from __future__ import annotations
@@ -12,12 +11,12 @@ from __future__ import annotations
 import csv
 import math
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
+import matcher
 from matcher import Household, Location, MatchProblem, MatchResult, Unit
 from matcher.geo import EARTH_RADIUS_KM, REFERENCE_LAT, communes
 from matcher.months import DAYS_PER_MONTH
-from matcher.transit import SNAP_KM
 
 FIT_TERMS = (
     "travel_work",
@@ -45,36 +44,45 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.hypot(north, east)
 
 
-@cache
-def _transit() -> tuple[list[tuple[str, float, float]], dict[tuple[str, str], float]]:
-    """The shipped matrix, read from its two documented files: places, and minutes per ordered pair."""
-    data = resources.files("matcher") / "data"
-    places = [
-        (row["id"], float(row["lat"]), float(row["lon"]))
-        for row in csv.DictReader((data / "lu_transit_places.csv").read_text("utf-8").splitlines())
-    ]
-    rows = csv.DictReader((data / "lu_transit_minutes.csv").read_text("utf-8").splitlines())
-    return places, {(r["from"], r["to"]): float(r["minutes"]) for r in rows}
+#: The documented snapping distance of the shipped matrix: a point this close to one of its places is it.
+MATRIX_SNAP_KM = 0.05
+DATA = Path(matcher.__file__).parent / "data"
 
 
 @cache
-def _place_at(point: tuple[float, float]) -> str | None:
-    """The matrix place a point stands on: the nearest within the snap distance, first listed on a tie."""
-    places, _ = _transit()
+def _matrix() -> tuple[list[tuple[str, float, float]], dict[tuple[str, str], float]]:
+    """The shipped public-transport matrix, read with the csv module from its documented files."""
+    with (DATA / "lu_transit_places.csv").open(encoding="utf-8") as f:
+        places = [(r["id"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(f)]
+    with (DATA / "lu_transit_minutes.csv").open(encoding="utf-8") as f:
+        table = {(r["from"], r["to"]): float(r["minutes"]) for r in csv.DictReader(f)}
+    return places, table
+
+
+def _place_on_matrix(point: tuple[float, float]) -> str | None:
+    places, _ = _matrix()
     best = min(places, key=lambda p: _km(point, (p[1], p[2])))
-    return best[0] if _km(point, (best[1], best[2])) <= SNAP_KM else None
+    return best[0] if _km(point, (best[1], best[2])) <= MATRIX_SNAP_KM else None
 
 
 def minutes(problem: MatchProblem, place: Location, u: Unit) -> float:
-    """From the unit (the home) to the place: the matrix's minutes where both ends stand on its
-    places, else access time plus minutes per crow-fly km."""
-    there, home = _latlon(place.lat, place.lon, place.commune), _latlon(u.lat, u.lon, u.commune)
-    policy = problem.policy
-    if policy.travel_model == "transit_matrix":
-        a, b = _place_at(home), _place_at(there)
-        if a is not None and b is not None:
-            return _transit()[1][(a, b)]
-    return policy.travel_access_minutes + policy.travel_minutes_per_km * _km(there, home)
+    """From the unit (the home, the matrix's row) to the place: the matrix when both ends are on it
+    (``travel_model = transit_matrix``), else access time plus minutes per crow-fly km."""
+    a = _latlon(place.lat, place.lon, place.commune)
+    b = _latlon(u.lat, u.lon, u.commune)
+    if problem.policy.travel_model.value == "transit_matrix":
+        home, there = _place_on_matrix(b), _place_on_matrix(a)
+        if home is not None and there is not None:
+            return _matrix()[1][(home, there)]
+    return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * _km(a, b)
+
+
+def rent_paid(h: Household, u: Unit) -> float:
+    """Fixed: rent + charges; a share of income: that share, at least the floor, at most rent + charges."""
+    full = u.rent + u.charges
+    if u.rent_rule.value == "fixed" or h.monthly_income is None:
+        return full
+    return min(full, max(u.rent_floor, u.rent_share * h.monthly_income))
 
 
 def _points(x: float) -> int:
@@ -88,10 +96,7 @@ def fit_terms(problem: MatchProblem, h: Household, u: Unit) -> dict[str, int]:
     children = len(h.children_ages)
     need = max(1, math.ceil(h.adults / 2) + math.ceil(children / 2))
     single = h.adults + children == 1
-    rent = u.rent + u.charges
-    if u.rent_rule == "income_share" and h.monthly_income is not None:
-        # the occupant pays a share of income, at least the floor, at most rent + charges
-        rent = min(rent, max(u.rent_floor, u.rent_share * h.monthly_income))
+    rent = rent_paid(h, u)
     burden = 0.0
     if h.monthly_income:
         burden = max(0.0, 100 * rent / h.monthly_income - 100 * problem.policy.rent_burden_target)
