@@ -45,6 +45,9 @@ PLUGINS = {
 }
 
 
+PROJECT = {"matcher", "scenarios", "api", "wunneng", "benchmarks"}
+
+
 class UsageError(Exception):
     """Bad input or usage: printed as one line, exit code 2."""
 
@@ -177,11 +180,13 @@ def parser(command: str | None) -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(plugin.module)
         except ModuleNotFoundError as exc:
-            raise UsageError(
-                f"`wunneng {name}` needs {exc.name}: pip install 'wunneng[{plugin.extra}]'"
-            ) from None
+            raise UsageError(_needs(name, str(exc.name), plugin)) from None
         module.register(sub)
     return p
+
+
+def _needs(command: str, module: str, plugin: Plugin) -> str:
+    return f"`wunneng {command}` needs {module}: pip install 'wunneng[{plugin.extra}]'"
 
 
 def _talk(p: argparse.ArgumentParser, default: object) -> None:
@@ -207,7 +212,13 @@ def run(argv: list[str]) -> int:
         hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(known)}"
         raise UsageError(f"unknown command {command!r}{hint}")
     args = parser(command).parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except ModuleNotFoundError as exc:  # a plugin importing its dependencies inside a command
+        plugin = PLUGINS.get(args.command)
+        if plugin is None or exc.name is None or exc.name.split(".")[0] in PROJECT:
+            raise
+        raise UsageError(_needs(args.command, exc.name, plugin)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +134,27 @@ def test_schema_is_the_input_json_schema(capsys: pytest.CaptureFixture[str]) -> 
 def test_bad_options_name_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["match", str(EXAMPLE), "--time-limit", "0"]) == 2
     assert capsys.readouterr().err == "wunneng: error: --time-limit: must be positive\n"
+
+
+def test_a_plugin_command_missing_a_dependency_names_the_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``wunneng serve`` on a core-only install raised ModuleNotFoundError: uvicorn."""
+    import api.cli
+
+    def serve(_: object) -> int:
+        import wunneng_absent_server  # type: ignore[import-not-found]  # noqa: F401
+
+        return 0
+
+    real = api.cli.register
+
+    def register(sub: Any) -> None:
+        real(sub)
+        sub.choices["serve"].set_defaults(func=serve)
+
+    monkeypatch.setattr(api.cli, "register", register)
+    assert main(["serve"]) == 2
+    assert capsys.readouterr().err == (
+        "wunneng: error: `wunneng serve` needs wunneng_absent_server: pip install 'wunneng[service]'\n"
+    )
