@@ -47,7 +47,9 @@ def offences(root: Path) -> list[str]:
     out = []
     for path in sorted(root.rglob("*.py")):
         for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            out += [f"{path.relative_to(root.parents[1])}:{n}: {m.group(0)!r}" for m in PATTERN.finditer(line)]
+            out += [
+                f"{path.relative_to(root.parents[1])}:{n}: {m.group(0)!r}" for m in PATTERN.finditer(line)
+            ]
     return out
 
 

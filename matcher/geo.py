@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -76,12 +76,3 @@ def distance_km(
     dy = (np.asarray(lat2) - np.asarray(lat1)) * _KM_PER_DEG_LAT
     dx = (np.asarray(lon2) - np.asarray(lon1)) * _KM_PER_DEG_LON
     return np.asarray(np.sqrt(dx * dx + dy * dy))
-
-
-def __getattr__(name: str) -> Callable[[ArrayLike, float, float], NDArray[np.float64]]:
-    """``travel_minutes`` moved to :mod:`matcher.travel`; kept importable until callers switch."""
-    if name == "travel_minutes":
-        from matcher.travel import minutes_for_km
-
-        return minutes_for_km
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
