@@ -4,9 +4,8 @@ A neighbourhood frees the items that use two or three side constraints' edges (o
 all items), plus some unassigned ones; every other item keeps its edge, and what it uses comes off
 the option capacities and the side constraints' bounds. A small HiGHS MIP over the free items' best
 edges (ranked by the dual's per-edge bound, which also drops every edge that cannot be in a better
-solution) then finds their best re-arrangement. The current arrangement is feasible in it, so a
-sub-MIP solved to optimality never makes the incumbent worse; one stopped by its time limit may
-return something worse, which is ignored. Neighbourhoods grow while the sub-MIPs prove optimality
+solution) then finds their best re-arrangement, starting from the current one (feasible in it),
+so a step never makes the incumbent worse. Neighbourhoods grow while the sub-MIPs prove optimality
 quickly and shrink when they do not, so each takes about a second.
 """
 
@@ -21,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
-from matcher.assignment.mip import solve_restricted
+from matcher.assignment.mip import MipSettings, solve_restricted
 from matcher.assignment.problem import BoolArray
 
 FloatArray = NDArray[np.float64]
@@ -30,7 +29,7 @@ STEP_SECONDS = 1.0
 #: Edges per sub-MIP at most (HiGHS proves a few thousand-edge assignment MIP in well under a second).
 MAX_EDGES = 12_000
 #: Items a first neighbourhood frees (then adapted to what the sub-MIPs manage).
-START_ITEMS = 100
+START_ITEMS = 40
 #: Each free item brings at most this many of its edges (best ``rank`` first), plus its own.
 EDGES_PER_ITEM = 24
 
@@ -60,16 +59,15 @@ def improve(
     rank: FloatArray,
     cutoff: Callable[[], float],
     deadline: float,
-    seed: int,
     on_step: Callable[[], bool],
+    settings: MipSettings,
 ) -> int:
     """Improve ``incumbent`` in place until ``deadline``, ``on_step()`` says stop, or the incumbent
     reaches ``cutoff()``. ``rank[e]`` orders edges (lower first); an edge with ``rank[e] >
     incumbent - 1`` cannot be in a better solution and is never offered. Returns the steps run."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(settings.seed)
     target = max(20, min(core.n_items, START_ITEMS))
     steps = 0
-    failures = 0
     while incumbent.used is not None and time.perf_counter() < deadline - 0.05:
         if incumbent.objective <= cutoff() or not on_step():
             break
@@ -87,12 +85,12 @@ def improve(
         if limit <= 0.05:
             break
         t0 = time.perf_counter()
+        current = used & free[core.item]
         sub, proven = solve_restricted(
-            core, edges, free, capacity, core.lower - load, core.upper - load, limit
+            core, edges, free, capacity, core.lower - load, core.upper - load, limit, current, settings
         )
         took = time.perf_counter() - t0
         improved = incumbent.offer(None if sub is None else fixed | sub)
-        failures = 0 if improved else failures + 1
         if proven and took < 0.3 * STEP_SECONDS:
             target = min(core.n_items, int(target * 1.3) + 1)
         elif not proven and not improved:

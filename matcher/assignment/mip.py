@@ -1,22 +1,44 @@
-"""HiGHS (through scipy) on a subset of a core's edges: the exact end of the relaxation path.
+"""HiGHS on a subset of a core's edges: the exact end of the relaxation path and its searches.
 
 Its LP relaxation is as strong as the Lagrangian bound, so on the few edges that survive fixing it
 closes the last fraction of a percent quickly; the matrices are built with numpy, not per variable.
+Every call may start from a known solution (:mod:`matcher.assignment.highs`).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 from matcher.assignment.core import Core
+from matcher.assignment.highs import Interrupt, MipOutcome, solve_binary
 from matcher.assignment.problem import UNBOUNDED, BoolArray, IntArray
 from matcher.assignment.result import Status, SubResult
 
 
-def solve_mip(core: Core, edges: BoolArray, *, time_limit: float, gap_limit: float = 0.0) -> SubResult:
-    """Optimise over the ``edges`` mask; the objective includes pins and unassigned costs."""
+@dataclass(frozen=True)
+class MipSettings:
+    """What every HiGHS call of one solve shares (HiGHS fixes its thread count when it first
+    runs in a process, so ``workers`` goes to CP-SAT only)."""
+
+    seed: int = 0
+    interrupt: Interrupt | None = None
+
+
+def solve_mip(
+    core: Core,
+    edges: BoolArray,
+    *,
+    time_limit: float,
+    gap_limit: float = 0.0,
+    start: BoolArray | None = None,
+    settings: MipSettings | None = None,
+) -> SubResult:
+    """Optimise over the ``edges`` mask (from ``start``, a feasible selection inside it, if given);
+    the objective includes pins and unassigned costs."""
     idx = np.flatnonzero(edges)
     n_e, n = idx.size, core.n_items
     if n_e == 0:
@@ -24,21 +46,31 @@ def solve_mip(core: Core, edges: BoolArray, *, time_limit: float, gap_limit: flo
         if core.must.any() or (core.lower > 0).any():
             return SubResult(Status.INFEASIBLE, used, None, np.inf)
         return SubResult(Status.OPTIMAL, used, core.objective(used), float(core.objective(used)))
-    res = _milp(core, idx, np.ones(n, bool), core.capacity, core.lower, core.upper, time_limit, gap_limit)
+    res = _mip(
+        core,
+        idx,
+        np.ones(n, bool),
+        core.capacity,
+        core.lower,
+        core.upper,
+        time_limit,
+        gap_limit,
+        start,
+        settings,
+    )
     used = np.zeros(core.n_edges, bool)
     offset = core.fixed_cost + int(core.unassigned[~core.must].sum())
-    bound = getattr(res, "mip_dual_bound", None)
-    bound = -np.inf if bound is None or not np.isfinite(bound) else float(bound) + offset
+    bound = res.bound + offset if math.isfinite(res.bound) else -np.inf
     if res.x is None:
-        status = Status.INFEASIBLE if res.status == 2 else Status.UNKNOWN
+        status = Status.INFEASIBLE if res.infeasible else Status.UNKNOWN
         return SubResult(status, used, None, np.inf if status is Status.INFEASIBLE else bound)
     used[idx[res.x > 0.5]] = True
     objective = core.objective(used)
-    status = Status.OPTIMAL if res.status == 0 and objective <= np.ceil(bound - 1e-6) else Status.FEASIBLE
+    status = Status.OPTIMAL if res.proven and objective <= np.ceil(bound - 1e-6) else Status.FEASIBLE
     return SubResult(status, used, objective, min(bound, objective))
 
 
-def _milp(
+def _mip(
     core: Core,
     idx: IntArray,
     free: BoolArray,
@@ -47,9 +79,12 @@ def _milp(
     upper: IntArray,
     time_limit: float,
     gap_limit: float,
-) -> OptimizeResult:
+    start: BoolArray | None,
+    settings: MipSettings | None,
+) -> MipOutcome:
     """HiGHS on the edges ``idx`` of the ``free`` items, against the capacities and bounds given;
     the objective is the edges' cost less the unassigned cost each assigned item saves."""
+    opts = settings or MipSettings()
     n_e = idx.size
     items, options = core.item[idx], core.option[idx]
     rows = np.flatnonzero(free)
@@ -58,25 +93,27 @@ def _milp(
     skip = np.where(core.must[items], 0, core.unassigned[items])
     cols = np.arange(n_e)
     ones = np.ones(n_e)
-    constraints = [
-        LinearConstraint(
-            sp.csr_matrix((ones, (row_of[items], cols)), shape=(rows.size, n_e)),
-            core.must[rows].astype(float),
-            1.0,
-        ),
-        LinearConstraint(
-            sp.csr_matrix((ones, (options, cols)), shape=(core.n_options, n_e)), 0.0, capacity.astype(float)
-        ),
+    blocks = [
+        sp.csr_matrix((ones, (row_of[items], cols)), shape=(rows.size, n_e)),
+        sp.csr_matrix((ones, (options, cols)), shape=(core.n_options, n_e)),
     ]
+    lo = [core.must[rows].astype(float), np.zeros(core.n_options)]
+    up = [np.ones(rows.size), capacity.astype(float)]
     if core.n_constraints:
-        up = np.where(upper >= UNBOUNDED, np.inf, upper.astype(float))
-        constraints.append(LinearConstraint(core.matrix[:, idx], np.maximum(lower, 0).astype(float), up))
-    return milp(
+        blocks.append(core.matrix[:, idx].astype(np.float64))
+        lo.append(np.maximum(lower, 0).astype(float))
+        up.append(np.where(upper >= UNBOUNDED, np.inf, upper.astype(float)))
+    x0 = None if start is None else start[idx].astype(np.float64)
+    return solve_binary(
         (core.cost[idx] - skip).astype(float),
-        constraints=constraints,
-        integrality=np.ones(n_e),
-        bounds=Bounds(0, 1),
-        options={"time_limit": max(0.05, time_limit), "mip_rel_gap": max(gap_limit, 1e-12), "disp": False},
+        sp.vstack(blocks, format="csr"),
+        np.concatenate(lo),
+        np.concatenate(up),
+        time_limit=time_limit,
+        gap_limit=gap_limit,
+        start=x0,
+        seed=opts.seed,
+        interrupt=opts.interrupt,
     )
 
 
@@ -88,15 +125,17 @@ def solve_restricted(
     lower: IntArray,
     upper: IntArray,
     time_limit: float,
+    start: BoolArray | None = None,
+    settings: MipSettings | None = None,
 ) -> tuple[BoolArray | None, bool]:
     """The best use of ``edges`` by the ``free`` items, the other items' choices fixed elsewhere
     (``capacity``, ``lower`` and ``upper`` are what they leave); ``(used or None, proven optimal)``."""
     idx = np.flatnonzero(edges)
     if idx.size == 0:
         return None, False
-    res = _milp(core, idx, free, capacity, lower, upper, time_limit, 0.0)
+    res = _mip(core, idx, free, capacity, lower, upper, time_limit, 0.0, start, settings)
     if res.x is None:
         return None, False
     used = np.zeros(core.n_edges, bool)
     used[idx[res.x > 0.5]] = True
-    return used, res.status == 0
+    return used, res.proven

@@ -38,13 +38,15 @@ from matcher.assignment.dual import maximise_dual
 from matcher.assignment.errors import SolverFailure
 from matcher.assignment.greedy import greedy
 from matcher.assignment.lns import Incumbent, improve
-from matcher.assignment.mip import solve_mip
+from matcher.assignment.mip import MipSettings, solve_mip
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import Status
 
 #: Relaxed solutions (the best bounds first) whose edges the merging MIP combines.
 MERGE_SOLUTIONS = 10
 MIP_EDGES_PER_SECOND = 8_000
+#: Where the exact MIP fits, the share of the time left the search takes first (for its start).
+SEARCH_SHARE = 0.3
 #: Share of the time limit the merging MIP may take at most.
 MERGE_SHARE = 0.15
 #: Share of the time limit spent on the bound.
@@ -95,6 +97,8 @@ def solve_relaxed(
             state["stop"] = not on_progress(float(state["bound"]), incumbent, time.perf_counter() - start)
         return not state["stop"]
 
+    mip = MipSettings(seed, None if on_progress is None else lambda _o, _b, _s: keep_going())
+
     def repair(used: BoolArray, priced: NDArray[np.int64], value: float) -> None:
         nonlocal solutions, last
         solutions += 1
@@ -133,7 +137,7 @@ def solve_relaxed(
     if best.used is None:
         # no feasible start: the exact engine works on every edge, or proves infeasibility
         every = np.ones(core.n_edges, bool)
-        return _finish(core, every, None, bound, start, time_limit, gap_limit, stats)
+        return _finish(core, every, None, bound, start, time_limit, gap_limit, stats, mip)
     if not _closed(best.objective, bound, gap_limit) and keep_going():
         # Solution merging: the relaxed solutions at the best multipliers are each optimal for
         # prices close to the LP's, and the union of their edges holds a feasible solution close
@@ -143,7 +147,12 @@ def solve_relaxed(
         left = deadline - time.perf_counter()
         if pool.sum() <= _mip_capacity(0.5 * left):
             local = solve_mip(
-                core, pool, time_limit=min(0.5 * left, MERGE_SHARE * time_limit), gap_limit=gap_limit
+                core,
+                pool,
+                time_limit=min(0.5 * left, MERGE_SHARE * time_limit),
+                gap_limit=gap_limit,
+                start=best.used,
+                settings=mip,
             )
             stats["merged_edges"] = float(pool.sum())
             best.offer(local.used if local.objective is not None else None)
@@ -156,17 +165,20 @@ def solve_relaxed(
     def exact_fits() -> bool:
         return bool(kept().sum() <= _mip_capacity(deadline - time.perf_counter()))
 
-    def lns_step() -> bool:
-        return keep_going() and not exact_fits()
+    large = not exact_fits()
 
-    if not _closed(best.objective, bound, gap_limit) and not exact_fits() and keep_going():
-        # too many edges survive to prove optimality in the time left: improve the incumbent by
-        # large-neighbourhood search until it is good enough for fixing to leave a provable MIP
+    def lns_step() -> bool:
+        return keep_going() and (not large or not exact_fits())
+
+    if not _closed(best.objective, bound, gap_limit) and keep_going():
+        # Improve the incumbent by large-neighbourhood search: where too many edges survive to
+        # prove optimality in the time left, until it is good enough for fixing to leave a
+        # provable MIP; otherwise for a share of the time, as the exact MIP's start.
         floor = bound + gap_limit * abs(bound)
         t0 = time.perf_counter()
-        steps = improve(
-            core, best, dual.edge_bound, lambda: floor, deadline - 0.02 * time_limit, seed, lns_step
-        )
+        left = deadline - t0
+        until = deadline - 0.02 * time_limit if large else t0 + SEARCH_SHARE * left
+        steps = improve(core, best, dual.edge_bound, lambda: floor, until, lns_step, mip)
         stats.update(lns_steps=float(steps), lns_seconds=time.perf_counter() - t0)
     assert best.used is not None
     incumbent, best_ub = best.used, best.objective
@@ -180,7 +192,7 @@ def solve_relaxed(
     if not exact_fits() or state["stop"]:
         # too many edges survive to prove optimality in the time left: report the proven gap
         return RelaxOutcome(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
-    return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats)
+    return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats, mip)
 
 
 def _closed(best_ub: float, bound: float, gap_limit: float) -> bool:
@@ -210,10 +222,11 @@ def _finish(
     time_limit: float,
     gap_limit: float,
     stats: dict[str, float],
+    mip: MipSettings,
 ) -> RelaxOutcome:
-    """Solve exactly over the kept edges; their optimum is the whole problem's optimum."""
+    """Solve exactly over the kept edges, from the incumbent; their optimum is the whole problem's."""
     left = time_limit - (time.perf_counter() - start)
-    exact = solve_mip(core, keep, time_limit=left, gap_limit=gap_limit)
+    exact = solve_mip(core, keep, time_limit=left, gap_limit=gap_limit, start=incumbent, settings=mip)
     stats["exact_seconds"] = time.perf_counter() - start - stats["bound_seconds"]
     if exact.status is Status.INFEASIBLE:
         if incumbent is not None:

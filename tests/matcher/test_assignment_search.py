@@ -15,6 +15,7 @@ from matcher.assignment import relax as relax_module
 from matcher.assignment.core import Core, presolve
 from matcher.assignment.greedy import greedy
 from matcher.assignment.lns import Incumbent, improve
+from matcher.assignment.mip import MipSettings
 
 from .oracle import brute_force, feasible
 from .strategies import assignment_problems
@@ -52,7 +53,7 @@ def test_search_keeps_feasibility_and_never_worsens(p: AssignmentProblem) -> Non
         return len(steps) <= 6
 
     rank = np.full(core.n_edges, -np.inf)  # no edge ruled out
-    improve(core, incumbent, rank, lambda: -math.inf, time.perf_counter() + 30, 0, step)
+    improve(core, incumbent, rank, lambda: -math.inf, time.perf_counter() + 30, step, MipSettings())
     assert incumbent.used is not None
     used = _original(p, core, incumbent.used)
     assert feasible(p, used)
