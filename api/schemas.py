@@ -108,7 +108,7 @@ class KeyPublic(BaseModel):
     id: int
     name: str
     role: str
-    organisation: str
+    organisation: str | None = Field(description="none for a platform admin key")
     created_at: datetime
     revoked: bool
 
@@ -121,7 +121,7 @@ class Me(BaseModel):
     key_id: int
     name: str
     role: str
-    organisation: str
+    organisation: str | None = Field(description="none for a platform admin")
 
 
 class RunCreate(Strict):

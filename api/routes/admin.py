@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from api.deps import AdminDep, PrincipalDep, SessionDep
+from api.deps import AnyAdminDep, PlatformDep, PrincipalDep, SessionDep
 from api.models import ApiKey, Organisation, Role
 from api.routes.common import ERRORS, IntId
 from api.schemas import KeyCreate, KeyCreated, KeyPublic, Me, OrganisationCreate, OrganisationPublic
@@ -16,23 +16,25 @@ router = APIRouter(tags=["admin"], responses=ERRORS)
 
 @router.get("/me")
 def me(who: PrincipalDep) -> Me:
-    return Me(key_id=who.key_id, name=who.name, role=who.role.value, organisation=who.organisation_id)
+    return Me(key_id=who.key_id, name=who.name, role=who.role.value, organisation=who.organisation)
 
 
 @router.get("/organisations")
-def list_organisations(session: SessionDep, _: AdminDep) -> list[OrganisationPublic]:
+def list_organisations(session: SessionDep, _: PlatformDep) -> list[OrganisationPublic]:
     rows = session.scalars(select(Organisation).order_by(Organisation.id)).all()
     return [OrganisationPublic(id=o.id, name=o.name, created_at=o.created_at) for o in rows]
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED)
-def create_organisation(body: OrganisationCreate, session: SessionDep, who: AdminDep) -> OrganisationPublic:
+def create_organisation(
+    body: OrganisationCreate, session: SessionDep, who: PlatformDep
+) -> OrganisationPublic:
     org = admin.create_organisation(session, who, body.id, body.name)
     return OrganisationPublic(id=org.id, name=org.name, created_at=org.created_at)
 
 
 @router.post("/organisations/{org_id}/keys", status_code=status.HTTP_201_CREATED)
-def create_key(org_id: str, body: KeyCreate, session: SessionDep, who: AdminDep) -> KeyCreated:
+def create_key(org_id: str, body: KeyCreate, session: SessionDep, who: AnyAdminDep) -> KeyCreated:
     """Issue a key; the response holds the only copy of it."""
     return admin.create_key(session, who, org_id, body.name, Role(body.role))
 
@@ -49,13 +51,14 @@ def _key(k: ApiKey) -> KeyPublic:
 
 
 @router.get("/keys")
-def list_keys(session: SessionDep, who: AdminDep) -> list[KeyPublic]:
-    rows = session.scalars(
-        select(ApiKey).where(ApiKey.organisation_id == who.organisation_id).order_by(ApiKey.id)
-    )
+def list_keys(session: SessionDep, who: AnyAdminDep) -> list[KeyPublic]:
+    query = select(ApiKey).order_by(ApiKey.id)
+    if who.role != Role.PLATFORM_ADMIN:
+        query = query.where(ApiKey.organisation_id == who.organisation_id)
+    rows = session.scalars(query)
     return [_key(k) for k in rows]
 
 
 @router.delete("/keys/{key_id}")
-def revoke_key(key_id: IntId, session: SessionDep, who: AdminDep) -> KeyPublic:
+def revoke_key(key_id: IntId, session: SessionDep, who: AnyAdminDep) -> KeyPublic:
     return _key(admin.revoke_key(session, who, key_id))

@@ -1,14 +1,15 @@
-"""The audit log, read-only, for admins of the organisation."""
+"""The audit log, read-only: an organisation's admin reads its own; the platform admin what platform
+admins did."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from api.deps import AdminDep, SessionDep
-from api.models import AuditEntry
+from api.deps import AnyAdminDep, SessionDep
+from api.models import AuditEntry, Role
 from api.repositories import page
 from api.routes.common import ERRORS, Limit, Offset
 from api.schemas import AuditPublic, Page
@@ -35,7 +36,7 @@ def audit_public(e: AuditEntry) -> AuditPublic:
 @router.get("")
 def read_audit(
     session: SessionDep,
-    who: AdminDep,
+    who: AnyAdminDep,
     limit: Limit = 100,
     offset: Offset = 0,
     action: Annotated[str | None, Query(max_length=48)] = None,
@@ -44,9 +45,11 @@ def read_audit(
     ] = None,
     run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Page[AuditPublic]:
-    query = (
-        select(AuditEntry).where(AuditEntry.organisation_id == who.organisation_id).order_by(AuditEntry.id)
-    )
+    if who.role == Role.PLATFORM_ADMIN:  # what platform admins did, in any organisation's log
+        scope = or_(AuditEntry.role == Role.PLATFORM_ADMIN, AuditEntry.organisation_id.is_(None))
+    else:
+        scope = AuditEntry.organisation_id == who.organisation_id
+    query = select(AuditEntry).where(scope).order_by(AuditEntry.id)
     if action is not None:
         query = query.where(AuditEntry.action == action)
     if target is not None:

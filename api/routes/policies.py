@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from api.deps import AdminDep, PrincipalDep, SessionDep
+from api.deps import AdminDep, MemberDep, SessionDep
 from api.errors import NotFound
 from api.models import PolicyVersion
 from api.repositories import active_policy
@@ -27,7 +27,7 @@ def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:
 
 
 @router.get("")
-def list_policies(session: SessionDep, who: PrincipalDep) -> list[PolicyPublic]:
+def list_policies(session: SessionDep, who: MemberDep) -> list[PolicyPublic]:
     active = active_policy(session, who.organisation_id)
     rows = session.scalars(
         select(PolicyVersion)
@@ -38,13 +38,13 @@ def list_policies(session: SessionDep, who: PrincipalDep) -> list[PolicyPublic]:
 
 
 @router.get("/active")
-def get_active(session: SessionDep, who: PrincipalDep) -> PolicyPublic:
+def get_active(session: SessionDep, who: MemberDep) -> PolicyPublic:
     active = active_policy(session, who.organisation_id)
     return _public(active, active.id)
 
 
 @router.get("/{version}")
-def get_policy(version: str, session: SessionDep, who: PrincipalDep) -> PolicyPublic:
+def get_policy(version: str, session: SessionDep, who: MemberDep) -> PolicyPublic:
     row = session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.organisation_id == who.organisation_id, PolicyVersion.version == version

@@ -1,4 +1,5 @@
-"""Aggregate, non-personal views. Officers see their organisation; planners and admins all."""
+"""Aggregate, non-personal views. Officers and admins see their organisation; planners and the
+platform admin every organisation."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/stats", tags=["stats"], responses=ERRORS)
 
 
 def _orgs(session: SessionDep, who: Principal) -> list[str]:
-    if who.role == Role.OFFICER:
+    if who.role in (Role.OFFICER, Role.ADMIN):  # an organisation's own staff see their own figures
         return [who.organisation_id]
     return list(session.scalars(select(Organisation.id).order_by(Organisation.id)))
 

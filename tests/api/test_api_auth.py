@@ -14,7 +14,8 @@ from api.main import create_app
 
 # (method, path, body) per endpoint family, and the roles allowed (others get 403).
 OFFICE = {"officer", "admin"}
-EVERYONE = {"officer", "admin", "planner"}
+MEMBERS = {"officer", "admin", "planner"}
+EVERYONE = {*MEMBERS, "platform"}
 FAMILIES: list[tuple[str, str, object, set[str]]] = [
     ("GET", "/v1/me", None, EVERYONE),
     ("GET", "/v1/households", None, OFFICE),
@@ -26,13 +27,13 @@ FAMILIES: list[tuple[str, str, object, set[str]]] = [
     ("GET", "/v1/proposals", None, OFFICE),
     ("GET", "/v1/pair-rules", None, OFFICE),
     ("GET", "/v1/review-requests", None, OFFICE),
-    ("GET", "/v1/policies", None, EVERYONE),
+    ("GET", "/v1/policies", None, MEMBERS),
     ("GET", "/v1/stats/overview", None, EVERYONE),
     ("GET", "/v1/stats/override-rate", None, EVERYONE),
     ("GET", "/v1/scenario-comparisons", None, {"planner", "admin"}),
-    ("GET", "/v1/audit", None, {"admin"}),
-    ("GET", "/v1/keys", None, {"admin"}),
-    ("GET", "/v1/organisations", None, {"admin"}),
+    ("GET", "/v1/audit", None, {"admin", "platform"}),
+    ("GET", "/v1/keys", None, {"admin", "platform"}),
+    ("GET", "/v1/organisations", None, {"platform"}),
     ("POST", "/v1/policies", {"matching": {"version": "matrix-test"}}, {"admin"}),
 ]
 
@@ -49,7 +50,7 @@ def database_url(sqlite_url: str) -> str:
 def test_role_matrix(
     client: TestClient, keys: Keys, method: str, path: str, body: object, allowed: set[str]
 ) -> None:
-    roles = {"officer": keys.officer, "admin": keys.admin, "planner": keys.planner}
+    roles = {"officer": keys.officer, "admin": keys.admin, "planner": keys.planner, "platform": keys.platform}
     for role, headers in roles.items():
         r = client.request(method, path, json=body, headers=headers)
         if role in allowed:
@@ -76,12 +77,12 @@ def test_revoked_key_is_refused(client: TestClient, keys: Keys) -> None:
 
 def test_admin_issues_keys_shown_once_and_stored_hashed(client: TestClient, keys: Keys) -> None:
     r = client.post(
-        "/v1/organisations/beta/keys", json={"name": "officer-new", "role": "officer"}, headers=keys.admin
+        "/v1/organisations/beta/keys", json={"name": "officer-new", "role": "officer"}, headers=keys.platform
     )
     assert r.status_code == 201
     key = r.json()["key"]
     assert client.get("/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["organisation"] == "beta"
-    listed = client.get("/v1/keys", headers=keys.admin).json()
+    listed = client.get("/v1/keys", headers=keys.platform).json()
     assert all("key" not in k for k in listed)
     ctx = client.app.state.ctx  # type: ignore[attr-defined]
     with ctx.db.engine.connect() as conn:
