@@ -17,7 +17,9 @@ Slug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields and non-finite numbers are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class DeclineReason(StrEnum):

@@ -6,12 +6,13 @@ from fastapi import APIRouter, status
 from sqlalchemy import select
 
 from api.deps import AnyAdminDep, PlatformDep, PrincipalDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import ApiKey, Organisation, Role
 from api.routes.common import ERRORS, IntId
 from api.schemas import KeyCreate, KeyCreated, KeyPublic, Me, OrganisationCreate, OrganisationPublic
 from api.services import admin
 
-router = APIRouter(tags=["admin"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, tags=["admin"], responses=ERRORS)
 
 
 @router.get("/me")

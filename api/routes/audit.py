@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query
 from sqlalchemy import or_, select
 
 from api.deps import AnyAdminDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import AuditEntry, Role
 from api.repositories import page
 from api.routes.common import ERRORS, Limit, Offset
 from api.schemas import AuditPublic, Page
 
-router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/audit", tags=["audit"], responses=ERRORS)
 
 
 def audit_public(e: AuditEntry) -> AuditPublic:

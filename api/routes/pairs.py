@@ -6,13 +6,14 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import HouseholdRow, PairKind, PairRule, UnitRow
 from api.repositories import refs
 from api.routes.common import ERRORS, IntId
 from api.schemas import PairRuleCreate, PairRulePublic
 from api.services import decisions
 
-router = APIRouter(prefix="/pair-rules", tags=["pair-rules"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/pair-rules", tags=["pair-rules"], responses=ERRORS)
 
 
 def _public(session: SessionDep, rows: list[PairRule]) -> list[PairRulePublic]:

@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from api.deps import AdminDep, MemberDep, SessionDep
 from api.errors import NotFound
+from api.inputs import CheckedRoute
 from api.models import PolicyVersion
 from api.repositories import active_policy
 from api.routes.common import ERRORS
 from api.schemas import PolicyDocument, PolicyPublic
 from api.services import admin
 
-router = APIRouter(prefix="/policies", tags=["policies"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/policies", tags=["policies"], responses=ERRORS)
 
 
 def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:

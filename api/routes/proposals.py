@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Conflict
+from api.inputs import CheckedRoute
 from api.models import HouseholdRow, MatchRun, ProposalRow, UnitRow
 from api.repositories import key_names, page, proposal_in_org, record_by_ref, refs
 from api.routes.common import ERRORS, IntId, Limit, Offset
@@ -26,7 +27,7 @@ from api.schemas import (
 )
 from api.services import decisions
 
-router = APIRouter(prefix="/proposals", tags=["proposals"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/proposals", tags=["proposals"], responses=ERRORS)
 
 #: What each cost term means, in words a household can read.
 MEANING = {

@@ -1,7 +1,6 @@
 """CRUD and bulk import for households, units, support zones and quotas, from one router factory."""
 
-import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -9,6 +8,7 @@ from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid
+from api.inputs import CheckedRoute, parse_json
 from api.models import AuditEntry, HouseholdRow
 from api.repositories import page, record_by_ref
 from api.routes.audit import audit_public
@@ -29,7 +29,7 @@ IMPORT_BODY = {
 
 
 def record_router(kind: RecordKind) -> APIRouter:
-    router = APIRouter(prefix=f"/{kind.path}", tags=[kind.path], responses=ERRORS)
+    router = APIRouter(route_class=CheckedRoute, prefix=f"/{kind.path}", tags=[kind.path], responses=ERRORS)
     Model: Any = kind.model
     Public: Any = RecordPublic[Model]
     table = kind.table
@@ -87,18 +87,14 @@ def record_router(kind: RecordKind) -> APIRouter:
         """Bulk create or replace, all or nothing: a JSON array, or CSV (``text/csv``) with one row per
         record, ``a.b`` headers for nested fields and ``;`` between list items."""
         raw = await request.body()
-        media: Literal["csv", "json"] = "csv" if "csv" in request.headers.get("content-type", "") else "json"
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Invalid(["body"], "not UTF-8 text") from None
-        if media == "csv":
+        if "csv" in request.headers.get("content-type", ""):
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise Invalid(["body"], "not UTF-8 text") from None
             items: Any = records.parse_csv(kind, text)
         else:
-            try:
-                items = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise Invalid(["body"], f"invalid JSON: {exc.msg}") from None
+            items = parse_json(raw)
             if not isinstance(items, list):
                 raise Invalid(["body"], "expected a JSON array of records")
         return await run_in_threadpool(records.import_records, session, who, kind, items)

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import HouseholdRow, ProposalRow, ReviewRequest
 from api.repositories import key_names, refs
 from api.routes.common import ERRORS, IntId
 from api.schemas import ReviewPublic, ReviewResolve
 from api.services import decisions
 
-router = APIRouter(prefix="/review-requests", tags=["reviews"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/review-requests", tags=["reviews"], responses=ERRORS)
 
 
 def reviews_public(session: SessionDep, rows: Sequence[ReviewRequest]) -> list[ReviewPublic]:

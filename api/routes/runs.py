@@ -10,6 +10,7 @@ from fastapi import APIRouter, status
 from sqlalchemy import select
 
 from api.deps import ContextDep, OfficerDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import HouseholdRow, MatchRun, ProposalRow, UnhousedRow
 from api.repositories import page, refs, run_in_org
 from api.routes.common import ERRORS, IntId, Limit, Offset
@@ -18,7 +19,7 @@ from api.schemas import Page, ProposalPublic, RunCreate, RunPublic, UnhousedPubl
 from api.services import runs
 from api.worker import JobRunner
 
-router = APIRouter(prefix="/match-runs", tags=["match-runs"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/match-runs", tags=["match-runs"], responses=ERRORS)
 
 
 def run_public(run: MatchRun) -> RunPublic:

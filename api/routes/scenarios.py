@@ -12,12 +12,13 @@ from sqlalchemy import select
 
 from api.deps import ContextDep, PlannerDep, SessionDep
 from api.errors import NotFound
+from api.inputs import CheckedRoute
 from api.models import ScenarioJob
 from api.routes.common import ERRORS, IntId
 from api.schemas import ComparisonCreate, ComparisonPublic, SpecInfo
 from api.services import scenarios
 
-router = APIRouter(tags=["planner"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, tags=["planner"], responses=ERRORS)
 JOBS = "/scenario-comparisons"
 
 

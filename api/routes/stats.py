@@ -7,13 +7,14 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from api.deps import SessionDep, StatsDep
+from api.inputs import CheckedRoute
 from api.models import Organisation, Role
 from api.routes.common import ERRORS
 from api.schemas import OverrideRate, Overview
 from api.security import Principal
 from api.services import stats
 
-router = APIRouter(prefix="/stats", tags=["stats"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/stats", tags=["stats"], responses=ERRORS)
 
 
 def _orgs(session: SessionDep, who: Principal) -> list[str]:

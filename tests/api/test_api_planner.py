@@ -43,10 +43,10 @@ def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:
 
 def test_comparison_specs_are_validated(client: TestClient, keys: Keys) -> None:
     r = client.post("/v1/scenario-comparisons", json={"specs": ["no-such-spec"]}, headers=keys.planner)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "specs", 0]
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "specs", 0]
     bad = {"name": "x", "run": {"months": 0}}
     r = client.post("/v1/scenario-comparisons", json={"specs": [bad]}, headers=keys.planner)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"][:3] == ["body", "specs", 0]
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][:3] == ["body", "specs", 0]
     inline = {"name": "inline", "population": {"waiting_households": 300}}
     r = client.post(
         "/v1/scenario-comparisons", json={"specs": [inline], **QUICK, "seeds": [3]}, headers=keys.planner
