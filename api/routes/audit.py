@@ -13,7 +13,7 @@ from api.inputs import CheckedRoute
 from api.models import AuditEntry, Role
 from api.repositories import page
 from api.routes.common import ERRORS, Limit, Offset
-from api.schemas import AuditPublic, Page
+from api.schemas import AuditAction, AuditPublic, Page
 
 router = APIRouter(route_class=CheckedRoute, prefix="/audit", tags=["audit"], responses=ERRORS)
 
@@ -40,7 +40,7 @@ def read_audit(
     who: AnyAdminDep,
     limit: Limit = 100,
     offset: Offset = 0,
-    action: Annotated[str | None, Query(max_length=48)] = None,
+    action: Annotated[AuditAction | None, Query()] = None,
     target: Annotated[
         str | None, Query(max_length=64, description="a household or unit id, a run id...")
     ] = None,

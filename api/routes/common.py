@@ -10,7 +10,8 @@ from api.errors import Problem
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="items to skip")]
-Ref = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$", description="pseudonymous id")]
+REF_PATTERN = r"^[A-Za-z0-9_.:\-]{1,64}$"
+Ref = Annotated[str, Path(pattern=REF_PATTERN, description="pseudonymous id")]
 IntId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Body, Query, status
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
-from api.errors import Conflict
+from api.errors import Conflict, Invalid, NotFound
 from api.inputs import CheckedRoute
-from api.models import HouseholdRow, MatchRun, ProposalRow, UnitRow
+from api.models import HouseholdRow, MatchRun, ProposalRow, ProposalStatus, UnitRow
 from api.repositories import key_names, page, proposal_in_org, record_by_ref, refs
-from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.routes.common import ERRORS, REF_PATTERN, IntId, Limit, Offset
 from api.routes.reviews import reviews_public
 from api.schemas import (
     AcceptBody,
@@ -72,10 +72,8 @@ def list_proposals(
     who: OfficerDep,
     limit: Limit = 100,
     offset: Offset = 0,
-    status: Annotated[
-        str | None, Query(max_length=16, description="open, accepted, declined, superseded")
-    ] = None,
-    household: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[ProposalStatus | None, Query()] = None,
+    household: Annotated[str | None, Query(pattern=REF_PATTERN, description="a household id")] = None,
 ) -> Page[ProposalPublic]:
     query = (
         select(ProposalRow).where(ProposalRow.organisation_id == who.organisation_id).order_by(ProposalRow.id)
@@ -83,10 +81,11 @@ def list_proposals(
     if status is not None:
         query = query.where(ProposalRow.status == status)
     if household is not None:
-        query = query.where(
-            ProposalRow.household_id
-            == record_by_ref(session, HouseholdRow, who.organisation_id, household).id
-        )
+        try:
+            found = record_by_ref(session, HouseholdRow, who.organisation_id, household)
+        except NotFound:
+            raise Invalid(["query", "household"], f"no household {household!r}") from None
+        query = query.where(ProposalRow.household_id == found.id)
     rows, total = page(session, query, limit, offset)
     return Page[ProposalPublic](
         items=proposals_public(session, rows), total=total, limit=limit, offset=offset

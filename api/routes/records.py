@@ -9,7 +9,7 @@ from sqlalchemy import select
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid
 from api.inputs import CheckedRoute, parse_json
-from api.models import AuditEntry, HouseholdRow
+from api.models import AuditEntry, HouseholdRow, HouseholdStatus, UnitStatus
 from api.repositories import page, record_by_ref
 from api.routes.audit import audit_public
 from api.routes.common import ERRORS, Limit, Offset, Ref
@@ -17,6 +17,7 @@ from api.schemas import AuditPublic, ImportResult, Page, RecordPublic
 from api.services import records
 from api.services.records import KINDS, RecordKind
 
+STATUSES = {"household": HouseholdStatus, "unit": UnitStatus}
 IMPORT_BODY = {
     "requestBody": {
         "required": True,
@@ -34,21 +35,36 @@ def record_router(kind: RecordKind) -> APIRouter:
     Public: Any = RecordPublic[Model]
     table = kind.table
 
-    @router.get("", name=f"list_{kind.path}")
-    def list_records(
-        session: SessionDep,
-        who: OfficerDep,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        status: Annotated[str | None, Query(max_length=16)] = None,
-    ) -> Page[Public]:
+    Status: Any = STATUSES.get(kind.name)
+
+    def listed(session: SessionDep, who: OfficerDep, limit: int, offset: int, status: Any) -> Page[Public]:
         query = select(table).where(table.organisation_id == who.organisation_id).order_by(table.id)
-        if status is not None and hasattr(table, "status"):
-            query = query.where(table.status == status)
+        if status is not None:
+            query = query.where(table.status == status)  # type: ignore[attr-defined]
         rows, total = page(session, query, limit, offset)
         return Page[Public](
             items=records.public(session, kind, rows), total=total, limit=limit, offset=offset
         )
+
+    if Status is not None:
+
+        @router.get("", name=f"list_{kind.path}")
+        def list_with_status(
+            session: SessionDep,
+            who: OfficerDep,
+            limit: Limit = 100,
+            offset: Offset = 0,
+            status: Annotated[Status | None, Query()] = None,
+        ) -> Page[Public]:
+            return listed(session, who, limit, offset, status)
+
+    else:
+
+        @router.get("", name=f"list_{kind.path}")
+        def list_records(
+            session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+        ) -> Page[Public]:
+            return listed(session, who, limit, offset, None)
 
     @router.post("", status_code=status.HTTP_201_CREATED, name=f"create_{kind.name}")
     def create(body: Annotated[Model, Body()], session: SessionDep, who: OfficerDep) -> Public:

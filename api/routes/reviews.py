@@ -13,7 +13,7 @@ from api.inputs import CheckedRoute
 from api.models import HouseholdRow, ProposalRow, ReviewRequest
 from api.repositories import key_names, refs
 from api.routes.common import ERRORS, IntId
-from api.schemas import ReviewPublic, ReviewResolve
+from api.schemas import ReviewPublic, ReviewResolve, ReviewStatus
 from api.services import decisions
 
 router = APIRouter(route_class=CheckedRoute, prefix="/review-requests", tags=["reviews"], responses=ERRORS)
@@ -45,7 +45,7 @@ def reviews_public(session: SessionDep, rows: Sequence[ReviewRequest]) -> list[R
 
 @router.get("")
 def list_reviews(
-    session: SessionDep, who: OfficerDep, status: Annotated[str | None, Query(max_length=16)] = None
+    session: SessionDep, who: OfficerDep, status: Annotated[ReviewStatus | None, Query()] = None
 ) -> list[ReviewPublic]:
     query = select(ReviewRequest).where(ReviewRequest.organisation_id == who.organisation_id)
     if status is not None:
