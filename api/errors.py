@@ -86,9 +86,9 @@ class Invalid(ApiError):
 
     status, code = 422, "invalid"
 
-    def __init__(self, loc: Loc, message: str) -> None:
+    def __init__(self, loc: Loc, message: str, kind: str = "invalid") -> None:
         super().__init__(message)
-        self.loc = loc
+        self.loc, self.kind = loc, kind
 
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
@@ -143,7 +143,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Invalid)
     async def _invalid(_: Request, exc: Invalid) -> Response:
-        return invalid([{"loc": exc.loc, "msg": exc.message, "type": exc.code}])
+        return invalid([{"loc": exc.loc, "msg": exc.message, "type": exc.kind}])
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> Response:

@@ -9,12 +9,13 @@ loser re-check the condition) alike.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from api.errors import Conflict, Forbidden, NotFound
+from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.models import (
     HouseholdRow,
     HouseholdStatus,
@@ -30,10 +31,12 @@ from api.models import (
     UnitStatus,
     utcnow,
 )
-from api.repositories import lock_organisation, proposal_in_org, record_by_ref
+from api.repositories import active_policy, lock_organisation, proposal_in_org, record_by_ref
 from api.schemas import DeclineReason, PolicyDocument, RefusalAction, ReviewReason
 from api.security import Principal
 from api.services import audit
+from matcher import InvalidProblemError, MatchProblem
+from matcher.compile import compile_problem
 
 
 def _refs(session: Session, p: ProposalRow) -> tuple[str, str, MatchRun]:
@@ -187,6 +190,12 @@ def add_pair_rule(session: Session, who: Principal, household: str, unit: str, k
             raise Conflict("this pair is both pinned and forbidden; delete the other rule first")
         if kind == PairKind.PIN and r.kind == PairKind.PIN and (r.household_id == h.id or r.unit_id == u.id):
             raise Conflict("the household or the unit is already pinned to another partner")
+    if kind == PairKind.PIN and (broken := pin_ineligibility(session, who.organisation_id, h, u)):
+        raise Invalid(
+            ["body", "unit"],
+            f"household {household!r} cannot be pinned to unit {unit!r}: {broken}",
+            "ineligible_pair",
+        )
     rule = PairRule(
         organisation_id=who.organisation_id, household_id=h.id, unit_id=u.id, kind=kind, created_by=who.key_id
     )
@@ -194,6 +203,28 @@ def add_pair_rule(session: Session, who: Principal, household: str, unit: str, k
     audit.record(session, who, f"pair.{kind.value}", "household", household, unit=unit)
     session.commit()
     return rule
+
+
+def pin_ineligibility(session: Session, org: str, h: HouseholdRow, u: UnitRow) -> str | None:
+    """Why the matching core would refuse this pin today (its own eligibility rules, under the
+    organisation's active policy), or None if it may be pinned."""
+    if h.data is None or u.data is None:
+        return "the household was erased" if h.data is None else "the unit has no record"
+    policy = PolicyDocument.model_validate(active_policy(session, org).document).matching
+    problem = MatchProblem.model_validate(
+        {
+            "match_date": date.today(),
+            "households": [{**h.data, "id": h.ref}],
+            "units": [{**u.data, "id": u.ref}],
+            "policy": policy,
+            "pins": [{"household": h.ref, "unit": u.ref}],
+        }
+    )
+    try:
+        compile_problem(problem)
+    except InvalidProblemError as exc:
+        return exc.reason
+    return None
 
 
 def remove_pair_rule(session: Session, who: Principal, rule_id: int) -> None:

@@ -43,6 +43,36 @@ def test_pins_are_kept_and_forbids_never_proposed(client: TestClient, keys: Keys
     assert len(client.get("/v1/pair-rules", headers=keys.officer).json()) == 1
 
 
+def test_a_pin_on_an_ineligible_pair_is_refused_and_runs_go_on(client: TestClient, keys: Keys) -> None:
+    h = keys.officer
+    household = {"id": "H-1", "adults": 1, "monthly_income": 2000, "registered_on": "2025-05-01"}
+    unit = {
+        "programme": "gls",
+        "commune": "0304",
+        "bedrooms": 1,
+        "surface_m2": 40,
+        "max_occupancy": 2,
+        "available_from": "2026-01-01",
+    }
+    client.post("/v1/households", json=household, headers=h)
+    client.post("/v1/units", json={**unit, "id": "U-dear", "rent": 5000}, headers=h)
+    client.post("/v1/units", json={**unit, "id": "U-fair", "rent": 500}, headers=h)
+    r = client.post("/v1/pair-rules", json={"household": "H-1", "unit": "U-dear", "kind": "pin"}, headers=h)
+    assert r.status_code == 422, r.text
+    error = r.json()["errors"][0]
+    assert error["loc"] == ["body", "unit"] and error["type"] == "ineligible_pair"
+    assert "H-1" in error["msg"] and "U-dear" in error["msg"] and "over_budget" in error["msg"]
+    assert client.get("/v1/pair-rules", headers=h).json() == []
+    forbid = {"household": "H-1", "unit": "U-dear", "kind": "forbid"}
+    assert client.post("/v1/pair-rules", json=forbid, headers=h).status_code == 201
+    pin = {"household": "H-1", "unit": "U-fair", "kind": "pin"}
+    assert client.post("/v1/pair-rules", json=pin, headers=h).status_code == 201
+    finished_run(client, h)
+    assert [(p["household"], p["unit"], p["pinned"]) for p in open_items(client, h)] == [
+        ("H-1", "U-fair", True)
+    ]
+
+
 def test_refusal_rules_are_policy_and_not_punitive_by_default(client: TestClient, keys: Keys) -> None:
     load(client, keys.officer, small_problem())
     finished_run(client, keys.officer)

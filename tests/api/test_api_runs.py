@@ -37,8 +37,10 @@ def test_infeasible_run_is_a_stored_run_with_reasons(client: TestClient, keys: K
 def test_failed_run_names_the_reason(client: TestClient, keys: Keys) -> None:
     h = keys.officer
     client.post("/v1/households", json=HOUSEHOLD, headers=h)
-    client.post("/v1/units", json={**UNIT, "id": "U-1", "rent": 5000}, headers=h)
-    client.post("/v1/pair-rules", json={"household": "H-1", "unit": "U-1", "kind": "pin"}, headers=h)
+    client.post("/v1/units", json={**UNIT, "id": "U-1", "rent": 500}, headers=h)
+    r = client.post("/v1/pair-rules", json={"household": "H-1", "unit": "U-1", "kind": "pin"}, headers=h)
+    assert r.status_code == 201
+    client.patch("/v1/units/U-1", json={"rent": 5000}, headers=h)  # the pinned pair becomes ineligible
     r = client.post("/v1/match-runs", json={"wait_seconds": 60}, headers=h)
     run = r.json()
     assert r.status_code == 202 and run["status"] == "failed"
