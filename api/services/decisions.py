@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.models import (
+    ApiKey,
     HouseholdRow,
     HouseholdStatus,
     MatchRun,
@@ -31,7 +32,14 @@ from api.models import (
     UnitStatus,
     utcnow,
 )
-from api.repositories import active_policy, lock_organisation, proposal_in_org, record_by_ref
+from api.repositories import (
+    accepted_rival,
+    active_policy,
+    lock_organisation,
+    proposal_in_org,
+    record_by_ref,
+    superseding_run,
+)
 from api.schemas import DeclineReason, PolicyDocument, RefusalAction, ReviewReason
 from api.security import Principal
 from api.services import audit
@@ -76,10 +84,7 @@ def accept(session: Session, who: Principal, proposal_id: int) -> ProposalRow:
     )
     if not ok:
         session.rollback()
-        raise Conflict(
-            f"proposal {proposal_id} can no longer be accepted: it, its unit or its household "
-            "was decided by someone else"
-        )
+        raise Conflict(f"proposal {proposal_id} can no longer be accepted: {why_closed(session, p)}")
     session.execute(
         update(ProposalRow)
         .where(
@@ -108,6 +113,28 @@ def accept(session: Session, who: Principal, proposal_id: int) -> ProposalRow:
     return p
 
 
+def why_closed(session: Session, p: ProposalRow) -> str:
+    """What happened to a proposal an officer can no longer decide, in words the officer can act on."""
+    session.refresh(p)
+    if p.status in (ProposalStatus.ACCEPTED, ProposalStatus.DECLINED):
+        by = session.get(ApiKey, p.decided_by) if p.decided_by is not None else None
+        return f"it was already {p.status} by {by.name if by else 'someone else'}"
+    run = superseding_run(session, p)
+    rival = accepted_rival(session, p)
+    rival_first = (
+        rival is not None
+        and rival.decided_at is not None
+        and (run is None or run.finished_at is None or rival.decided_at < run.finished_at)
+    )
+    if rival is not None and rival_first:
+        return f"its unit or household was placed with proposal {rival.id}"
+    if p.status == ProposalStatus.SUPERSEDED and run is not None:
+        return f"superseded by run {run.id}"
+    if p.status == ProposalStatus.SUPERSEDED:
+        return "its unit was withdrawn or its household erased"
+    return "its unit or household is no longer available"
+
+
 def decline(session: Session, who: Principal, proposal_id: int, reason: DeclineReason) -> ProposalRow:
     """Record the refusal, forbid the pair for later runs, and apply the run's refusal rules."""
     lock_organisation(session, who.organisation_id)
@@ -122,7 +149,7 @@ def decline(session: Session, who: Principal, proposal_id: int, reason: DeclineR
         ),
     ):
         session.rollback()
-        raise Conflict(f"proposal {proposal_id} is no longer open")
+        raise Conflict(f"proposal {proposal_id} can no longer be declined: {why_closed(session, p)}")
     session.execute(
         delete(PairRule).where(PairRule.household_id == p.household_id, PairRule.unit_id == p.unit_id)
     )

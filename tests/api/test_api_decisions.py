@@ -73,6 +73,20 @@ def test_a_pin_on_an_ineligible_pair_is_refused_and_runs_go_on(client: TestClien
     ]
 
 
+def test_deciding_a_superseded_proposal_says_which_run_replaced_it(client: TestClient, keys: Keys) -> None:
+    load(client, keys.officer, small_problem(6, 8))
+    finished_run(client, keys.officer)
+    first, second, third = open_items(client, keys.officer)[:3]
+    client.post(f"/v1/proposals/{first['id']}/accept", headers=keys.officer)
+    rerun = finished_run(client, keys.officer)
+    r = client.post(f"/v1/proposals/{second['id']}/accept", headers=keys.officer2)
+    assert r.status_code == 409 and f"superseded by run {rerun['id']}" in r.json()["detail"], r.text
+    r = client.post(f"/v1/proposals/{third['id']}/decline", json={"reason": "other"}, headers=keys.officer2)
+    assert r.status_code == 409 and f"superseded by run {rerun['id']}" in r.json()["detail"], r.text
+    r = client.post(f"/v1/proposals/{first['id']}/accept", headers=keys.officer2)
+    assert r.status_code == 409 and "already accepted by officer-a1" in r.json()["detail"], r.text
+
+
 def test_refusal_rules_are_policy_and_not_punitive_by_default(client: TestClient, keys: Keys) -> None:
     load(client, keys.officer, small_problem())
     finished_run(client, keys.officer)
