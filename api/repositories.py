@@ -27,6 +27,7 @@ from api.models import (
 
 Record = HouseholdRow | UnitRow | SupportZoneRow | QuotaRow
 R = TypeVar("R", bound=RecordMixin)
+T = TypeVar("T")
 
 
 def record_by_ref(session: Session, table: type[R], org: str, ref: str, *, lock: bool = False) -> R:
@@ -40,6 +41,11 @@ def record_by_ref(session: Session, table: type[R], org: str, ref: str, *, lock:
 def page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[Sequence[Any], int]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return session.scalars(query.limit(limit).offset(offset)).all(), total
+
+
+def page_of(items: Sequence[T], limit: int, offset: int) -> tuple[Sequence[T], int]:
+    """A page of a list computed in Python (aggregates, shipped specs)."""
+    return items[offset : offset + limit], len(items)
 
 
 def lock_organisation(session: Session, org: str) -> None:

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from api.deps import AnyAdminDep, PlatformDep, PrincipalDep, SessionDep
 from api.inputs import CheckedRoute
 from api.models import ApiKey, Organisation, Role
-from api.routes.common import ERRORS, IntId
-from api.schemas import KeyCreate, KeyCreated, KeyPublic, Me, OrganisationCreate, OrganisationPublic
+from api.repositories import page
+from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.schemas import KeyCreate, KeyCreated, KeyPublic, Me, OrganisationCreate, OrganisationPublic, Page
 from api.services import admin
 
 router = APIRouter(route_class=CheckedRoute, tags=["admin"], responses=ERRORS)
@@ -21,9 +22,12 @@ def me(who: PrincipalDep) -> Me:
 
 
 @router.get("/organisations")
-def list_organisations(session: SessionDep, _: PlatformDep) -> list[OrganisationPublic]:
-    rows = session.scalars(select(Organisation).order_by(Organisation.id)).all()
-    return [OrganisationPublic(id=o.id, name=o.name, created_at=o.created_at) for o in rows]
+def list_organisations(
+    session: SessionDep, _: PlatformDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[OrganisationPublic]:
+    rows, total = page(session, select(Organisation).order_by(Organisation.id), limit, offset)
+    items = [OrganisationPublic(id=o.id, name=o.name, created_at=o.created_at) for o in rows]
+    return Page[OrganisationPublic](items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED)
@@ -52,12 +56,14 @@ def _key(k: ApiKey) -> KeyPublic:
 
 
 @router.get("/keys")
-def list_keys(session: SessionDep, who: AnyAdminDep) -> list[KeyPublic]:
+def list_keys(
+    session: SessionDep, who: AnyAdminDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[KeyPublic]:
     query = select(ApiKey).order_by(ApiKey.id)
     if who.role != Role.PLATFORM_ADMIN:
         query = query.where(ApiKey.organisation_id == who.organisation_id)
-    rows = session.scalars(query)
-    return [_key(k) for k in rows]
+    rows, total = page(session, query, limit, offset)
+    return Page[KeyPublic](items=[_key(k) for k in rows], total=total, limit=limit, offset=offset)
 
 
 @router.delete("/keys/{key_id}")

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from api.deps import OfficerDep, SessionDep
 from api.inputs import CheckedRoute
 from api.models import HouseholdRow, PairKind, PairRule, UnitRow
-from api.repositories import refs
-from api.routes.common import ERRORS, IntId
-from api.schemas import PairRuleCreate, PairRulePublic
+from api.repositories import page, refs
+from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.schemas import Page, PairRuleCreate, PairRulePublic
 from api.services import decisions
 
 router = APIRouter(route_class=CheckedRoute, prefix="/pair-rules", tags=["pair-rules"], responses=ERRORS)
@@ -33,11 +33,12 @@ def _public(session: SessionDep, rows: list[PairRule]) -> list[PairRulePublic]:
 
 
 @router.get("")
-def list_rules(session: SessionDep, who: OfficerDep) -> list[PairRulePublic]:
-    rows = session.scalars(
-        select(PairRule).where(PairRule.organisation_id == who.organisation_id).order_by(PairRule.id)
-    ).all()
-    return _public(session, list(rows))
+def list_rules(
+    session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[PairRulePublic]:
+    query = select(PairRule).where(PairRule.organisation_id == who.organisation_id).order_by(PairRule.id)
+    rows, total = page(session, query, limit, offset)
+    return Page[PairRulePublic](items=_public(session, list(rows)), total=total, limit=limit, offset=offset)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

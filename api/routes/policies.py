@@ -9,9 +9,9 @@ from api.deps import AdminDep, MemberDep, SessionDep
 from api.errors import NotFound
 from api.inputs import CheckedRoute
 from api.models import PolicyVersion
-from api.repositories import active_policy
-from api.routes.common import ERRORS
-from api.schemas import PolicyDocument, PolicyPublic
+from api.repositories import active_policy, page
+from api.routes.common import ERRORS, Limit, Offset
+from api.schemas import Page, PolicyDocument, PolicyPublic
 from api.services import admin
 
 router = APIRouter(route_class=CheckedRoute, prefix="/policies", tags=["policies"], responses=ERRORS)
@@ -28,14 +28,19 @@ def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:
 
 
 @router.get("")
-def list_policies(session: SessionDep, who: MemberDep) -> list[PolicyPublic]:
+def list_policies(
+    session: SessionDep, who: MemberDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[PolicyPublic]:
     active = active_policy(session, who.organisation_id)
-    rows = session.scalars(
+    query = (
         select(PolicyVersion)
         .where(PolicyVersion.organisation_id == who.organisation_id)
         .order_by(PolicyVersion.id)
-    ).all()
-    return [_public(r, active.id) for r in rows]
+    )
+    rows, total = page(session, query, limit, offset)
+    return Page[PolicyPublic](
+        items=[_public(r, active.id) for r in rows], total=total, limit=limit, offset=offset
+    )
 
 
 @router.get("/active")

@@ -124,10 +124,12 @@ def record_router(kind: RecordKind) -> APIRouter:
             return records.public(session, kind, [row])[0]
 
         @router.get("/{ref}/history", name="household_history")
-        def history(ref: Ref, session: SessionDep, who: OfficerDep) -> list[AuditPublic]:
+        def history(
+            ref: Ref, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+        ) -> Page[AuditPublic]:
             """The household's audit trail (records, pins, decisions, reviews, erasure) for its officers."""
             record_by_ref(session, HouseholdRow, who.organisation_id, ref)
-            rows = session.scalars(
+            query = (
                 select(AuditEntry)
                 .where(
                     AuditEntry.organisation_id == who.organisation_id,
@@ -136,7 +138,9 @@ def record_router(kind: RecordKind) -> APIRouter:
                 )
                 .order_by(AuditEntry.id)
             )
-            return [audit_public(e) for e in rows]
+            rows, total = page(session, query, limit, offset)
+            items = [audit_public(e) for e in rows]
+            return Page[AuditPublic](items=items, total=total, limit=limit, offset=offset)
 
     return router
 

@@ -72,22 +72,26 @@ def retry_run(run_id: IntId, ctx: ContextDep, session: SessionDep, who: OfficerD
 
 
 @router.get("/{run_id}/proposals")
-def run_proposals(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[ProposalPublic]:
+def run_proposals(
+    run_id: IntId, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[ProposalPublic]:
     run_in_org(session, who.organisation_id, run_id)
-    rows = session.scalars(
-        select(ProposalRow).where(ProposalRow.run_id == run_id).order_by(ProposalRow.id)
-    ).all()
-    return proposals_public(session, rows)
+    query = select(ProposalRow).where(ProposalRow.run_id == run_id).order_by(ProposalRow.id)
+    rows, total = page(session, query, limit, offset)
+    return Page[ProposalPublic](
+        items=proposals_public(session, rows), total=total, limit=limit, offset=offset
+    )
 
 
 @router.get("/{run_id}/unhoused")
-def run_unhoused(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[UnhousedPublic]:
+def run_unhoused(
+    run_id: IntId, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[UnhousedPublic]:
     run_in_org(session, who.organisation_id, run_id)
-    rows = session.scalars(
-        select(UnhousedRow).where(UnhousedRow.run_id == run_id).order_by(UnhousedRow.id)
-    ).all()
+    query = select(UnhousedRow).where(UnhousedRow.run_id == run_id).order_by(UnhousedRow.id)
+    rows, total = page(session, query, limit, offset)
     names = refs(session, HouseholdRow, {r.household_id for r in rows})
-    return [
+    items = [
         UnhousedPublic(
             household=names[r.household_id],
             reason=r.reason,
@@ -98,3 +102,4 @@ def run_unhoused(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[Un
         )
         for r in rows
     ]
+    return Page[UnhousedPublic](items=items, total=total, limit=limit, offset=offset)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from api.deps import SessionDep, StatsDep
 from api.inputs import CheckedRoute
 from api.models import Organisation, Role
-from api.routes.common import ERRORS
-from api.schemas import OverrideRate, Overview
+from api.repositories import page_of
+from api.routes.common import ERRORS, Limit, Offset
+from api.schemas import OverrideRate, Overview, Page
 from api.security import Principal
 from api.services import stats
 
@@ -24,11 +25,17 @@ def _orgs(session: SessionDep, who: Principal) -> list[str]:
 
 
 @router.get("/overview")
-def overview(session: SessionDep, who: StatsDep) -> list[Overview]:
-    return [stats.overview(session, org) for org in _orgs(session, who)]
+def overview(session: SessionDep, who: StatsDep, limit: Limit = 100, offset: Offset = 0) -> Page[Overview]:
+    orgs, total = page_of(_orgs(session, who), limit, offset)
+    items = [stats.overview(session, org) for org in orgs]
+    return Page[Overview](items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/override-rate")
-def override_rate(session: SessionDep, who: StatsDep) -> list[OverrideRate]:
+def override_rate(
+    session: SessionDep, who: StatsDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[OverrideRate]:
     """Share of decided proposals that officers did not follow (declined), per organisation."""
-    return [stats.override_rate(session, org) for org in _orgs(session, who)]
+    orgs, total = page_of(_orgs(session, who), limit, offset)
+    items = [stats.override_rate(session, org) for org in orgs]
+    return Page[OverrideRate](items=items, total=total, limit=limit, offset=offset)

@@ -82,7 +82,7 @@ def test_admin_issues_keys_shown_once_and_stored_hashed(client: TestClient, keys
     assert r.status_code == 201
     key = r.json()["key"]
     assert client.get("/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["organisation"] == "beta"
-    listed = client.get("/v1/keys", headers=keys.platform).json()
+    listed = client.get("/v1/keys", headers=keys.platform).json()["items"]
     assert all("key" not in k for k in listed)
     ctx = client.app.state.ctx  # type: ignore[attr-defined]
     with ctx.db.engine.connect() as conn:

@@ -37,10 +37,10 @@ def test_pins_are_kept_and_forbids_never_proposed(client: TestClient, keys: Keys
     pairs = {(p["household"], p["unit"]): p for p in open_items(client, keys.officer)}
     assert pairs[(with_alt["household"], alt_unit)]["pinned"] is True
     assert (other["household"], other["unit"]) not in pairs
-    rules = client.get("/v1/pair-rules", headers=keys.officer).json()
+    rules = client.get("/v1/pair-rules", headers=keys.officer).json()["items"]
     assert {(r["kind"], r["source"]) for r in rules} == {("pin", "officer"), ("forbid", "officer")}
     assert client.delete(f"/v1/pair-rules/{rules[0]['id']}", headers=keys.officer).status_code == 204
-    assert len(client.get("/v1/pair-rules", headers=keys.officer).json()) == 1
+    assert len(client.get("/v1/pair-rules", headers=keys.officer).json()["items"]) == 1
 
 
 def test_a_pin_on_an_ineligible_pair_is_refused_and_runs_go_on(client: TestClient, keys: Keys) -> None:
@@ -62,7 +62,7 @@ def test_a_pin_on_an_ineligible_pair_is_refused_and_runs_go_on(client: TestClien
     error = r.json()["errors"][0]
     assert error["loc"] == ["body", "unit"] and error["type"] == "ineligible_pair"
     assert "H-1" in error["msg"] and "U-dear" in error["msg"] and "over_budget" in error["msg"]
-    assert client.get("/v1/pair-rules", headers=h).json() == []
+    assert client.get("/v1/pair-rules", headers=h).json()["items"] == []
     forbid = {"household": "H-1", "unit": "U-dear", "kind": "forbid"}
     assert client.post("/v1/pair-rules", json=forbid, headers=h).status_code == 201
     pin = {"household": "H-1", "unit": "U-fair", "kind": "pin"}
@@ -120,7 +120,7 @@ def test_refusal_rules_are_policy_and_not_punitive_by_default(client: TestClient
     )
 
     rerun = finished_run(client, keys.officer)
-    unhoused = client.get(f"/v1/match-runs/{rerun['id']}/unhoused", headers=keys.officer).json()
+    unhoused = client.get(f"/v1/match-runs/{rerun['id']}/unhoused", headers=keys.officer).json()["items"]
     left_out = {p["household"] for p in open_items(client, keys.officer)} | {u["household"] for u in unhoused}
     assert refused["household"] not in left_out and landlord["household"] in left_out
     r = client.post(f"/v1/households/{refused['household']}/reinstate", headers=keys.officer)
@@ -160,7 +160,9 @@ def test_review_is_resolved_by_a_second_officer(client: TestClient, keys: Keys) 
     )
     assert client.post(resolve, json={"outcome": "upheld"}, headers=keys.admin).status_code == 409
     assert client.get(f"/v1/households/{p['household']}", headers=keys.officer).json()["refusals"] == 0
-    assert client.get("/v1/pair-rules", headers=keys.officer).json() == []  # the decline's forbid is lifted
+    assert (
+        client.get("/v1/pair-rules", headers=keys.officer).json()["items"] == []
+    )  # the decline's forbid is lifted
     actions = [e["action"] for e in client.get("/v1/audit", headers=keys.admin).json()["items"]]
     assert "review.requested" in actions and "review.resolved" in actions
 
@@ -199,7 +201,7 @@ def test_erasure_removes_personal_fields_and_keeps_the_audit_consistent(
     assert client.put(f"/v1/households/{p['household']}", json={}, headers=keys.officer).status_code == 409
     audit = client.get("/v1/audit", params={"target": p["household"]}, headers=keys.admin).json()["items"]
     assert [e["action"] for e in audit] == ["proposal.accepted", "household.erased"]
-    history = client.get(f"/v1/households/{p['household']}/history", headers=keys.officer2).json()
+    history = client.get(f"/v1/households/{p['household']}/history", headers=keys.officer2).json()["items"]
     assert history == audit  # officers read their household's trail; the full log stays admin-only
     assert (
         client.get(f"/v1/households/{p['household']}/history", headers=keys.other_officer).status_code == 404

@@ -16,7 +16,7 @@ def database_url(sqlite_url: str) -> str:
 
 
 def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:
-    specs = client.get("/v1/scenario-specs", headers=keys.planner).json()
+    specs = client.get("/v1/scenario-specs", headers=keys.planner).json()["items"]
     names = [s["name"] for s in specs]
     assert "baseline-2026" in names
     body = {"specs": ["baseline-2026", "inflow-plus-50"], **QUICK}
@@ -37,7 +37,7 @@ def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:
         client.get(f"/v1/scenario-comparisons/{job['id']}", headers=keys.planner).json()["result"]
         == job["result"]
     )
-    listed = client.get("/v1/scenario-comparisons", headers=keys.planner).json()
+    listed = client.get("/v1/scenario-comparisons", headers=keys.planner).json()["items"]
     assert [j["id"] for j in listed] == [job["id"]]
 
 
@@ -58,7 +58,7 @@ def test_aggregate_views_hold_no_personal_data(client: TestClient, keys: Keys) -
     problem = small_problem(8, 10)
     load(client, keys.officer, problem)
     finished_run(client, keys.officer)
-    overview = client.get("/v1/stats/overview", headers=keys.planner).json()
+    overview = client.get("/v1/stats/overview", headers=keys.planner).json()["items"]
     alpha = next(o for o in overview if o["organisation"] == "alpha")
     assert alpha["households_by_status"] == {"waiting": 8} and alpha["runs"] == 1
     assert (
@@ -69,5 +69,6 @@ def test_aggregate_views_hold_no_personal_data(client: TestClient, keys: Keys) -
     text = str(overview)
     assert not any(h.id in text for h in problem.households)
     assert [
-        o["organisation"] for o in client.get("/v1/stats/overview", headers=keys.other_officer).json()
+        o["organisation"]
+        for o in client.get("/v1/stats/overview", headers=keys.other_officer).json()["items"]
     ] == ["beta"]

@@ -30,7 +30,7 @@ def test_infeasible_run_is_a_stored_run_with_reasons(client: TestClient, keys: K
     )
     run = finished_run(client, h)
     assert run["solver_status"] == "infeasible" and "Q" in str(run["conflict"])
-    unhoused = client.get(f"/v1/match-runs/{run['id']}/unhoused", headers=h).json()
+    unhoused = client.get(f"/v1/match-runs/{run['id']}/unhoused", headers=h).json()["items"]
     assert [u["reason"] for u in unhoused] == ["no_solution"]
 
 
@@ -58,7 +58,7 @@ def test_run_progress_and_listing(client: TestClient, keys: Keys) -> None:
     assert got["finished_at"] is not None and got["started_at"] is not None
     assert all(
         len(p["alternatives"]) <= 1
-        for p in client.get(f"/v1/match-runs/{run['id']}/proposals", headers=keys.officer).json()
+        for p in client.get(f"/v1/match-runs/{run['id']}/proposals", headers=keys.officer).json()["items"]
     )
     assert client.get("/v1/match-runs", headers=keys.officer).json()["items"][0]["id"] == run["id"]
 

@@ -31,12 +31,12 @@ def test_org_admin_cannot_create_keys_for_another_org_nor_read_its_households(
     assert new_key(client, keys.admin, "beta", "admin") == 404
     assert new_key(client, keys.admin, "no-such-org", "officer") == 404
     assert client.get("/v1/households", headers=keys.other_officer).json()["total"] == 3
-    names = [k["name"] for k in client.get("/v1/keys", headers=keys.other_admin).json()]
+    names = [k["name"] for k in client.get("/v1/keys", headers=keys.other_admin).json()["items"]]
     assert "intruder" not in names and "someone" not in names
 
 
 def test_org_admin_manages_only_its_own_keys(client: TestClient, keys: Keys) -> None:
-    listed = client.get("/v1/keys", headers=keys.admin).json()
+    listed = client.get("/v1/keys", headers=keys.admin).json()["items"]
     assert {k["organisation"] for k in listed} == {"alpha"}
     beta_key = client.get("/v1/me", headers=keys.other_officer).json()["key_id"]
     assert client.delete(f"/v1/keys/{beta_key}", headers=keys.admin).status_code == 404
@@ -58,7 +58,7 @@ def test_only_the_platform_admin_manages_organisations(client: TestClient, keys:
         assert r.status_code == 403
     r = client.post("/v1/organisations", json={"id": "gamma", "name": "Gamma"}, headers=keys.platform)
     assert r.status_code == 201
-    orgs = client.get("/v1/organisations", headers=keys.platform).json()
+    orgs = client.get("/v1/organisations", headers=keys.platform).json()["items"]
     assert {o["id"] for o in orgs} == {"alpha", "beta", "gamma"}
     # the platform admin issues the first admin key; that admin runs its organisation
     r = client.post(
@@ -123,8 +123,8 @@ def test_the_last_admin_key_of_an_organisation_cannot_be_revoked(client: TestCli
 
 
 def test_stats_of_an_organisation_admin_cover_its_own_organisation(client: TestClient, keys: Keys) -> None:
-    assert [o["organisation"] for o in client.get("/v1/stats/overview", headers=keys.admin).json()] == [
-        "alpha"
-    ]
-    everyone = client.get("/v1/stats/overview", headers=keys.platform).json()
+    assert [
+        o["organisation"] for o in client.get("/v1/stats/overview", headers=keys.admin).json()["items"]
+    ] == ["alpha"]
+    everyone = client.get("/v1/stats/overview", headers=keys.platform).json()["items"]
     assert {o["organisation"] for o in everyone} == {"alpha", "beta"}
