@@ -181,6 +181,37 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(503, "busy", "database busy; retry")
 
     app.add_middleware(Unexpected)
+    _document_problems(app)
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Declare every error response of the OpenAPI document as a problem document."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(problem_schema.pop("$defs", {}))
+        components["Problem"] = problem_schema
+        ref = {"$ref": "#/components/schemas/Problem"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                responses.setdefault("422", {"description": "a parameter or the body is invalid"})
+                for status, response in responses.items():
+                    if status.isdigit() and int(status) >= 400:
+                        response["content"] = {PROBLEM_JSON: {"schema": ref}}
+                        if status == "422":
+                            response["description"] = "a parameter or the body is invalid; `errors` names it"
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class Unexpected:

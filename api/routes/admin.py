@@ -18,6 +18,7 @@ router = APIRouter(route_class=CheckedRoute, tags=["admin"], responses=ERRORS)
 
 @router.get("/me")
 def me(who: PrincipalDep) -> Me:
+    """Who the key belongs to: its id, holder, role and organisation (none for a platform admin)."""
     return Me(key_id=who.key_id, name=who.name, role=who.role.value, organisation=who.organisation)
 
 
@@ -25,6 +26,7 @@ def me(who: PrincipalDep) -> Me:
 def list_organisations(
     session: SessionDep, _: PlatformDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[OrganisationPublic]:
+    """Every organisation of the deployment (platform admin only)."""
     rows, total = page(session, select(Organisation).order_by(Organisation.id), limit, offset)
     items = [OrganisationPublic(id=o.id, name=o.name, created_at=o.created_at) for o in rows]
     return Page[OrganisationPublic](items=items, total=total, limit=limit, offset=offset)
@@ -34,6 +36,8 @@ def list_organisations(
 def create_organisation(
     body: OrganisationCreate, session: SessionDep, who: PlatformDep
 ) -> OrganisationPublic:
+    """Create an organisation with the default policy (platform admin only); then issue its first admin
+    key."""
     org = admin.create_organisation(session, who, body.id, body.name)
     return OrganisationPublic(id=org.id, name=org.name, created_at=org.created_at)
 
@@ -59,6 +63,7 @@ def _key(k: ApiKey) -> KeyPublic:
 def list_keys(
     session: SessionDep, who: AnyAdminDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[KeyPublic]:
+    """Keys (never their secrets): an organisation's admin sees its own; the platform admin all."""
     query = select(ApiKey).order_by(ApiKey.id)
     if who.role != Role.PLATFORM_ADMIN:
         query = query.where(ApiKey.organisation_id == who.organisation_id)
@@ -68,4 +73,6 @@ def list_keys(
 
 @router.delete("/keys/{key_id}")
 def revoke_key(key_id: IntId, session: SessionDep, who: AnyAdminDep) -> KeyPublic:
+    """Revoke a key at once. The last active admin key of an organisation (or of the platform) cannot be
+    revoked: issue another first."""
     return _key(admin.revoke_key(session, who, key_id))

@@ -46,6 +46,8 @@ def read_audit(
     ] = None,
     run_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Page[AuditPublic]:
+    """The audit log: an organisation's admin reads its own; the platform admin what platform admins did.
+    Filters: action, target, run."""
     if who.role == Role.PLATFORM_ADMIN:  # what platform admins did, in any organisation's log
         scope = or_(AuditEntry.role == Role.PLATFORM_ADMIN, AuditEntry.organisation_id.is_(None))
     else:

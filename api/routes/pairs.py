@@ -36,6 +36,7 @@ def _public(session: SessionDep, rows: list[PairRule]) -> list[PairRulePublic]:
 def list_rules(
     session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[PairRulePublic]:
+    """The organisation's pins and forbids (officers' and those from declines)."""
     query = select(PairRule).where(PairRule.organisation_id == who.organisation_id).order_by(PairRule.id)
     rows, total = page(session, query, limit, offset)
     return Page[PairRulePublic](items=_public(session, list(rows)), total=total, limit=limit, offset=offset)
@@ -43,11 +44,14 @@ def list_rules(
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def add_rule(body: PairRuleCreate, session: SessionDep, who: OfficerDep) -> PairRulePublic:
+    """Pin a pair (the next run keeps it; the pair must be eligible, else 422 naming the rule) or forbid
+    it (never proposed again)."""
     rule = decisions.add_pair_rule(session, who, body.household, body.unit, PairKind(body.kind))
     return _public(session, [rule])[0]
 
 
 @router.delete("/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_rule(rule_id: IntId, session: SessionDep, who: OfficerDep) -> Response:
+    """Delete a pin or forbid."""
     decisions.remove_pair_rule(session, who, rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

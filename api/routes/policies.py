@@ -31,6 +31,7 @@ def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:
 def list_policies(
     session: SessionDep, who: MemberDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[PolicyPublic]:
+    """The organisation's policy versions, oldest first; the newest is active."""
     active = active_policy(session, who.organisation_id)
     query = (
         select(PolicyVersion)
@@ -45,12 +46,14 @@ def list_policies(
 
 @router.get("/active")
 def get_active(session: SessionDep, who: MemberDep) -> PolicyPublic:
+    """The policy version the next run will use."""
     active = active_policy(session, who.organisation_id)
     return _public(active, active.id)
 
 
 @router.get("/{version}")
 def get_policy(version: str, session: SessionDep, who: MemberDep) -> PolicyPublic:
+    """One policy version of the organisation."""
     row = session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.organisation_id == who.organisation_id, PolicyVersion.version == version

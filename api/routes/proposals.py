@@ -75,6 +75,7 @@ def list_proposals(
     status: Annotated[ProposalStatus | None, Query()] = None,
     household: Annotated[str | None, Query(pattern=REF_PATTERN, description="a household id")] = None,
 ) -> Page[ProposalPublic]:
+    """A page of the organisation's proposals, by status and household."""
     query = (
         select(ProposalRow).where(ProposalRow.organisation_id == who.organisation_id).order_by(ProposalRow.id)
     )
@@ -94,6 +95,7 @@ def list_proposals(
 
 @router.get("/{proposal_id}")
 def get_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> ProposalPublic:
+    """One proposal with its cost breakdown, alternatives and explanation."""
     return proposals_public(session, [proposal_in_org(session, who.organisation_id, proposal_id)])[0]
 
 
@@ -155,4 +157,5 @@ def decline(proposal_id: IntId, body: DeclineBody, session: SessionDep, who: Off
 def request_review(
     proposal_id: IntId, body: ReviewCreate, session: SessionDep, who: OfficerDep
 ) -> ReviewPublic:
+    """Ask for a second look at an accepted or declined proposal."""
     return reviews_public(session, [decisions.request_review(session, who, proposal_id, body.reason)])[0]

@@ -56,6 +56,7 @@ def record_router(kind: RecordKind) -> APIRouter:
             offset: Offset = 0,
             status: Annotated[Status | None, Query()] = None,
         ) -> Page[Public]:
+            """A page of the organisation's records, optionally of one status."""
             return listed(session, who, limit, offset, status)
 
     else:
@@ -64,15 +65,18 @@ def record_router(kind: RecordKind) -> APIRouter:
         def list_records(
             session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
         ) -> Page[Public]:
+            """A page of the organisation's records."""
             return listed(session, who, limit, offset, None)
 
     @router.post("", status_code=status.HTTP_201_CREATED, name=f"create_{kind.name}")
     def create(body: Annotated[Model, Body()], session: SessionDep, who: OfficerDep) -> Public:
+        """Create a record, validated with the matching core's own checks (422 names the field)."""
         row = records.create(session, who, kind, body)
         return records.public(session, kind, [row])[0]
 
     @router.get("/{ref}", name=f"get_{kind.name}")
     def read(ref: Ref, session: SessionDep, who: OfficerDep) -> Public:
+        """One record by its pseudonymous id (another organisation's is not found)."""
         row = record_by_ref(session, table, who.organisation_id, ref)
         return records.public(session, kind, [row])[0]
 

@@ -51,6 +51,7 @@ def list_reviews(
     offset: Offset = 0,
     status: Annotated[ReviewStatus | None, Query()] = None,
 ) -> Page[ReviewPublic]:
+    """The organisation's review requests, optionally open or resolved only."""
     query = select(ReviewRequest).where(ReviewRequest.organisation_id == who.organisation_id)
     if status is not None:
         query = query.where(ReviewRequest.status == status)

@@ -47,6 +47,7 @@ def start_run(body: RunCreate, ctx: ContextDep, session: SessionDep, who: Office
 
 @router.get("")
 def list_runs(session: SessionDep, who: OfficerDep, limit: Limit = 50, offset: Offset = 0) -> Page[RunPublic]:
+    """The organisation's runs, newest first."""
     query = (
         select(MatchRun).where(MatchRun.organisation_id == who.organisation_id).order_by(MatchRun.id.desc())
     )
@@ -56,11 +57,13 @@ def list_runs(session: SessionDep, who: OfficerDep, limit: Limit = 50, offset: O
 
 @router.get("/{run_id}")
 def get_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic:
+    """A run's status, progress, phase and, once finished, the solver's figures."""
     return run_public(run_in_org(session, who.organisation_id, run_id))
 
 
 @router.post("/{run_id}/cancel")
 def cancel_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic:
+    """Cancel a queued run at once, or a running one when its solve returns (its result is discarded)."""
     return run_public(runs.cancel_run(session, who, run_id))
 
 
@@ -75,6 +78,7 @@ def retry_run(run_id: IntId, ctx: ContextDep, session: SessionDep, who: OfficerD
 def run_proposals(
     run_id: IntId, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[ProposalPublic]:
+    """The proposals a run stored (some may since be decided or superseded)."""
     run_in_org(session, who.organisation_id, run_id)
     query = select(ProposalRow).where(ProposalRow.run_id == run_id).order_by(ProposalRow.id)
     rows, total = page(session, query, limit, offset)
@@ -87,6 +91,7 @@ def run_proposals(
 def run_unhoused(
     run_id: IntId, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[UnhousedPublic]:
+    """The households a run left unhoused, with the reason and what blocked them."""
     run_in_org(session, who.organisation_id, run_id)
     query = select(UnhousedRow).where(UnhousedRow.run_id == run_id).order_by(UnhousedRow.id)
     rows, total = page(session, query, limit, offset)

@@ -69,6 +69,7 @@ def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: Pla
 def list_jobs(
     session: SessionDep, who: PlannerDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[ComparisonPublic]:
+    """The organisation's scenario comparisons, newest first."""
     query = (
         select(ScenarioJob)
         .where(ScenarioJob.organisation_id == who.organisation_id)
@@ -80,6 +81,7 @@ def list_jobs(
 
 @router.get(JOBS + "/{job_id}")
 def get_job(job_id: IntId, session: SessionDep, who: PlannerDep) -> ComparisonPublic:
+    """A comparison's status, progress and, once finished, its KPI table."""
     return _public(_job(session, who, job_id))
 
 

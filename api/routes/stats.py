@@ -26,6 +26,8 @@ def _orgs(session: SessionDep, who: Principal) -> list[str]:
 
 @router.get("/overview")
 def overview(session: SessionDep, who: StatsDep, limit: Limit = 100, offset: Offset = 0) -> Page[Overview]:
+    """Counts per status and category (no personal data): officers and admins of their organisation,
+    planners and the platform admin of all."""
     orgs, total = page_of(_orgs(session, who), limit, offset)
     items = [stats.overview(session, org) for org in orgs]
     return Page[Overview](items=items, total=total, limit=limit, offset=offset)
