@@ -80,7 +80,14 @@ def require(*roles: Role) -> Callable[[Principal], Principal]:
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+#: Members of an organisation (every role but the platform admin's).
+MemberDep = Annotated[Principal, Depends(require(Role.OFFICER, Role.PLANNER, Role.ADMIN))]
 OfficerDep = Annotated[Principal, Depends(require(Role.OFFICER, Role.ADMIN))]
+#: An organisation's admin: its own keys, policies and audit log.
 AdminDep = Annotated[Principal, Depends(require(Role.ADMIN))]
+#: The deployment's admin: organisations and their first admin key.
+PlatformDep = Annotated[Principal, Depends(require(Role.PLATFORM_ADMIN))]
+#: Who manages keys: an organisation's admin (its own) or the platform admin (any).
+AnyAdminDep = Annotated[Principal, Depends(require(Role.ADMIN, Role.PLATFORM_ADMIN))]
 PlannerDep = Annotated[Principal, Depends(require(Role.PLANNER, Role.ADMIN))]
-StatsDep = Annotated[Principal, Depends(require(Role.PLANNER, Role.ADMIN, Role.OFFICER))]
+StatsDep = Annotated[Principal, Depends(require(Role.PLANNER, Role.ADMIN, Role.OFFICER, Role.PLATFORM_ADMIN))]

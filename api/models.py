@@ -61,7 +61,8 @@ class Base(DeclarativeBase):
 class Role(StrEnum):
     OFFICER = "officer"
     PLANNER = "planner"
-    ADMIN = "admin"
+    ADMIN = "admin"  #: an organisation's admin: its keys, policies and audit log
+    PLATFORM_ADMIN = "platform_admin"  #: the deployment's admin: organisations and their first admin
 
 
 class HouseholdStatus(StrEnum):
@@ -109,7 +110,8 @@ class ApiKey(Base):
 
     __tablename__ = "api_keys"
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
+    #: None for platform admins, who belong to no organisation
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))
     prefix: Mapped[str] = mapped_column(String(16), unique=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.errors import NotFound
@@ -17,14 +17,17 @@ from api.models import (
     Organisation,
     PolicyVersion,
     ProposalRow,
+    ProposalStatus,
     QuotaRow,
     RecordMixin,
+    RunStatus,
     SupportZoneRow,
     UnitRow,
 )
 
 Record = HouseholdRow | UnitRow | SupportZoneRow | QuotaRow
 R = TypeVar("R", bound=RecordMixin)
+T = TypeVar("T")
 
 
 def record_by_ref(session: Session, table: type[R], org: str, ref: str, *, lock: bool = False) -> R:
@@ -38,6 +41,11 @@ def record_by_ref(session: Session, table: type[R], org: str, ref: str, *, lock:
 def page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[Sequence[Any], int]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return session.scalars(query.limit(limit).offset(offset)).all(), total
+
+
+def page_of(items: Sequence[T], limit: int, offset: int) -> tuple[Sequence[T], int]:
+    """A page of a list computed in Python (aggregates, shipped specs)."""
+    return items[offset : offset + limit], len(items)
 
 
 def lock_organisation(session: Session, org: str) -> None:
@@ -81,3 +89,29 @@ def key_names(session: Session, ids: set[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     return dict(session.execute(select(ApiKey.id, ApiKey.name).where(ApiKey.id.in_(wanted))).all())
+
+
+def superseding_run(session: Session, p: ProposalRow) -> MatchRun | None:
+    """The first later run of the organisation that stored results (and so closed ``p``)."""
+    return session.scalar(
+        select(MatchRun)
+        .where(
+            MatchRun.organisation_id == p.organisation_id,
+            MatchRun.id > p.run_id,
+            MatchRun.status == RunStatus.SUCCEEDED,
+        )
+        .order_by(MatchRun.id)
+    )
+
+
+def accepted_rival(session: Session, p: ProposalRow) -> ProposalRow | None:
+    """An accepted proposal that took ``p``'s unit or household."""
+    return session.scalar(
+        select(ProposalRow)
+        .where(
+            ProposalRow.id != p.id,
+            ProposalRow.status == ProposalStatus.ACCEPTED,
+            or_(ProposalRow.unit_id == p.unit_id, ProposalRow.household_id == p.household_id),
+        )
+        .order_by(ProposalRow.decided_at)
+    )

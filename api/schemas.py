@@ -8,6 +8,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.models import HouseholdStatus, PairKind, ProposalStatus, RunStatus, UnitStatus
 from matcher import Policy
 from matcher.result import Alternative
 
@@ -17,7 +18,49 @@ Slug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields and non-finite numbers are errors."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class ReviewStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+_RECORDS = ("household", "unit", "support_zone", "quota")
+
+#: Every action the audit log records (``GET /audit?action=`` takes one of these).
+AuditAction = StrEnum(  # type: ignore[misc]
+    "AuditAction",
+    {
+        a.replace(".", "_").upper(): a
+        for a in (
+            "organisation.created",
+            "key.created",
+            "key.revoked",
+            "policy.created",
+            *(f"{r}.{verb}" for r in _RECORDS for verb in ("created", "updated", "imported", "deleted")),
+            "household.erased",
+            "household.reinstated",
+            "unit.withdrawn",
+            "pair.pin",
+            "pair.forbid",
+            "pair.pin_removed",
+            "pair.forbid_removed",
+            "proposal.accepted",
+            "proposal.declined",
+            "review.requested",
+            "review.resolved",
+            "run.created",
+            "run.retried",
+            "run.cancel_requested",
+            "run.failed",
+            "run.finished",
+            "comparison.created",
+        )
+    },
+)
 
 
 class DeclineReason(StrEnum):
@@ -70,7 +113,7 @@ class RecordPublic(BaseModel, Generic[T]):
     """A stored record: its pseudonymous ``id``, state, and the core's document (None once erased)."""
 
     id: str
-    status: str | None = None
+    status: HouseholdStatus | UnitStatus | None = None
     refusals: int | None = None
     housed_household: str | None = None
     created_at: datetime
@@ -108,7 +151,7 @@ class KeyPublic(BaseModel):
     id: int
     name: str
     role: str
-    organisation: str
+    organisation: str | None = Field(description="none for a platform admin key")
     created_at: datetime
     revoked: bool
 
@@ -121,7 +164,7 @@ class Me(BaseModel):
     key_id: int
     name: str
     role: str
-    organisation: str
+    organisation: str | None = Field(description="none for a platform admin")
 
 
 class RunCreate(Strict):
@@ -133,7 +176,7 @@ class RunCreate(Strict):
 
 class RunPublic(BaseModel):
     id: int
-    status: str
+    status: RunStatus
     progress: float
     phase: str
     cancel_requested: bool
@@ -165,8 +208,8 @@ class ProposalPublic(BaseModel):
     alternatives: list[Alternative]
     pinned: bool
     explanation: str
-    status: str
-    reason: str | None
+    status: ProposalStatus
+    reason: DeclineReason | None
     decided_by: str | None
     decided_at: datetime | None
 
@@ -215,7 +258,7 @@ class PairRulePublic(BaseModel):
     id: int
     household: str
     unit: str
-    kind: str
+    kind: PairKind
     source: str
     created_at: datetime
 
@@ -239,9 +282,9 @@ class ReviewPublic(BaseModel):
     id: int
     proposal: int
     household: str
-    reason: str
-    status: str
-    outcome: str | None
+    reason: ReviewReason
+    status: ReviewStatus
+    outcome: Literal["upheld", "overturned"] | None
     requested_by: str | None
     resolved_by: str | None
     created_at: datetime
@@ -309,7 +352,7 @@ class SpecInfo(BaseModel):
 
 class ComparisonPublic(BaseModel):
     id: int
-    status: str
+    status: RunStatus
     progress: float
     request: dict[str, Any]
     result: dict[str, Any] | None = Field(

@@ -8,20 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
+from api.errors import Forbidden
 from api.models import Role
+
+_PREFIX = re.compile(r"[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a key's id and name (the officer), role and organisation."""
+    """Who is calling: a key's id and name (the officer), role and organisation (None for a
+    platform admin, who manages organisations and owns no records)."""
 
     key_id: int
     name: str
     role: Role
-    organisation_id: str
+    organisation: str | None
+
+    @property
+    def organisation_id(self) -> str:
+        """The caller's organisation; a platform key has none, so it reaches no organisation's data."""
+        if self.organisation is None:
+            raise Forbidden("a platform key acts on no organisation's records")
+        return self.organisation
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,7 @@ def new_key() -> NewKey:
 def split_key(token: str) -> tuple[str, str] | None:
     """``(prefix, secret)`` of a well-formed key, else None."""
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != "wn" or not parts[1] or not parts[2]:
+    if len(parts) != 3 or parts[0] != "wn" or not _PREFIX.fullmatch(parts[1]) or not parts[2]:
         return None
     return parts[1], parts[2]
 

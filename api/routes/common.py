@@ -6,17 +6,18 @@ from typing import Annotated, Any
 
 from fastapi import Path, Query
 
-from api.errors import ErrorBody
+from api.errors import Problem
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="items to skip")]
-Ref = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:\-]{1,64}$", description="pseudonymous id")]
+REF_PATTERN = r"^[A-Za-z0-9_.:\-]{1,64}$"
+Ref = Annotated[str, Path(pattern=REF_PATTERN, description="pseudonymous id")]
 IntId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorBody, "description": "missing or invalid API key"},
-    403: {"model": ErrorBody, "description": "role not allowed"},
-    404: {"model": ErrorBody, "description": "not found in your organisation"},
-    409: {"model": ErrorBody, "description": "conflicts with the current state"},
-    413: {"model": ErrorBody, "description": "payload too large"},
+    401: {"model": Problem, "description": "missing or invalid API key"},
+    403: {"model": Problem, "description": "role not allowed"},
+    404: {"model": Problem, "description": "not found in your organisation"},
+    409: {"model": Problem, "description": "conflicts with the current state"},
+    413: {"model": Problem, "description": "payload too large"},
 }

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import HouseholdRow, PairKind, PairRule, UnitRow
-from api.repositories import refs
-from api.routes.common import ERRORS, IntId
-from api.schemas import PairRuleCreate, PairRulePublic
+from api.repositories import page, refs
+from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.schemas import Page, PairRuleCreate, PairRulePublic
 from api.services import decisions
 
-router = APIRouter(prefix="/pair-rules", tags=["pair-rules"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/pair-rules", tags=["pair-rules"], responses=ERRORS)
 
 
 def _public(session: SessionDep, rows: list[PairRule]) -> list[PairRulePublic]:
@@ -32,20 +33,25 @@ def _public(session: SessionDep, rows: list[PairRule]) -> list[PairRulePublic]:
 
 
 @router.get("")
-def list_rules(session: SessionDep, who: OfficerDep) -> list[PairRulePublic]:
-    rows = session.scalars(
-        select(PairRule).where(PairRule.organisation_id == who.organisation_id).order_by(PairRule.id)
-    ).all()
-    return _public(session, list(rows))
+def list_rules(
+    session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[PairRulePublic]:
+    """The organisation's pins and forbids (officers' and those from declines)."""
+    query = select(PairRule).where(PairRule.organisation_id == who.organisation_id).order_by(PairRule.id)
+    rows, total = page(session, query, limit, offset)
+    return Page[PairRulePublic](items=_public(session, list(rows)), total=total, limit=limit, offset=offset)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def add_rule(body: PairRuleCreate, session: SessionDep, who: OfficerDep) -> PairRulePublic:
+    """Pin a pair (the next run keeps it; the pair must be eligible, else 422 naming the rule) or forbid
+    it (never proposed again)."""
     rule = decisions.add_pair_rule(session, who, body.household, body.unit, PairKind(body.kind))
     return _public(session, [rule])[0]
 
 
 @router.delete("/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_rule(rule_id: IntId, session: SessionDep, who: OfficerDep) -> Response:
+    """Delete a pin or forbid."""
     decisions.remove_pair_rule(session, who, rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from api.deps import AdminDep, PrincipalDep, SessionDep
+from api.deps import AdminDep, MemberDep, SessionDep
 from api.errors import NotFound
+from api.inputs import CheckedRoute
 from api.models import PolicyVersion
-from api.repositories import active_policy
-from api.routes.common import ERRORS
-from api.schemas import PolicyDocument, PolicyPublic
+from api.repositories import active_policy, page
+from api.routes.common import ERRORS, Limit, Offset
+from api.schemas import Page, PolicyDocument, PolicyPublic
 from api.services import admin
 
-router = APIRouter(prefix="/policies", tags=["policies"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/policies", tags=["policies"], responses=ERRORS)
 
 
 def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:
@@ -27,24 +28,32 @@ def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:
 
 
 @router.get("")
-def list_policies(session: SessionDep, who: PrincipalDep) -> list[PolicyPublic]:
+def list_policies(
+    session: SessionDep, who: MemberDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[PolicyPublic]:
+    """The organisation's policy versions, oldest first; the newest is active."""
     active = active_policy(session, who.organisation_id)
-    rows = session.scalars(
+    query = (
         select(PolicyVersion)
         .where(PolicyVersion.organisation_id == who.organisation_id)
         .order_by(PolicyVersion.id)
-    ).all()
-    return [_public(r, active.id) for r in rows]
+    )
+    rows, total = page(session, query, limit, offset)
+    return Page[PolicyPublic](
+        items=[_public(r, active.id) for r in rows], total=total, limit=limit, offset=offset
+    )
 
 
 @router.get("/active")
-def get_active(session: SessionDep, who: PrincipalDep) -> PolicyPublic:
+def get_active(session: SessionDep, who: MemberDep) -> PolicyPublic:
+    """The policy version the next run will use."""
     active = active_policy(session, who.organisation_id)
     return _public(active, active.id)
 
 
 @router.get("/{version}")
-def get_policy(version: str, session: SessionDep, who: PrincipalDep) -> PolicyPublic:
+def get_policy(version: str, session: SessionDep, who: MemberDep) -> PolicyPublic:
+    """One policy version of the organisation."""
     row = session.scalar(
         select(PolicyVersion).where(
             PolicyVersion.organisation_id == who.organisation_id, PolicyVersion.version == version

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Body, Query, status
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
-from api.errors import Conflict
-from api.models import HouseholdRow, MatchRun, ProposalRow, UnitRow
+from api.errors import Conflict, Invalid, NotFound
+from api.inputs import CheckedRoute
+from api.models import HouseholdRow, MatchRun, ProposalRow, ProposalStatus, UnitRow
 from api.repositories import key_names, page, proposal_in_org, record_by_ref, refs
-from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.routes.common import ERRORS, REF_PATTERN, IntId, Limit, Offset
 from api.routes.reviews import reviews_public
 from api.schemas import (
     AcceptBody,
@@ -26,7 +27,7 @@ from api.schemas import (
 )
 from api.services import decisions
 
-router = APIRouter(prefix="/proposals", tags=["proposals"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/proposals", tags=["proposals"], responses=ERRORS)
 
 #: What each cost term means, in words a household can read.
 MEANING = {
@@ -71,21 +72,21 @@ def list_proposals(
     who: OfficerDep,
     limit: Limit = 100,
     offset: Offset = 0,
-    status: Annotated[
-        str | None, Query(max_length=16, description="open, accepted, declined, superseded")
-    ] = None,
-    household: Annotated[str | None, Query(max_length=64)] = None,
+    status: Annotated[ProposalStatus | None, Query()] = None,
+    household: Annotated[str | None, Query(pattern=REF_PATTERN, description="a household id")] = None,
 ) -> Page[ProposalPublic]:
+    """A page of the organisation's proposals, by status and household."""
     query = (
         select(ProposalRow).where(ProposalRow.organisation_id == who.organisation_id).order_by(ProposalRow.id)
     )
     if status is not None:
         query = query.where(ProposalRow.status == status)
     if household is not None:
-        query = query.where(
-            ProposalRow.household_id
-            == record_by_ref(session, HouseholdRow, who.organisation_id, household).id
-        )
+        try:
+            found = record_by_ref(session, HouseholdRow, who.organisation_id, household)
+        except NotFound:
+            raise Invalid(["query", "household"], f"no household {household!r}") from None
+        query = query.where(ProposalRow.household_id == found.id)
     rows, total = page(session, query, limit, offset)
     return Page[ProposalPublic](
         items=proposals_public(session, rows), total=total, limit=limit, offset=offset
@@ -94,6 +95,7 @@ def list_proposals(
 
 @router.get("/{proposal_id}")
 def get_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> ProposalPublic:
+    """One proposal with its cost breakdown, alternatives and explanation."""
     return proposals_public(session, [proposal_in_org(session, who.organisation_id, proposal_id)])[0]
 
 
@@ -155,4 +157,5 @@ def decline(proposal_id: IntId, body: DeclineBody, session: SessionDep, who: Off
 def request_review(
     proposal_id: IntId, body: ReviewCreate, session: SessionDep, who: OfficerDep
 ) -> ReviewPublic:
+    """Ask for a second look at an accepted or declined proposal."""
     return reviews_public(session, [decisions.request_review(session, who, proposal_id, body.reason)])[0]

@@ -1,7 +1,6 @@
 """CRUD and bulk import for households, units, support zones and quotas, from one router factory."""
 
-import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -9,7 +8,8 @@ from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid
-from api.models import AuditEntry, HouseholdRow
+from api.inputs import CheckedRoute, parse_json
+from api.models import AuditEntry, HouseholdRow, HouseholdStatus, UnitStatus
 from api.repositories import page, record_by_ref
 from api.routes.audit import audit_public
 from api.routes.common import ERRORS, Limit, Offset, Ref
@@ -17,6 +17,7 @@ from api.schemas import AuditPublic, ImportResult, Page, RecordPublic
 from api.services import records
 from api.services.records import KINDS, RecordKind
 
+STATUSES = {"household": HouseholdStatus, "unit": UnitStatus}
 IMPORT_BODY = {
     "requestBody": {
         "required": True,
@@ -29,34 +30,53 @@ IMPORT_BODY = {
 
 
 def record_router(kind: RecordKind) -> APIRouter:
-    router = APIRouter(prefix=f"/{kind.path}", tags=[kind.path], responses=ERRORS)
+    router = APIRouter(route_class=CheckedRoute, prefix=f"/{kind.path}", tags=[kind.path], responses=ERRORS)
     Model: Any = kind.model
     Public: Any = RecordPublic[Model]
     table = kind.table
 
-    @router.get("", name=f"list_{kind.path}")
-    def list_records(
-        session: SessionDep,
-        who: OfficerDep,
-        limit: Limit = 100,
-        offset: Offset = 0,
-        status: Annotated[str | None, Query(max_length=16)] = None,
-    ) -> Page[Public]:
+    Status: Any = STATUSES.get(kind.name)
+
+    def listed(session: SessionDep, who: OfficerDep, limit: int, offset: int, status: Any) -> Page[Public]:
         query = select(table).where(table.organisation_id == who.organisation_id).order_by(table.id)
-        if status is not None and hasattr(table, "status"):
-            query = query.where(table.status == status)
+        if status is not None:
+            query = query.where(table.status == status)  # type: ignore[attr-defined]
         rows, total = page(session, query, limit, offset)
         return Page[Public](
             items=records.public(session, kind, rows), total=total, limit=limit, offset=offset
         )
 
+    if Status is not None:
+
+        @router.get("", name=f"list_{kind.path}")
+        def list_with_status(
+            session: SessionDep,
+            who: OfficerDep,
+            limit: Limit = 100,
+            offset: Offset = 0,
+            status: Annotated[Status | None, Query()] = None,
+        ) -> Page[Public]:
+            """A page of the organisation's records, optionally of one status."""
+            return listed(session, who, limit, offset, status)
+
+    else:
+
+        @router.get("", name=f"list_{kind.path}")
+        def list_records(
+            session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+        ) -> Page[Public]:
+            """A page of the organisation's records."""
+            return listed(session, who, limit, offset, None)
+
     @router.post("", status_code=status.HTTP_201_CREATED, name=f"create_{kind.name}")
     def create(body: Annotated[Model, Body()], session: SessionDep, who: OfficerDep) -> Public:
+        """Create a record, validated with the matching core's own checks (422 names the field)."""
         row = records.create(session, who, kind, body)
         return records.public(session, kind, [row])[0]
 
     @router.get("/{ref}", name=f"get_{kind.name}")
     def read(ref: Ref, session: SessionDep, who: OfficerDep) -> Public:
+        """One record by its pseudonymous id (another organisation's is not found)."""
         row = record_by_ref(session, table, who.organisation_id, ref)
         return records.public(session, kind, [row])[0]
 
@@ -87,18 +107,14 @@ def record_router(kind: RecordKind) -> APIRouter:
         """Bulk create or replace, all or nothing: a JSON array, or CSV (``text/csv``) with one row per
         record, ``a.b`` headers for nested fields and ``;`` between list items."""
         raw = await request.body()
-        media: Literal["csv", "json"] = "csv" if "csv" in request.headers.get("content-type", "") else "json"
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Invalid(["body"], "not UTF-8 text") from None
-        if media == "csv":
+        if "csv" in request.headers.get("content-type", ""):
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise Invalid(["body"], "not UTF-8 text") from None
             items: Any = records.parse_csv(kind, text)
         else:
-            try:
-                items = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise Invalid(["body"], f"invalid JSON: {exc.msg}") from None
+            items = parse_json(raw)
             if not isinstance(items, list):
                 raise Invalid(["body"], "expected a JSON array of records")
         return await run_in_threadpool(records.import_records, session, who, kind, items)
@@ -112,10 +128,12 @@ def record_router(kind: RecordKind) -> APIRouter:
             return records.public(session, kind, [row])[0]
 
         @router.get("/{ref}/history", name="household_history")
-        def history(ref: Ref, session: SessionDep, who: OfficerDep) -> list[AuditPublic]:
+        def history(
+            ref: Ref, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+        ) -> Page[AuditPublic]:
             """The household's audit trail (records, pins, decisions, reviews, erasure) for its officers."""
             record_by_ref(session, HouseholdRow, who.organisation_id, ref)
-            rows = session.scalars(
+            query = (
                 select(AuditEntry)
                 .where(
                     AuditEntry.organisation_id == who.organisation_id,
@@ -124,7 +142,9 @@ def record_router(kind: RecordKind) -> APIRouter:
                 )
                 .order_by(AuditEntry.id)
             )
-            return [audit_public(e) for e in rows]
+            rows, total = page(session, query, limit, offset)
+            items = [audit_public(e) for e in rows]
+            return Page[AuditPublic](items=items, total=total, limit=limit, offset=offset)
 
     return router
 

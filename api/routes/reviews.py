@@ -9,13 +9,14 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import HouseholdRow, ProposalRow, ReviewRequest
-from api.repositories import key_names, refs
-from api.routes.common import ERRORS, IntId
-from api.schemas import ReviewPublic, ReviewResolve
+from api.repositories import key_names, page, refs
+from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.schemas import Page, ReviewPublic, ReviewResolve, ReviewStatus
 from api.services import decisions
 
-router = APIRouter(prefix="/review-requests", tags=["reviews"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/review-requests", tags=["reviews"], responses=ERRORS)
 
 
 def reviews_public(session: SessionDep, rows: Sequence[ReviewRequest]) -> list[ReviewPublic]:
@@ -44,12 +45,18 @@ def reviews_public(session: SessionDep, rows: Sequence[ReviewRequest]) -> list[R
 
 @router.get("")
 def list_reviews(
-    session: SessionDep, who: OfficerDep, status: Annotated[str | None, Query(max_length=16)] = None
-) -> list[ReviewPublic]:
+    session: SessionDep,
+    who: OfficerDep,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    status: Annotated[ReviewStatus | None, Query()] = None,
+) -> Page[ReviewPublic]:
+    """The organisation's review requests, optionally open or resolved only."""
     query = select(ReviewRequest).where(ReviewRequest.organisation_id == who.organisation_id)
     if status is not None:
         query = query.where(ReviewRequest.status == status)
-    return reviews_public(session, session.scalars(query.order_by(ReviewRequest.id)).all())
+    rows, total = page(session, query.order_by(ReviewRequest.id), limit, offset)
+    return Page[ReviewPublic](items=reviews_public(session, rows), total=total, limit=limit, offset=offset)
 
 
 @router.post("/{review_id}/resolve")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, status
 from sqlalchemy import select
 
 from api.deps import ContextDep, OfficerDep, SessionDep
+from api.inputs import CheckedRoute
 from api.models import HouseholdRow, MatchRun, ProposalRow, UnhousedRow
 from api.repositories import page, refs, run_in_org
 from api.routes.common import ERRORS, IntId, Limit, Offset
@@ -18,7 +19,7 @@ from api.schemas import Page, ProposalPublic, RunCreate, RunPublic, UnhousedPubl
 from api.services import runs
 from api.worker import JobRunner
 
-router = APIRouter(prefix="/match-runs", tags=["match-runs"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/match-runs", tags=["match-runs"], responses=ERRORS)
 
 
 def run_public(run: MatchRun) -> RunPublic:
@@ -46,6 +47,7 @@ def start_run(body: RunCreate, ctx: ContextDep, session: SessionDep, who: Office
 
 @router.get("")
 def list_runs(session: SessionDep, who: OfficerDep, limit: Limit = 50, offset: Offset = 0) -> Page[RunPublic]:
+    """The organisation's runs, newest first."""
     query = (
         select(MatchRun).where(MatchRun.organisation_id == who.organisation_id).order_by(MatchRun.id.desc())
     )
@@ -55,11 +57,13 @@ def list_runs(session: SessionDep, who: OfficerDep, limit: Limit = 50, offset: O
 
 @router.get("/{run_id}")
 def get_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic:
+    """A run's status, progress, phase and, once finished, the solver's figures."""
     return run_public(run_in_org(session, who.organisation_id, run_id))
 
 
 @router.post("/{run_id}/cancel")
 def cancel_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic:
+    """Cancel a queued run at once, or a running one when its solve returns (its result is discarded)."""
     return run_public(runs.cancel_run(session, who, run_id))
 
 
@@ -71,22 +75,28 @@ def retry_run(run_id: IntId, ctx: ContextDep, session: SessionDep, who: OfficerD
 
 
 @router.get("/{run_id}/proposals")
-def run_proposals(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[ProposalPublic]:
+def run_proposals(
+    run_id: IntId, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[ProposalPublic]:
+    """The proposals a run stored (some may since be decided or superseded)."""
     run_in_org(session, who.organisation_id, run_id)
-    rows = session.scalars(
-        select(ProposalRow).where(ProposalRow.run_id == run_id).order_by(ProposalRow.id)
-    ).all()
-    return proposals_public(session, rows)
+    query = select(ProposalRow).where(ProposalRow.run_id == run_id).order_by(ProposalRow.id)
+    rows, total = page(session, query, limit, offset)
+    return Page[ProposalPublic](
+        items=proposals_public(session, rows), total=total, limit=limit, offset=offset
+    )
 
 
 @router.get("/{run_id}/unhoused")
-def run_unhoused(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[UnhousedPublic]:
+def run_unhoused(
+    run_id: IntId, session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[UnhousedPublic]:
+    """The households a run left unhoused, with the reason and what blocked them."""
     run_in_org(session, who.organisation_id, run_id)
-    rows = session.scalars(
-        select(UnhousedRow).where(UnhousedRow.run_id == run_id).order_by(UnhousedRow.id)
-    ).all()
+    query = select(UnhousedRow).where(UnhousedRow.run_id == run_id).order_by(UnhousedRow.id)
+    rows, total = page(session, query, limit, offset)
     names = refs(session, HouseholdRow, {r.household_id for r in rows})
-    return [
+    items = [
         UnhousedPublic(
             household=names[r.household_id],
             reason=r.reason,
@@ -97,3 +107,4 @@ def run_unhoused(run_id: IntId, session: SessionDep, who: OfficerDep) -> list[Un
         )
         for r in rows
     ]
+    return Page[UnhousedPublic](items=items, total=total, limit=limit, offset=offset)

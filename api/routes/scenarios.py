@@ -12,12 +12,14 @@ from sqlalchemy import select
 
 from api.deps import ContextDep, PlannerDep, SessionDep
 from api.errors import NotFound
+from api.inputs import CheckedRoute
 from api.models import ScenarioJob
-from api.routes.common import ERRORS, IntId
-from api.schemas import ComparisonCreate, ComparisonPublic, SpecInfo
+from api.repositories import page, page_of
+from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.schemas import ComparisonCreate, ComparisonPublic, Page, SpecInfo
 from api.services import scenarios
 
-router = APIRouter(tags=["planner"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, tags=["planner"], responses=ERRORS)
 JOBS = "/scenario-comparisons"
 
 
@@ -43,9 +45,10 @@ def _job(session: SessionDep, who: PlannerDep, job_id: int) -> ScenarioJob:
 
 
 @router.get("/scenario-specs")
-def list_specs(_: PlannerDep) -> list[SpecInfo]:
+def list_specs(_: PlannerDep, limit: Limit = 100, offset: Offset = 0) -> Page[SpecInfo]:
     """The shipped scenario specs a comparison can name."""
-    return scenarios.spec_infos()
+    items, total = page_of(scenarios.spec_infos(), limit, offset)
+    return Page[SpecInfo](items=list(items), total=total, limit=limit, offset=offset)
 
 
 @router.post(JOBS, status_code=status.HTTP_202_ACCEPTED)
@@ -63,18 +66,22 @@ def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: Pla
 
 
 @router.get(JOBS)
-def list_jobs(session: SessionDep, who: PlannerDep) -> list[ComparisonPublic]:
-    rows = session.scalars(
+def list_jobs(
+    session: SessionDep, who: PlannerDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[ComparisonPublic]:
+    """The organisation's scenario comparisons, newest first."""
+    query = (
         select(ScenarioJob)
         .where(ScenarioJob.organisation_id == who.organisation_id)
         .order_by(ScenarioJob.id.desc())
-        .limit(100)
     )
-    return [_public(j) for j in rows]
+    rows, total = page(session, query, limit, offset)
+    return Page[ComparisonPublic](items=[_public(j) for j in rows], total=total, limit=limit, offset=offset)
 
 
 @router.get(JOBS + "/{job_id}")
 def get_job(job_id: IntId, session: SessionDep, who: PlannerDep) -> ComparisonPublic:
+    """A comparison's status, progress and, once finished, its KPI table."""
     return _public(_job(session, who, job_id))
 
 

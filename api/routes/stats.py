@@ -1,4 +1,5 @@
-"""Aggregate, non-personal views. Officers see their organisation; planners and admins all."""
+"""Aggregate, non-personal views. Officers and admins see their organisation; planners and the
+platform admin every organisation."""
 
 from __future__ import annotations
 
@@ -6,27 +7,37 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from api.deps import SessionDep, StatsDep
+from api.inputs import CheckedRoute
 from api.models import Organisation, Role
-from api.routes.common import ERRORS
-from api.schemas import OverrideRate, Overview
+from api.repositories import page_of
+from api.routes.common import ERRORS, Limit, Offset
+from api.schemas import OverrideRate, Overview, Page
 from api.security import Principal
 from api.services import stats
 
-router = APIRouter(prefix="/stats", tags=["stats"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, prefix="/stats", tags=["stats"], responses=ERRORS)
 
 
 def _orgs(session: SessionDep, who: Principal) -> list[str]:
-    if who.role == Role.OFFICER:
+    if who.role in (Role.OFFICER, Role.ADMIN):  # an organisation's own staff see their own figures
         return [who.organisation_id]
     return list(session.scalars(select(Organisation.id).order_by(Organisation.id)))
 
 
 @router.get("/overview")
-def overview(session: SessionDep, who: StatsDep) -> list[Overview]:
-    return [stats.overview(session, org) for org in _orgs(session, who)]
+def overview(session: SessionDep, who: StatsDep, limit: Limit = 100, offset: Offset = 0) -> Page[Overview]:
+    """Counts per status and category (no personal data): officers and admins of their organisation,
+    planners and the platform admin of all."""
+    orgs, total = page_of(_orgs(session, who), limit, offset)
+    items = [stats.overview(session, org) for org in orgs]
+    return Page[Overview](items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/override-rate")
-def override_rate(session: SessionDep, who: StatsDep) -> list[OverrideRate]:
+def override_rate(
+    session: SessionDep, who: StatsDep, limit: Limit = 100, offset: Offset = 0
+) -> Page[OverrideRate]:
     """Share of decided proposals that officers did not follow (declined), per organisation."""
-    return [stats.override_rate(session, org) for org in _orgs(session, who)]
+    orgs, total = page_of(_orgs(session, who), limit, offset)
+    items = [stats.override_rate(session, org) for org in orgs]
+    return Page[OverrideRate](items=items, total=total, limit=limit, offset=offset)

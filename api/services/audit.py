@@ -20,12 +20,15 @@ def record(
     *,
     run_id: int | None = None,
     policy_version: str | None = None,
+    in_organisation: str | None = None,
     **details: Any,
 ) -> None:
-    """Log ``action`` by ``who``. ``details`` must hold codes and counts only, never household fields."""
+    """Log ``action`` by ``who`` in the log of ``in_organisation`` (default: the caller's own, so a
+    platform admin's change to an organisation shows in that organisation's log). ``details`` must
+    hold codes and counts only, never household fields."""
     session.add(
         AuditEntry(
-            organisation_id=who.organisation_id,
+            organisation_id=in_organisation or who.organisation,
             actor_key_id=who.key_id,
             actor=who.name,
             role=who.role.value,

@@ -9,13 +9,15 @@ loser re-check the condition) alike.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from api.errors import Conflict, Forbidden, NotFound
+from api.errors import Conflict, Forbidden, Invalid, NotFound
 from api.models import (
+    ApiKey,
     HouseholdRow,
     HouseholdStatus,
     MatchRun,
@@ -30,10 +32,19 @@ from api.models import (
     UnitStatus,
     utcnow,
 )
-from api.repositories import lock_organisation, proposal_in_org, record_by_ref
+from api.repositories import (
+    accepted_rival,
+    active_policy,
+    lock_organisation,
+    proposal_in_org,
+    record_by_ref,
+    superseding_run,
+)
 from api.schemas import DeclineReason, PolicyDocument, RefusalAction, ReviewReason
 from api.security import Principal
 from api.services import audit
+from matcher import InvalidProblemError, MatchProblem
+from matcher.compile import compile_problem
 
 
 def _refs(session: Session, p: ProposalRow) -> tuple[str, str, MatchRun]:
@@ -73,10 +84,7 @@ def accept(session: Session, who: Principal, proposal_id: int) -> ProposalRow:
     )
     if not ok:
         session.rollback()
-        raise Conflict(
-            f"proposal {proposal_id} can no longer be accepted: it, its unit or its household "
-            "was decided by someone else"
-        )
+        raise Conflict(f"proposal {proposal_id} can no longer be accepted: {why_closed(session, p)}")
     session.execute(
         update(ProposalRow)
         .where(
@@ -105,6 +113,28 @@ def accept(session: Session, who: Principal, proposal_id: int) -> ProposalRow:
     return p
 
 
+def why_closed(session: Session, p: ProposalRow) -> str:
+    """What happened to a proposal an officer can no longer decide, in words the officer can act on."""
+    session.refresh(p)
+    if p.status in (ProposalStatus.ACCEPTED, ProposalStatus.DECLINED):
+        by = session.get(ApiKey, p.decided_by) if p.decided_by is not None else None
+        return f"it was already {p.status} by {by.name if by else 'someone else'}"
+    run = superseding_run(session, p)
+    rival = accepted_rival(session, p)
+    rival_first = (
+        rival is not None
+        and rival.decided_at is not None
+        and (run is None or run.finished_at is None or rival.decided_at < run.finished_at)
+    )
+    if rival is not None and rival_first:
+        return f"its unit or household was placed with proposal {rival.id}"
+    if p.status == ProposalStatus.SUPERSEDED and run is not None:
+        return f"superseded by run {run.id}"
+    if p.status == ProposalStatus.SUPERSEDED:
+        return "its unit was withdrawn or its household erased"
+    return "its unit or household is no longer available"
+
+
 def decline(session: Session, who: Principal, proposal_id: int, reason: DeclineReason) -> ProposalRow:
     """Record the refusal, forbid the pair for later runs, and apply the run's refusal rules."""
     lock_organisation(session, who.organisation_id)
@@ -119,7 +149,7 @@ def decline(session: Session, who: Principal, proposal_id: int, reason: DeclineR
         ),
     ):
         session.rollback()
-        raise Conflict(f"proposal {proposal_id} is no longer open")
+        raise Conflict(f"proposal {proposal_id} can no longer be declined: {why_closed(session, p)}")
     session.execute(
         delete(PairRule).where(PairRule.household_id == p.household_id, PairRule.unit_id == p.unit_id)
     )
@@ -187,6 +217,12 @@ def add_pair_rule(session: Session, who: Principal, household: str, unit: str, k
             raise Conflict("this pair is both pinned and forbidden; delete the other rule first")
         if kind == PairKind.PIN and r.kind == PairKind.PIN and (r.household_id == h.id or r.unit_id == u.id):
             raise Conflict("the household or the unit is already pinned to another partner")
+    if kind == PairKind.PIN and (broken := pin_ineligibility(session, who.organisation_id, h, u)):
+        raise Invalid(
+            ["body", "unit"],
+            f"household {household!r} cannot be pinned to unit {unit!r}: {broken}",
+            "ineligible_pair",
+        )
     rule = PairRule(
         organisation_id=who.organisation_id, household_id=h.id, unit_id=u.id, kind=kind, created_by=who.key_id
     )
@@ -194,6 +230,28 @@ def add_pair_rule(session: Session, who: Principal, household: str, unit: str, k
     audit.record(session, who, f"pair.{kind.value}", "household", household, unit=unit)
     session.commit()
     return rule
+
+
+def pin_ineligibility(session: Session, org: str, h: HouseholdRow, u: UnitRow) -> str | None:
+    """Why the matching core would refuse this pin today (its own eligibility rules, under the
+    organisation's active policy), or None if it may be pinned."""
+    if h.data is None or u.data is None:
+        return "the household was erased" if h.data is None else "the unit has no record"
+    policy = PolicyDocument.model_validate(active_policy(session, org).document).matching
+    problem = MatchProblem.model_validate(
+        {
+            "match_date": date.today(),
+            "households": [{**h.data, "id": h.ref}],
+            "units": [{**u.data, "id": u.ref}],
+            "policy": policy,
+            "pins": [{"household": h.ref, "unit": u.ref}],
+        }
+    )
+    try:
+        compile_problem(problem)
+    except InvalidProblemError as exc:
+        return exc.reason
+    return None
 
 
 def remove_pair_rule(session: Session, who: Principal, rule_id: int) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import typing
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Invalid
+from api.inputs import check_text, parse_json
 from api.models import (
     HouseholdRow,
     HouseholdStatus,
@@ -251,26 +251,33 @@ def parse_csv(kind: RecordKind, text: str) -> list[dict[str, Any]]:
         if typing.get_origin(f.annotation) in (list, frozenset, set)
     }
     rows: list[dict[str, Any]] = []
-    for line, cells in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        row: dict[str, Any] = {}
-        for header, cell in cells.items():
-            if header is None or cell is None or cell.strip() == "":
-                continue
-            value: Any = cell.strip()
-            if value[0] in "[{":
-                try:
-                    value = json.loads(value)
-                except json.JSONDecodeError:
-                    raise Invalid(["body", line, header], "invalid JSON in cell") from None
-            elif header in list_fields:
-                value = [v.strip() for v in value.split(";") if v.strip()]
-            *path, leaf = header.strip().split(".")
-            target = row
-            for part in path:
-                nested = target.setdefault(part, {})
-                if not isinstance(nested, dict):
-                    raise Invalid(["body", line, header], "conflicting columns")
-                target = nested
-            target[leaf] = value
-        rows.append(row)
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        for line, cells in enumerate(reader, start=2):
+            rows.append(_csv_row(line, cells, list_fields))
+    except csv.Error as exc:  # a cell over the csv module's field limit (128 KiB), a stray quote...
+        raise Invalid(["body", len(rows) + 2], f"unreadable CSV: {exc}") from None
     return rows
+
+
+def _csv_row(line: int, cells: dict[str | Any, str | Any], list_fields: set[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for header, cell in cells.items():
+        if header is None or cell is None or not isinstance(cell, str) or cell.strip() == "":
+            continue
+        check_text(header, ["body", line])
+        check_text(cell, ["body", line, header])
+        value: Any = cell.strip()
+        if value[0] in "[{":
+            value = parse_json(value, ["body", line, header])
+        elif header in list_fields:
+            value = [v.strip() for v in value.split(";") if v.strip()]
+        *path, leaf = header.strip().split(".")
+        target = row
+        for part in path:
+            nested = target.setdefault(part, {})
+            if not isinstance(nested, dict):
+                raise Invalid(["body", line, header], "conflicting columns")
+            target = nested
+        target[leaf] = value
+    return row

@@ -19,6 +19,8 @@ class Keys:
     officer2: dict[str, str]
     planner: dict[str, str]
     other_officer: dict[str, str]
+    other_admin: dict[str, str]
+    platform: dict[str, str]
 
 
 def bearer(key: str) -> dict[str, str]:

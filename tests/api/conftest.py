@@ -6,8 +6,9 @@ PostgreSQL is migrated once and emptied (truncated) per test; ``empty_database_u
 database with no tables at all, for the migration tests. Storage-independent modules override
 ``database_url`` with ``sqlite_url``.
 
-Organisation ``alpha`` has an admin, two officers and a planner; ``beta`` has one officer, so every
-test can check that one organisation never sees the other's records.
+Organisation ``alpha`` has an admin, two officers and a planner; ``beta`` has an officer and an
+admin, so every test can check that one organisation never sees the other's records; a platform
+admin belongs to neither.
 """
 
 from __future__ import annotations
@@ -116,7 +117,17 @@ def keys(client: TestClient, settings: Settings) -> Keys:
                 ("alpha", "officer-a2", Role.OFFICER),
                 ("alpha", "planner-a", Role.PLANNER),
                 ("beta", "officer-b", Role.OFFICER),
+                ("beta", "admin-b", Role.ADMIN),
             )
         }
+        made["platform"] = bearer(admin.create_platform_key(s, None, "platform-p").key)
     db.dispose()
-    return Keys(made["admin-a"], made["officer-a1"], made["officer-a2"], made["planner-a"], made["officer-b"])
+    return Keys(
+        made["admin-a"],
+        made["officer-a1"],
+        made["officer-a2"],
+        made["planner-a"],
+        made["officer-b"],
+        made["admin-b"],
+        made["platform"],
+    )

@@ -38,10 +38,54 @@ def test_pins_are_kept_and_forbids_never_proposed(client: TestClient, keys: Keys
     pairs = {(p["household"], p["unit"]): p for p in open_items(client, keys.officer)}
     assert pairs[(with_alt["household"], alt_unit)]["pinned"] is True
     assert (other["household"], other["unit"]) not in pairs
-    rules = client.get("/v1/pair-rules", headers=keys.officer).json()
+    rules = client.get("/v1/pair-rules", headers=keys.officer).json()["items"]
     assert {(r["kind"], r["source"]) for r in rules} == {("pin", "officer"), ("forbid", "officer")}
     assert client.delete(f"/v1/pair-rules/{rules[0]['id']}", headers=keys.officer).status_code == 204
-    assert len(client.get("/v1/pair-rules", headers=keys.officer).json()) == 1
+    assert len(client.get("/v1/pair-rules", headers=keys.officer).json()["items"]) == 1
+
+
+def test_a_pin_on_an_ineligible_pair_is_refused_and_runs_go_on(client: TestClient, keys: Keys) -> None:
+    h = keys.officer
+    household = {"id": "H-1", "adults": 1, "monthly_income": 2000, "registered_on": "2025-05-01"}
+    unit = {
+        "programme": "gls",
+        "commune": "0304",
+        "bedrooms": 1,
+        "surface_m2": 40,
+        "max_occupancy": 2,
+        "available_from": "2026-01-01",
+    }
+    client.post("/v1/households", json=household, headers=h)
+    client.post("/v1/units", json={**unit, "id": "U-dear", "rent": 5000}, headers=h)
+    client.post("/v1/units", json={**unit, "id": "U-fair", "rent": 500}, headers=h)
+    r = client.post("/v1/pair-rules", json={"household": "H-1", "unit": "U-dear", "kind": "pin"}, headers=h)
+    assert r.status_code == 422, r.text
+    error = r.json()["errors"][0]
+    assert error["loc"] == ["body", "unit"] and error["type"] == "ineligible_pair"
+    assert "H-1" in error["msg"] and "U-dear" in error["msg"] and "over_budget" in error["msg"]
+    assert client.get("/v1/pair-rules", headers=h).json()["items"] == []
+    forbid = {"household": "H-1", "unit": "U-dear", "kind": "forbid"}
+    assert client.post("/v1/pair-rules", json=forbid, headers=h).status_code == 201
+    pin = {"household": "H-1", "unit": "U-fair", "kind": "pin"}
+    assert client.post("/v1/pair-rules", json=pin, headers=h).status_code == 201
+    finished_run(client, h)
+    assert [(p["household"], p["unit"], p["pinned"]) for p in open_items(client, h)] == [
+        ("H-1", "U-fair", True)
+    ]
+
+
+def test_deciding_a_superseded_proposal_says_which_run_replaced_it(client: TestClient, keys: Keys) -> None:
+    load(client, keys.officer, small_problem(6, 8))
+    finished_run(client, keys.officer)
+    first, second, third = open_items(client, keys.officer)[:3]
+    client.post(f"/v1/proposals/{first['id']}/accept", headers=keys.officer)
+    rerun = finished_run(client, keys.officer)
+    r = client.post(f"/v1/proposals/{second['id']}/accept", headers=keys.officer2)
+    assert r.status_code == 409 and f"superseded by run {rerun['id']}" in r.json()["detail"], r.text
+    r = client.post(f"/v1/proposals/{third['id']}/decline", json={"reason": "other"}, headers=keys.officer2)
+    assert r.status_code == 409 and f"superseded by run {rerun['id']}" in r.json()["detail"], r.text
+    r = client.post(f"/v1/proposals/{first['id']}/accept", headers=keys.officer2)
+    assert r.status_code == 409 and "already accepted by officer-a1" in r.json()["detail"], r.text
 
 
 def test_refusal_rules_are_policy_and_not_punitive_by_default(client: TestClient, keys: Keys) -> None:
@@ -77,7 +121,7 @@ def test_refusal_rules_are_policy_and_not_punitive_by_default(client: TestClient
     )
 
     rerun = finished_run(client, keys.officer)
-    unhoused = client.get(f"/v1/match-runs/{rerun['id']}/unhoused", headers=keys.officer).json()
+    unhoused = client.get(f"/v1/match-runs/{rerun['id']}/unhoused", headers=keys.officer).json()["items"]
     left_out = {p["household"] for p in open_items(client, keys.officer)} | {u["household"] for u in unhoused}
     assert refused["household"] not in left_out and landlord["household"] in left_out
     r = client.post(f"/v1/households/{refused['household']}/reinstate", headers=keys.officer)
@@ -117,7 +161,9 @@ def test_review_is_resolved_by_a_second_officer(client: TestClient, keys: Keys) 
     )
     assert client.post(resolve, json={"outcome": "upheld"}, headers=keys.admin).status_code == 409
     assert client.get(f"/v1/households/{p['household']}", headers=keys.officer).json()["refusals"] == 0
-    assert client.get("/v1/pair-rules", headers=keys.officer).json() == []  # the decline's forbid is lifted
+    assert (
+        client.get("/v1/pair-rules", headers=keys.officer).json()["items"] == []
+    )  # the decline's forbid is lifted
     actions = [e["action"] for e in client.get("/v1/audit", headers=keys.admin).json()["items"]]
     assert "review.requested" in actions and "review.resolved" in actions
 
@@ -156,7 +202,7 @@ def test_erasure_removes_personal_fields_and_keeps_the_audit_consistent(
     assert client.put(f"/v1/households/{p['household']}", json={}, headers=keys.officer).status_code == 409
     audit = client.get("/v1/audit", params={"target": p["household"]}, headers=keys.admin).json()["items"]
     assert [e["action"] for e in audit] == ["proposal.accepted", "household.erased"]
-    history = client.get(f"/v1/households/{p['household']}/history", headers=keys.officer2).json()
+    history = client.get(f"/v1/households/{p['household']}/history", headers=keys.officer2).json()["items"]
     assert history == audit  # officers read their household's trail; the full log stays admin-only
     assert (
         client.get(f"/v1/households/{p['household']}/history", headers=keys.other_officer).status_code == 404

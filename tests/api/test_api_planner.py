@@ -17,7 +17,7 @@ def database_url(sqlite_url: str) -> str:
 
 @pytest.mark.slow
 def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:
-    specs = client.get("/v1/scenario-specs", headers=keys.planner).json()
+    specs = client.get("/v1/scenario-specs", headers=keys.planner).json()["items"]
     names = [s["name"] for s in specs]
     assert "baseline-2026" in names
     body = {"specs": ["baseline-2026", "inflow-plus-50"], **QUICK}
@@ -38,17 +38,17 @@ def test_scenario_comparison_job(client: TestClient, keys: Keys) -> None:
         client.get(f"/v1/scenario-comparisons/{job['id']}", headers=keys.planner).json()["result"]
         == job["result"]
     )
-    listed = client.get("/v1/scenario-comparisons", headers=keys.planner).json()
+    listed = client.get("/v1/scenario-comparisons", headers=keys.planner).json()["items"]
     assert [j["id"] for j in listed] == [job["id"]]
 
 
 @pytest.mark.slow
 def test_comparison_specs_are_validated(client: TestClient, keys: Keys) -> None:
     r = client.post("/v1/scenario-comparisons", json={"specs": ["no-such-spec"]}, headers=keys.planner)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "specs", 0]
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "specs", 0]
     bad = {"name": "x", "run": {"months": 0}}
     r = client.post("/v1/scenario-comparisons", json={"specs": [bad]}, headers=keys.planner)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"][:3] == ["body", "specs", 0]
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][:3] == ["body", "specs", 0]
     inline = {"name": "inline", "population": {"waiting_households": 300}}
     r = client.post(
         "/v1/scenario-comparisons", json={"specs": [inline], **QUICK, "seeds": [3]}, headers=keys.planner
@@ -60,7 +60,7 @@ def test_aggregate_views_hold_no_personal_data(client: TestClient, keys: Keys) -
     problem = small_problem(8, 10)
     load(client, keys.officer, problem)
     finished_run(client, keys.officer)
-    overview = client.get("/v1/stats/overview", headers=keys.planner).json()
+    overview = client.get("/v1/stats/overview", headers=keys.planner).json()["items"]
     alpha = next(o for o in overview if o["organisation"] == "alpha")
     assert alpha["households_by_status"] == {"waiting": 8} and alpha["runs"] == 1
     assert (
@@ -71,5 +71,6 @@ def test_aggregate_views_hold_no_personal_data(client: TestClient, keys: Keys) -
     text = str(overview)
     assert not any(h.id in text for h in problem.households)
     assert [
-        o["organisation"] for o in client.get("/v1/stats/overview", headers=keys.other_officer).json()
+        o["organisation"]
+        for o in client.get("/v1/stats/overview", headers=keys.other_officer).json()["items"]
     ] == ["beta"]

@@ -42,20 +42,20 @@ def test_crud_round_trip(client: TestClient, keys: Keys) -> None:
 
 def test_422_names_the_field(client: TestClient, keys: Keys) -> None:
     r = client.post("/v1/households", json={**HOUSEHOLD, "adults": 0}, headers=keys.officer)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "adults"
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][-1] == "adults"
     r = client.post("/v1/units", json={**UNIT, "commune": "9999"}, headers=keys.officer)
     assert r.status_code == 422
-    assert r.json()["detail"][0]["loc"][-1] == "commune" and "9999" in r.json()["detail"][0]["msg"]
+    assert r.json()["errors"][0]["loc"][-1] == "commune" and "9999" in r.json()["errors"][0]["msg"]
     r = client.post(
         "/v1/quotas", json={"id": "Q", "scope": "programme", "key": "castle"}, headers=keys.officer
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "key"
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][-1] == "key"
     bad = [HOUSEHOLD, {**HOUSEHOLD, "id": "H-2", "support": "maximal"}]
     r = client.post("/v1/households/import", json=bad, headers=keys.officer)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", 1, "support"]
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", 1, "support"]
     assert client.get("/v1/households", headers=keys.officer).json()["total"] == 0  # all or nothing
     r = client.post("/v1/households/import", json=[HOUSEHOLD, HOUSEHOLD], headers=keys.officer)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", 1, "id"]
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", 1, "id"]
 
 
 def test_413_for_oversized_payloads(client: TestClient, keys: Keys) -> None:
@@ -101,4 +101,4 @@ def test_csv_import(client: TestClient, keys: Keys) -> None:
     r = client.post(
         "/v1/households/import", content=bad.encode(), headers={**keys.officer, "content-type": "text/csv"}
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "adults"
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][-1] == "adults"

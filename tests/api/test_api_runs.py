@@ -30,15 +30,17 @@ def test_infeasible_run_is_a_stored_run_with_reasons(client: TestClient, keys: K
     )
     run = finished_run(client, h)
     assert run["solver_status"] == "infeasible" and "Q" in str(run["conflict"])
-    unhoused = client.get(f"/v1/match-runs/{run['id']}/unhoused", headers=h).json()
+    unhoused = client.get(f"/v1/match-runs/{run['id']}/unhoused", headers=h).json()["items"]
     assert [u["reason"] for u in unhoused] == ["no_solution"]
 
 
 def test_failed_run_names_the_reason(client: TestClient, keys: Keys) -> None:
     h = keys.officer
     client.post("/v1/households", json=HOUSEHOLD, headers=h)
-    client.post("/v1/units", json={**UNIT, "id": "U-1", "rent": 5000}, headers=h)
-    client.post("/v1/pair-rules", json={"household": "H-1", "unit": "U-1", "kind": "pin"}, headers=h)
+    client.post("/v1/units", json={**UNIT, "id": "U-1", "rent": 500}, headers=h)
+    r = client.post("/v1/pair-rules", json={"household": "H-1", "unit": "U-1", "kind": "pin"}, headers=h)
+    assert r.status_code == 201
+    client.patch("/v1/units/U-1", json={"rent": 5000}, headers=h)  # the pinned pair becomes ineligible
     r = client.post("/v1/match-runs", json={"wait_seconds": 60}, headers=h)
     run = r.json()
     assert r.status_code == 202 and run["status"] == "failed"
@@ -56,7 +58,7 @@ def test_run_progress_and_listing(client: TestClient, keys: Keys) -> None:
     assert got["finished_at"] is not None and got["started_at"] is not None
     assert all(
         len(p["alternatives"]) <= 1
-        for p in client.get(f"/v1/match-runs/{run['id']}/proposals", headers=keys.officer).json()
+        for p in client.get(f"/v1/match-runs/{run['id']}/proposals", headers=keys.officer).json()["items"]
     )
     assert client.get("/v1/match-runs", headers=keys.officer).json()["items"][0]["id"] == run["id"]
 

@@ -20,7 +20,7 @@ def test_import_run_decide_rerun_audit(client: TestClient, keys: Keys) -> None:
     assert run["households"] == len(problem.households) and run["units"] == len(problem.units)
     assert run["solver_status"] in ("optimal", "feasible") and run["policy_version"] == problem.policy.version
     proposals = open_proposals(client, keys.officer)
-    unhoused = client.get(f"/v1/match-runs/{run['id']}/unhoused", headers=keys.officer).json()
+    unhoused = client.get(f"/v1/match-runs/{run['id']}/unhoused", headers=keys.officer).json()["items"]
     assert len(proposals) >= 2
     assert len(proposals) + len(unhoused) == len(problem.households)
     assert all(p["explanation"] and p["breakdown"] for p in proposals)
@@ -75,7 +75,7 @@ def test_import_run_decide_rerun_audit(client: TestClient, keys: Keys) -> None:
         and decision["target_ref"] == accepted["household"]
     )
 
-    rate = client.get("/v1/stats/override-rate", headers=keys.officer).json()
+    rate = client.get("/v1/stats/override-rate", headers=keys.officer).json()["items"]
     assert rate == [
         {
             "organisation": "alpha",

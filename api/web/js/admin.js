@@ -14,7 +14,7 @@ function nextVersion(version) {
 }
 
 async function renderPolicies() {
-  const policies = await api("/policies");
+  const policies = await all("/policies");
   const active = policies.find((p) => p.active);
   replace(
     $("#policies"),
@@ -33,7 +33,7 @@ async function renderPolicies() {
 }
 
 async function renderOrganisations(me) {
-  const orgs = await api("/organisations");
+  const orgs = await all("/organisations");
   replace($("#organisations"), table("orgs-table", ["Identifier", "Name", "Since"], orgs.map((o) =>
     h("tr", {}, h("td", {}, o.id), h("td", {}, o.name), h("td", {}, when(o.created_at))))));
   options($("#key-org"), orgs.map((o) => o.id), { label: (v) => v });
@@ -41,7 +41,7 @@ async function renderOrganisations(me) {
 }
 
 async function renderKeys(me) {
-  const keys = await api("/keys");
+  const keys = await all("/keys");
   replace($("#keys"), table("keys-table", ["Holder", "Role", "Issued", "State", ""], keys.map((k) =>
     h("tr", { dataset: { key: k.id } },
       h("td", {}, k.name), h("td", {}, k.role), h("td", {}, when(k.created_at)),

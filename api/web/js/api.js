@@ -14,7 +14,7 @@ export class ApiError extends Error {
   }
 }
 
-// FastAPI's 422 is a list of {loc, msg}; every other error is {detail, code}.
+// Errors are RFC 9457 problem documents: {detail, code, errors?: [{loc, msg}]}; detail reads them out.
 function describe(body, fallback) {
   if (!body || body.detail === undefined) return fallback;
   if (typeof body.detail === "string") return body.detail;

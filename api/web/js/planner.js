@@ -1,7 +1,7 @@
 // Planners: start a scenario comparison (a background job), follow it, and read its report in the
 // page: the KPI table as a real table, the full HTML report (plots, map) in a sandboxed frame.
 
-import { api } from "./api.js";
+import { all, api } from "./api.js";
 import { $, h, replace, say, when, words } from "./dom.js";
 import { guard } from "./session.js";
 
@@ -50,7 +50,7 @@ function describe(job) {
 }
 
 async function renderJobs() {
-  const jobs = await api("/scenario-comparisons");
+  const jobs = await all("/scenario-comparisons");
   if (!jobs.length) {
     replace($("#jobs"), h("p", { class: "hint" }, "No comparison yet."));
     return;
@@ -109,7 +109,7 @@ async function openReport(job) {
 }
 
 async function renderOverview() {
-  const [overview, rates] = await Promise.all([api("/stats/overview"), api("/stats/override-rate")]);
+  const [overview, rates] = await Promise.all([all("/stats/overview"), all("/stats/override-rate")]);
   const rate = new Map(rates.map((r) => [r.organisation, r]));
   replace(
     $("#overview"),
@@ -170,7 +170,7 @@ form.addEventListener("submit", async (event) => {
 
 try {
   await guard("planner", "admin");
-  specList(await api("/scenario-specs"));
+  specList(await all("/scenario-specs"));
   await Promise.all([renderJobs(), renderOverview()]);
   document.body.dataset.ready = "true";
 } catch (error) {

@@ -29,10 +29,10 @@ export async function loadState() {
     all("/proposals?status=open"),
     all("/proposals?status=accepted"),
     all("/proposals?status=declined"),
-    api("/pair-rules"),
+    all("/pair-rules"),
     api("/match-runs?limit=20"),
-    api("/stats/override-rate"),
-    api("/review-requests"),
+    all("/stats/override-rate"),
+    all("/review-requests"),
   ]);
   const latestDone = runs.items.find((r) => r.status === "succeeded");
   Object.assign(state, {
@@ -45,7 +45,7 @@ export async function loadState() {
     rules,
     reviews: reviews.reverse(),
     latestRun: runs.items[0] ?? null,
-    unhoused: latestDone ? await api(`/match-runs/${latestDone.id}/unhoused`) : [],
+    unhoused: latestDone ? await all(`/match-runs/${latestDone.id}/unhoused`) : [],
     overrideRate: rates.find((r) => r.organisation === state.me.organisation) ?? null,
   });
 }
