@@ -26,8 +26,7 @@ from api.routes import (
     scenarios,
     stats,
 )
-from api.services.runs import fail_interrupted
-from api.worker import JobRunner
+from api.worker import JobRunner, RunDispatcher
 
 API_PREFIX = "/v1"
 
@@ -88,22 +87,23 @@ class _TooLarge(Exception):
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the service. Migrations and the recovery of interrupted runs happen at start-up."""
+    """Build the service. Migrations happen at start-up; the run dispatcher starts with it."""
     settings = settings or Settings.from_env()
+    db = Database(settings.database_url)
     ctx = AppContext(
         settings=settings,
-        db=Database(settings.database_url),
-        jobs=JobRunner(settings.job_threads),
-        planner_jobs=JobRunner(1),
+        db=db,
+        jobs=RunDispatcher(settings, db),
+        planner_jobs=JobRunner(settings.job_threads),
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             migrate(settings.database_url)
-        fail_interrupted(ctx.db)
+        ctx.jobs.start()  # runs of other instances are left alone: see api.queue
         yield
-        ctx.jobs.shutdown()
+        ctx.jobs.stop()
         ctx.planner_jobs.shutdown()
         ctx.db.dispose()
 

@@ -153,6 +153,7 @@ class RunPublic(BaseModel):
     method: str | None
     conflict: str | None
     error: str | None
+    warnings: list[str] | None = Field(None, description="what the run left out and why (e.g. a pin)")
 
 
 class ProposalPublic(BaseModel):
@@ -218,6 +219,8 @@ class PairRulePublic(BaseModel):
     kind: str
     source: str
     created_at: datetime
+    status: str = Field("active", description="`ineligible`: the last run left this pin out")
+    status_detail: str | None = Field(None, description="the hard rule the pair broke")
 
 
 class ReviewReason(StrEnum):
