@@ -62,6 +62,7 @@ class Role(StrEnum):
     OFFICER = "officer"
     PLANNER = "planner"
     ADMIN = "admin"
+    PLATFORM_ADMIN = "platform_admin"  #: manages organisations (made by `wunneng admin bootstrap`)
 
 
 class HouseholdStatus(StrEnum):

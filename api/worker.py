@@ -29,6 +29,7 @@ from multiprocessing.process import BaseProcess
 
 from api.config import Settings
 from api.db import Database
+from api.logs import configure_logging
 from api.queue import Claim, cancel_wanted, claim_next, release, renew
 
 log = logging.getLogger("wunneng.worker")
@@ -76,9 +77,10 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="wunneng-parent-watch").start()
 
 
-def _serve(conn: Connection, parent: int) -> None:
+def _serve(conn: Connection, parent: int, log_format: str, log_level: str) -> None:
     """A worker process: execute run jobs one at a time until the pipe closes."""
     _die_with_parent(parent)
+    configure_logging(log_format, log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the instance, which stops us
     from api.services.runs import execute_claimed
 
@@ -101,11 +103,14 @@ def _serve(conn: Connection, parent: int) -> None:
 class WorkerProcess:
     """One spawned worker and its pipe."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_format: str = "json", log_level: str = "INFO") -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process: BaseProcess = ctx.Process(
-            target=_serve, args=(child, os.getpid()), daemon=True, name="wunneng-solver"
+            target=_serve,
+            args=(child, os.getpid(), log_format, log_level),
+            daemon=True,
+            name="wunneng-solver",
         )
         self.process.start()
         child.close()
@@ -213,7 +218,7 @@ class RunDispatcher:
         if claim is None:
             return False
         if slot.worker is None or not slot.worker.alive():
-            slot.worker = WorkerProcess()
+            slot.worker = WorkerProcess(s.log_format, s.log_level)
         slot.worker.send(RunJob(self.db.url, claim, s.solver_workers))
         slot.claim, slot.renewed_at, slot.checked_at = claim, time.monotonic(), time.monotonic()
         self._started[claim.run_id] = time.monotonic()
