@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     max_run_time_limit: float = Field(300.0, gt=0, allow_inf_nan=False)
     #: CP-SAT threads per run.
     solver_workers: int = Field(2, ge=1, le=64)
-    #: Worker processes solving runs (each solves one run at a time, outside the serving process).
-    run_workers: int = Field(1, ge=1, le=64)
+    #: Worker processes solving runs, each one run at a time (two: a long run leaves one for others).
+    run_workers: int = Field(2, ge=1, le=64)
     #: Background threads for planners' scenario comparisons.
     job_threads: int = Field(1, ge=1, le=64)
     #: A claimed run's lease: an instance that stops renewing it for this long has lost the run.

@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings=settings,
         db=db,
         jobs=RunDispatcher(settings, db, on_finish=lambda _claim, seconds: metrics.run_done(seconds)),
-        planner_jobs=JobRunner(settings.job_threads),
+        planner_jobs=JobRunner(settings.job_threads, db, settings),
     )
 
     @asynccontextmanager

@@ -309,3 +309,6 @@ class ScenarioJob(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # -- held by the instance whose job threads run it, renewed by its heartbeat (api.worker) --
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]

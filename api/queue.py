@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from api.db import Database
 from api.errors import ApiError
-from api.models import AuditEntry, MatchRun, Organisation, Role, RunStatus, utcnow
+from api.models import AuditEntry, MatchRun, Organisation, Role, RunStatus, ScenarioJob, utcnow
 
 
 class QueueFull(ApiError):
@@ -111,11 +111,58 @@ def _settle_expired(session: Session, now: datetime, max_attempts: int) -> None:
             _audit(session, run, "run.lease_expired", outcome=outcome, attempts=run.attempts)
 
 
+def hold_comparisons(db: Database, ids: set[int], instance_id: str, lease_seconds: float) -> None:
+    """(Re)new this instance's lease on scenario comparisons it has queued or is running."""
+    with db.session() as session:
+        session.execute(
+            update(ScenarioJob)
+            .where(ScenarioJob.id.in_(ids), ScenarioJob.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)))
+            .values(lease_owner=instance_id, lease_expires_at=utcnow() + timedelta(seconds=lease_seconds))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def settle_stopped_comparisons(session: Session, now: datetime, lease_seconds: float) -> None:
+    """Comparisons whose instance stopped (lease expired, or never leased for a whole lease) fail."""
+    stale = or_(
+        ScenarioJob.lease_expires_at < now,
+        ScenarioJob.lease_expires_at.is_(None)
+        & (ScenarioJob.created_at < now - timedelta(seconds=lease_seconds)),
+    )
+    session.execute(
+        update(ScenarioJob)
+        .where(ScenarioJob.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)), stale)
+        .values(
+            status=RunStatus.FAILED, error="the instance running it stopped; start it again", finished_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _anything_to_do(db: Database, now: datetime) -> bool:
+    with db.reader() as session:
+        run = session.scalar(
+            select(MatchRun.id).where(or_(MatchRun.status == RunStatus.QUEUED, _expired(now))).limit(1)
+        )
+        job = session.scalar(
+            select(ScenarioJob.id)
+            .where(
+                ScenarioJob.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)),
+                or_(ScenarioJob.lease_expires_at.is_(None), ScenarioJob.lease_expires_at < now),
+            )
+            .limit(1)
+        )
+        return run is not None or job is not None
+
+
 def claim_next(db: Database, instance_id: str, lease_seconds: float, max_attempts: int) -> Claim | None:
     """Claim the fairest claimable run (queued, or running under an expired lease), or None."""
+    if not _anything_to_do(db, utcnow()):
+        return None  # the common idle case, checked without a write lock
     with db.session() as session:
         now = utcnow()
         _settle_expired(session, now, max_attempts)
+        settle_stopped_comparisons(session, now, lease_seconds)
         busy = set(
             session.scalars(
                 select(MatchRun.organisation_id).where(

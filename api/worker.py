@@ -30,28 +30,67 @@ from multiprocessing.process import BaseProcess
 from api.config import Settings
 from api.db import Database
 from api.logs import configure_logging
-from api.queue import Claim, cancel_wanted, claim_next, release, renew
+from api.queue import Claim, cancel_wanted, claim_next, hold_comparisons, release, renew
 
 log = logging.getLogger("wunneng.worker")
 CANCEL_POLL_SECONDS = 0.25
 
 
 class JobRunner:
-    """A small thread pool for jobs that need no process of their own (scenario comparisons)."""
+    """A small thread pool for jobs that need no process of their own (scenario comparisons).
 
-    def __init__(self, threads: int) -> None:
+    With a database, each submitted job's row holds a lease for this instance from submission to
+    its end, renewed by a heartbeat thread, so another instance can tell a live job from one whose
+    instance stopped (see :func:`api.queue.settle_stopped_comparisons`).
+    """
+
+    def __init__(self, threads: int, db: Database | None = None, settings: Settings | None = None) -> None:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wunneng-job")
+        self._db, self._settings = db, settings
+        self._held: set[int] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
 
-    def submit(self, job: Callable[[], None]) -> Future[None]:
+    def submit(self, job: Callable[[], None], lease: int | None = None) -> Future[None]:
+        if lease is not None and self._db is not None and self._settings is not None:
+            with self._lock:
+                self._held.add(lease)
+            hold_comparisons(self._db, {lease}, self._settings.instance_id, self._settings.run_lease_seconds)
+            self._start_heartbeat()
+
         def guarded() -> None:
             try:
                 job()
             except Exception:  # the job records its own failure; this only keeps the pool alive
                 log.exception("job crashed")
+            finally:
+                with self._lock:
+                    if lease is not None:
+                        self._held.discard(lease)
 
         return self._pool.submit(guarded)
 
+    def _start_heartbeat(self) -> None:
+        if self._beat is None:
+            self._beat = threading.Thread(target=self._heartbeat, daemon=True, name="wunneng-job-lease")
+            self._beat.start()
+
+    def _heartbeat(self) -> None:
+        assert self._db is not None and self._settings is not None
+        while not self._stop.wait(self._settings.run_heartbeat_seconds):
+            with self._lock:
+                held = set(self._held)
+            if held:
+                try:
+                    hold_comparisons(
+                        self._db, held, self._settings.instance_id, self._settings.run_lease_seconds
+                    )
+                except Exception:
+                    log.exception("renewing job leases failed")
+
     def shutdown(self) -> None:
+        self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -209,3 +209,30 @@ def test_settings_come_from_the_environment_and_are_validated(
     with pytest.raises(ValidationError) as err:
         Settings()
     assert settings_error(err.value).startswith(f"WUNNENG_{name.upper()}: ")
+
+
+def test_a_comparison_whose_instance_stopped_fails_and_a_live_one_is_left_alone(
+    client: TestClient, keys: Keys
+) -> None:
+    from api.models import ScenarioJob
+
+    db: Database = client.app.state.ctx.db  # type: ignore[attr-defined]
+    client.app.state.ctx.jobs.stop()  # type: ignore[attr-defined]  # sweep by hand below
+    with db.session() as s:
+        for owner, expires in (
+            ("gone", utcnow() - timedelta(minutes=1)),
+            ("alive", utcnow() + timedelta(hours=1)),
+        ):
+            s.add(
+                ScenarioJob(
+                    organisation_id="alpha",
+                    status=RunStatus.RUNNING,
+                    request={},
+                    lease_owner=owner,
+                    lease_expires_at=expires,
+                )
+            )
+    claim_next(db, "x", 30, 2)
+    with db.reader() as s:
+        got = dict(s.execute(select(ScenarioJob.lease_owner, ScenarioJob.status)).all())
+    assert got == {"gone": "failed", "alive": "running"}

@@ -1,4 +1,4 @@
-"""run queue: leases on runs, run warnings, pair-rule status
+"""run queue: leases on runs and comparisons, run warnings, pair-rule status
 
 Revision ID: 0004
 Revises: 0002
@@ -23,6 +23,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("warnings", sa.JSON(), nullable=True))
         batch_op.create_index("ix_match_runs_status", ["status"], unique=False)
+    with op.batch_alter_table("scenario_jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("lease_owner", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("lease_expires_at", sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table("pair_rules", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("status", sa.String(length=16), nullable=False, server_default="active")
@@ -31,6 +34,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("scenario_jobs", schema=None) as batch_op:
+        batch_op.drop_column("lease_expires_at")
+        batch_op.drop_column("lease_owner")
     with op.batch_alter_table("pair_rules", schema=None) as batch_op:
         batch_op.drop_column("status_detail")
         batch_op.drop_column("status")
