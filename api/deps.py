@@ -19,7 +19,7 @@ from api.db import Database
 from api.errors import Forbidden, Unauthorized
 from api.models import ApiKey, Role
 from api.security import Principal, secret_matches, split_key
-from api.worker import JobRunner
+from api.worker import JobRunner, RunDispatcher
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class AppContext:
 
     settings: Settings
     db: Database
-    jobs: JobRunner  #: match runs
+    jobs: RunDispatcher  #: match runs: claimed from the database queue, solved in worker processes
     planner_jobs: JobRunner  #: scenario comparisons, apart so a long comparison never delays a run
 
 
@@ -40,9 +40,9 @@ def get_context(request: Request) -> AppContext:
 ContextDep = Annotated[AppContext, Depends(get_context)]
 
 
-def get_session(ctx: ContextDep) -> Iterator[Session]:
+def get_session(ctx: ContextDep, request: Request) -> Iterator[Session]:
     """A session per request; services commit explicitly, anything uncommitted is rolled back."""
-    with ctx.db.sessions() as session:
+    with ctx.db.for_request(request.method) as session:
         yield session
 
 

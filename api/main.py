@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import Settings
 from api.db import Database, migrate
 from api.deps import AppContext
+from api.docs import install_docs
 from api.errors import install_handlers
+from api.headers import SecurityHeaders
+from api.logs import AccessLog, configure_logging
+from api.metrics import CONTENT_TYPE, Metrics
 from api.routes import (
     admin,
     audit,
@@ -26,8 +30,7 @@ from api.routes import (
     scenarios,
     stats,
 )
-from api.services.runs import fail_interrupted
-from api.worker import JobRunner
+from api.worker import JobRunner, RunDispatcher
 
 API_PREFIX = "/v1"
 
@@ -88,22 +91,25 @@ class _TooLarge(Exception):
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the service. Migrations and the recovery of interrupted runs happen at start-up."""
+    """Build the service. Migrations happen at start-up; the run dispatcher starts with it."""
     settings = settings or Settings.from_env()
+    configure_logging(settings.log_format, settings.log_level)
+    db = Database(settings.database_url)
+    metrics = Metrics(db)
     ctx = AppContext(
         settings=settings,
-        db=Database(settings.database_url),
-        jobs=JobRunner(settings.job_threads),
-        planner_jobs=JobRunner(1),
+        db=db,
+        jobs=RunDispatcher(settings, db, on_finish=lambda _claim, seconds: metrics.run_done(seconds)),
+        planner_jobs=JobRunner(settings.job_threads, db, settings),
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             migrate(settings.database_url)
-        fail_interrupted(ctx.db)
+        ctx.jobs.start()  # runs of other instances are left alone: see api.queue
         yield
-        ctx.jobs.shutdown()
+        ctx.jobs.stop()
         ctx.planner_jobs.shutdown()
         ctx.db.dispose()
 
@@ -114,10 +120,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "proposals by an optimiser, decisions by named officers.",
         lifespan=lifespan,
         separate_input_output_schemas=False,
+        docs_url=None,  # served offline by api.docs
+        redoc_url=None,
     )
     app.state.ctx = ctx
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog, on_done=metrics.request_done)  # outermost: sees every answer
+    install_docs(app)
+
+    @app.get("/metrics", include_in_schema=False)
+    def prometheus() -> Response:
+        """Prometheus text format (aggregates only; no ids, no personal data)."""
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
     app.include_router(health.router)
     v1 = APIRouter(prefix=API_PREFIX)
     v1.include_router(health.router)

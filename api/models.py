@@ -98,6 +98,11 @@ class PairKind(StrEnum):
     FORBID = "forbid"
 
 
+class PairRuleStatus(StrEnum):
+    ACTIVE = "active"  #: the last run applied it (or no run has seen it yet)
+    INELIGIBLE = "ineligible"  #: a pin the last run had to leave out: the pair broke a hard rule
+
+
 class Organisation(Base):
     __tablename__ = "organisations"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -179,10 +184,14 @@ class PairRule(Base):
     source: Mapped[str] = mapped_column(String(16), default="officer")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # -- what the last run made of it (api.services.runs) --
+    status: Mapped[str] = mapped_column(String(16), default=PairRuleStatus.ACTIVE)
+    status_detail: Mapped[str | None] = mapped_column(Text)
 
 
 class MatchRun(Base):
     __tablename__ = "match_runs"
+    __table_args__ = (Index("ix_match_runs_status", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=RunStatus.QUEUED)
@@ -207,6 +216,12 @@ class MatchRun(Base):
     method: Mapped[str | None] = mapped_column(String(32))
     conflict: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+    # -- the run queue: a lease held by one instance, renewed by its heartbeat (api.queue) --
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: what the run had to leave out and why (e.g. a pin that became ineligible)
+    warnings: Mapped[list[Any] | None]
 
 
 class ProposalRow(Base):
@@ -295,3 +310,6 @@ class ScenarioJob(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # -- held by the instance whose job threads run it, renewed by its heartbeat (api.worker) --
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None]

@@ -196,6 +196,7 @@ class RunPublic(BaseModel):
     method: str | None
     conflict: str | None
     error: str | None
+    warnings: list[str] | None = Field(None, description="what the run left out and why (e.g. a pin)")
 
 
 class ProposalPublic(BaseModel):
@@ -261,6 +262,8 @@ class PairRulePublic(BaseModel):
     kind: PairKind
     source: str
     created_at: datetime
+    status: str = Field("active", description="`ineligible`: the last run left this pin out")
+    status_detail: str | None = Field(None, description="the hard rule the pair broke")
 
 
 class ReviewReason(StrEnum):

@@ -27,6 +27,8 @@ def _public(session: SessionDep, rows: list[PairRule]) -> list[PairRulePublic]:
             kind=r.kind,
             source=r.source,
             created_at=r.created_at,
+            status=r.status,
+            status_detail=r.status_detail,
         )
         for r in rows
     ]

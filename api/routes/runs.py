@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from concurrent.futures import TimeoutError as FutureTimeout
-from functools import partial
-
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
@@ -17,7 +13,7 @@ from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.routes.proposals import proposals_public
 from api.schemas import Page, ProposalPublic, RunCreate, RunPublic, UnhousedPublic
 from api.services import runs
-from api.worker import JobRunner
+from api.worker import RunDispatcher
 
 router = APIRouter(route_class=CheckedRoute, prefix="/match-runs", tags=["match-runs"], responses=ERRORS)
 
@@ -26,11 +22,11 @@ def run_public(run: MatchRun) -> RunPublic:
     return RunPublic.model_validate(run, from_attributes=True)
 
 
-def _start(ctx: ContextDep, jobs: JobRunner, session: SessionDep, run: MatchRun, wait: float) -> RunPublic:
-    future = jobs.submit(partial(runs.execute_run, ctx.db, run.id, ctx.settings.solver_workers))
-    if wait > 0:
-        with contextlib.suppress(FutureTimeout):
-            future.result(timeout=wait)
+def _start(
+    ctx: ContextDep, jobs: RunDispatcher, session: SessionDep, run: MatchRun, wait: float
+) -> RunPublic:
+    jobs.wake()
+    runs.wait_for(ctx.db, run.id, wait)
     session.refresh(run)
     out = run_public(run)
     session.rollback()
@@ -41,7 +37,8 @@ def _start(ctx: ContextDep, jobs: JobRunner, session: SessionDep, run: MatchRun,
 def start_run(body: RunCreate, ctx: ContextDep, session: SessionDep, who: OfficerDep) -> RunPublic:
     """Queue a run on the organisation's waiting households and free units, under the active policy.
     With ``wait_seconds`` the response waits that long, so a small run comes back finished."""
-    run = runs.create_run(session, who, body, ctx.settings.run_time_limit)
+    limit = ctx.settings.max_queued_runs_per_organisation
+    run = runs.create_run(session, who, body, ctx.settings.run_time_limit, max_queued=limit)
     return _start(ctx, ctx.jobs, session, run, body.wait_seconds)
 
 
@@ -70,7 +67,9 @@ def cancel_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic
 @router.post("/{run_id}/retry", status_code=status.HTTP_202_ACCEPTED)
 def retry_run(run_id: IntId, ctx: ContextDep, session: SessionDep, who: OfficerDep) -> RunPublic:
     """Start a new run like a failed or cancelled one (on today's data and policy)."""
-    run = runs.retry_run(session, who, run_id, ctx.settings.run_time_limit)
+    run = runs.retry_run(
+        session, who, run_id, ctx.settings.run_time_limit, ctx.settings.max_queued_runs_per_organisation
+    )
     return _start(ctx, ctx.jobs, session, run, 0)
 
 

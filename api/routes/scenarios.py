@@ -55,7 +55,7 @@ def list_specs(_: PlannerDep, limit: Limit = 100, offset: Offset = 0) -> Page[Sp
 def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: PlannerDep) -> ComparisonPublic:
     """Simulate each spec over the same seeds (synthetic Luxembourg data) and compare the indicators."""
     job = scenarios.create_comparison(session, who, body)
-    future = ctx.planner_jobs.submit(partial(scenarios.execute_comparison, ctx.db, job.id))
+    future = ctx.planner_jobs.submit(partial(scenarios.execute_comparison, ctx.db, job.id), lease=job.id)
     if body.wait_seconds > 0:
         with contextlib.suppress(FutureTimeout):
             future.result(timeout=body.wait_seconds)

@@ -4,15 +4,17 @@ The next run respects earlier decisions: accepted households and taken units are
 input; declined pairs (and officers' forbids) become ``forbids``; officers' pins become ``pins``; the
 open proposals households have already seen become ``previous``, so the solver changes them only
 when that buys more than the policy's stability penalty. A run that fails or is infeasible is still
-a stored run with its reason; a server stopped mid-run leaves it ``failed`` (see
-:func:`fail_interrupted`) and it can be retried. Decisions commit on their own, so none is lost.
+a stored run with its reason. Runs are claimed from the queue by any instance (:mod:`api.queue`)
+and executed by a worker process (:mod:`api.worker`) through :func:`execute_claimed`, whose every
+write is fenced on the claim. Decisions commit on their own, so none is lost.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -26,18 +28,19 @@ from api.models import (
     MatchRun,
     PairKind,
     PairRule,
+    PairRuleStatus,
     ProposalRow,
     ProposalStatus,
     QuotaRow,
     Role,
     RunStatus,
-    ScenarioJob,
     SupportZoneRow,
     UnhousedRow,
     UnitRow,
     UnitStatus,
     utcnow,
 )
+from api.queue import Claim, check_queue_room, owned
 from api.repositories import active_policy, lock_organisation, run_in_org
 from api.schemas import PolicyDocument, RunCreate
 from api.security import Principal
@@ -49,8 +52,17 @@ ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 def create_run(
-    session: Session, who: Principal, body: RunCreate, default_time_limit: float, retry_of: int | None = None
+    session: Session,
+    who: Principal,
+    body: RunCreate,
+    default_time_limit: float,
+    retry_of: int | None = None,
+    max_queued: int | None = None,
 ) -> MatchRun:
+    """Queue a run; with ``max_queued``, refuse (429) when the organisation has that many waiting."""
+    if max_queued is not None:
+        lock_organisation(session, who.organisation_id)
+        check_queue_room(session, who.organisation_id, max_queued)
     policy = active_policy(session, who.organisation_id)
     run = MatchRun(
         organisation_id=who.organisation_id,
@@ -81,7 +93,8 @@ def create_run(
 
 
 def cancel_run(session: Session, who: Principal, run_id: int) -> MatchRun:
-    """A queued run is cancelled at once; a running one when the solver returns (it is not killed)."""
+    """A queued run is cancelled at once; a running one's worker process is stopped by the instance
+    executing it within a second (see ``api.worker``)."""
     run = run_in_org(session, who.organisation_id, run_id)
     if run.status not in ACTIVE:
         raise Conflict(f"run {run_id} is {run.status}")
@@ -101,30 +114,16 @@ def cancel_run(session: Session, who: Principal, run_id: int) -> MatchRun:
     return run
 
 
-def retry_run(session: Session, who: Principal, run_id: int, default_time_limit: float) -> MatchRun:
+def retry_run(
+    session: Session, who: Principal, run_id: int, default_time_limit: float, max_queued: int | None = None
+) -> MatchRun:
     old = run_in_org(session, who.organisation_id, run_id)
     if old.status not in (RunStatus.FAILED, RunStatus.CANCELLED):
         raise Conflict(f"run {run_id} is {old.status}; only failed or cancelled runs are retried")
     body = RunCreate(
         time_limit=old.options.get("time_limit"), alternatives=old.options.get("alternatives", 3)
     )
-    return create_run(session, who, body, default_time_limit, retry_of=old.id)
-
-
-def fail_interrupted(db: Database) -> int:
-    """Mark runs and comparisons left queued or running by a stopped server as failed; returns how many."""
-    with db.session() as session:
-        runs = session.scalars(select(MatchRun).where(MatchRun.status.in_(ACTIVE))).all()
-        for run in runs:
-            _finish(run, RunStatus.FAILED, "the server stopped during this run; retry it")
-        jobs = session.scalars(select(ScenarioJob).where(ScenarioJob.status.in_(ACTIVE))).all()
-        for job in jobs:
-            job.status, job.error, job.finished_at = (
-                RunStatus.FAILED,
-                "the server stopped during this job",
-                utcnow(),
-            )
-        return len(runs) + len(jobs)
+    return create_run(session, who, body, default_time_limit, retry_of=old.id, max_queued=max_queued)
 
 
 def _finish(run: MatchRun, status: RunStatus, error: str | None = None) -> None:
@@ -203,43 +202,110 @@ def build_problem(session: Session, run: MatchRun, document: PolicyDocument) -> 
     return Snapshot(problem, {v: k for k, v in hh_ref.items()}, {v: k for k, v in unit_ref.items()})
 
 
-def execute_run(db: Database, run_id: int, solver_workers: int) -> None:
-    """The background job: every step commits, so a crash leaves a consistent, visible state."""
+def execute_run(db: Database, run_id: int, solver_workers: int, instance_id: str = "local") -> None:
+    """Claim ``run_id`` if it is still queued and execute it in this process (tests, tools)."""
+    with db.session() as session:
+        done = session.execute(
+            update(MatchRun)
+            .where(MatchRun.id == run_id, MatchRun.status == RunStatus.QUEUED)
+            .values(
+                status=RunStatus.RUNNING,
+                lease_owner=f"{instance_id}:1",
+                lease_expires_at=utcnow() + timedelta(hours=1),
+                attempts=1,
+                started_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return
+        org = session.get_one(MatchRun, run_id).organisation_id
+    execute_claimed(db, Claim(run_id, org, f"{instance_id}:1", 1), solver_workers)
+
+
+def execute_claimed(db: Database, claim: Claim, solver_workers: int) -> None:
+    """A claimed run, start to end (in a worker process). Every write is fenced on the claim, so an
+    execution that lost its lease (or was cancelled) changes nothing."""
     from api.models import PolicyVersion
 
     with db.session() as session:
-        run = session.get(MatchRun, run_id)
-        if run is None or run.status != RunStatus.QUEUED:
+        run = owned(session, claim)
+        if run is None:
             return
-        run.status, run.phase, run.progress, run.started_at = RunStatus.RUNNING, "building", 0.1, utcnow()
+        run.phase, run.progress = "building", 0.1
+        policy_id, options = run.policy_id, dict(run.options)
     try:
-        with db.session() as session:
-            run = session.get_one(MatchRun, run_id)
-            policy = session.get_one(PolicyVersion, run.policy_id)
+        with db.reader() as session:
+            run = session.get_one(MatchRun, claim.run_id)
+            policy = session.get_one(PolicyVersion, policy_id)
             snapshot = build_problem(session, run, PolicyDocument.model_validate(policy.document))
+        with db.session() as session:
+            run = owned(session, claim)
+            if run is None:
+                return
             run.households, run.units = len(snapshot.problem.households), len(snapshot.problem.units)
             run.phase, run.progress = "solving", 0.2
-            time_limit = float(run.options.get("time_limit", 30.0))
-        result = match(snapshot.problem, SolveOptions(time_limit=time_limit, workers=solver_workers, seed=0))
+        time_limit = float(options.get("time_limit", 30.0))
+        result, dropped = solve_keeping_valid_pins(
+            snapshot.problem, SolveOptions(time_limit=time_limit, workers=solver_workers, seed=0)
+        )
     except InvalidProblemError as exc:
-        _fail(db, run_id, f"invalid input: {exc}")
+        fail_claimed(db, claim, f"invalid input: {exc}")
         return
     except Exception as exc:
-        log.exception("run %s failed", run_id)
-        _fail(db, run_id, f"solver error: {type(exc).__name__}")
+        log.exception("run %s failed", claim.run_id)
+        fail_claimed(db, claim, f"solver error: {type(exc).__name__}")
         return
     with db.session() as session:
-        run = session.get_one(MatchRun, run_id)
+        run = owned(session, claim)
+        if run is None:
+            return
         if run.cancel_requested:
             _finish(run, RunStatus.CANCELLED, "cancelled")
             return
         run.phase, run.progress = "storing", 0.9
-        store_result(session, run, result, snapshot)
+        store_result(session, run, result, snapshot, dropped)
 
 
-def _fail(db: Database, run_id: int, reason: str) -> None:
+@dataclass(frozen=True)
+class DroppedPin:
+    household: str
+    unit: str
+    reason: str
+
+    def warning(self) -> str:
+        return f"pin {self.household} -> {self.unit} left out: {self.reason}"
+
+
+def solve_keeping_valid_pins(
+    problem: MatchProblem, options: SolveOptions
+) -> tuple[MatchResult, list[DroppedPin]]:
+    """Solve; a pin the core rejects (the pair broke a hard rule since it was written) is left out
+    and reported, and the solve goes on with the others. Any other invalid input still raises."""
+    dropped: list[DroppedPin] = []
+    while True:
+        try:
+            return match(problem, options), dropped
+        except InvalidProblemError as exc:
+            k = _pin_index(exc.record)
+            if k is None or k >= len(problem.pins):
+                raise
+            pin = problem.pins[k]
+            dropped.append(DroppedPin(pin.household, pin.unit, exc.reason))
+            problem = problem.model_copy(update={"pins": [p for i, p in enumerate(problem.pins) if i != k]})
+
+
+def _pin_index(record: str) -> int | None:
+    head, _, rest = record.partition("[")
+    index = rest.removesuffix("]")
+    return int(index) if head == "pins" and index.isdigit() else None
+
+
+def fail_claimed(db: Database, claim: Claim, reason: str) -> None:
     with db.session() as session:
-        run = session.get_one(MatchRun, run_id)
+        run = owned(session, claim)
+        if run is None:
+            return
         _finish(run, RunStatus.FAILED, reason)
         audit.record(
             session,
@@ -253,35 +319,67 @@ def _fail(db: Database, run_id: int, reason: str) -> None:
         )
 
 
-def store_result(session: Session, run: MatchRun, result: MatchResult, snapshot: Snapshot) -> None:
+def cancel_claimed(db: Database, claim: Claim) -> None:
+    """The worker was stopped on request: the run ends cancelled (unless it finished first)."""
+    with db.session() as session:
+        run = owned(session, claim)
+        if run is not None:
+            _finish(run, RunStatus.CANCELLED, "cancelled while solving")
+
+
+def wait_for(db: Database, run_id: int, seconds: float) -> None:
+    """Block up to ``seconds`` until the run leaves the queue and the solver (reads only)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with db.reader() as session:
+            status = session.scalar(select(MatchRun.status).where(MatchRun.id == run_id))
+        if status not in ACTIVE:
+            return
+        time.sleep(0.1)
+
+
+def store_result(
+    session: Session,
+    run: MatchRun,
+    result: MatchResult,
+    snapshot: Snapshot,
+    dropped: list[DroppedPin] | None = None,
+) -> None:
     """Replace the organisation's open proposals with this run's, in one transaction.
 
-    A pair whose household or unit was decided while the solver ran is dropped, never stored.
+    The organisation's records are re-read under its lock: a pair whose household or unit was
+    decided, erased or withdrawn while the solver ran is dropped, an erased household gets no
+    unhoused row, and no alternative names a unit withdrawn meanwhile. Pins the run had to leave
+    out are flagged on their rule and listed in the run's ``warnings``.
     """
     org = run.organisation_id
+    dropped = dropped or []
     lock_organisation(session, org)
-    waiting = set(
-        session.scalars(
-            select(HouseholdRow.id).where(
-                HouseholdRow.organisation_id == org, HouseholdRow.status == HouseholdStatus.WAITING
+    status_of = dict(
+        session.execute(
+            select(HouseholdRow.id, HouseholdRow.status).where(
+                HouseholdRow.organisation_id == org, HouseholdRow.id.in_(snapshot.household_ids.values())
             )
-        )
+        ).all()
     )
     free = set(
         session.scalars(
             select(UnitRow.id).where(UnitRow.organisation_id == org, UnitRow.status == UnitStatus.FREE)
         )
     )
+    gone_units = {
+        ref for ref, i in snapshot.unit_ids.items() if i not in free
+    }  # taken or withdrawn meanwhile
     session.execute(
         update(ProposalRow)
         .where(ProposalRow.organisation_id == org, ProposalRow.status == ProposalStatus.OPEN)
         .values(status=ProposalStatus.SUPERSEDED)
     )
-    stored = dropped = 0
+    stored = dropped_pairs = 0
     for p in result.proposals:
         h, u = snapshot.household_ids[p.household], snapshot.unit_ids[p.unit]
-        if h not in waiting or u not in free:
-            dropped += 1
+        if status_of.get(h) != HouseholdStatus.WAITING or u not in free:
+            dropped_pairs += 1
             continue
         session.add(
             ProposalRow(
@@ -291,17 +389,21 @@ def store_result(session: Session, run: MatchRun, result: MatchResult, snapshot:
                 unit_id=u,
                 cost=p.cost,
                 breakdown=p.breakdown,
-                alternatives=[a.model_dump(mode="json") for a in p.alternatives],
+                alternatives=[a.model_dump(mode="json") for a in p.alternatives if a.unit not in gone_units],
                 explanation=p.explanation,
                 pinned=p.pinned,
             )
         )
         stored += 1
+    unhoused = 0
     for x in result.unhoused:
+        h = snapshot.household_ids[x.household]
+        if status_of.get(h) in (None, HouseholdStatus.ERASED):
+            continue
         session.add(
             UnhousedRow(
                 run_id=run.id,
-                household_id=snapshot.household_ids[x.household],
+                household_id=h,
                 reason=x.reason.value,
                 detail=x.detail,
                 excluded=x.excluded,
@@ -309,6 +411,9 @@ def store_result(session: Session, run: MatchRun, result: MatchResult, snapshot:
                 blocking=x.blocking,
             )
         )
+        unhoused += 1
+    _mark_pins(session, org, snapshot, dropped)
+    run.warnings = [d.warning() for d in dropped] or None
     run.solver_status, run.objective, run.bound = result.status.value, result.objective, _finite(result.bound)
     run.gap, run.seconds, run.method, run.conflict = (
         result.gap,
@@ -327,9 +432,26 @@ def store_result(session: Session, run: MatchRun, result: MatchResult, snapshot:
         policy_version=run.policy_version,
         solver_status=result.status.value,
         proposals=stored,
-        unhoused=len(result.unhoused),
-        dropped=dropped,
+        unhoused=unhoused,
+        dropped=dropped_pairs,
+        pins_left_out=len(dropped),
     )
+
+
+def _mark_pins(session: Session, org: str, snapshot: Snapshot, dropped: list[DroppedPin]) -> None:
+    """Every pin this run saw is active again, except those it left out (with the reason)."""
+    ids = snapshot.household_ids, snapshot.unit_ids
+    seen = [(ids[0][p.household], ids[1][p.unit]) for p in snapshot.problem.pins]
+    reasons = {(ids[0][d.household], ids[1][d.unit]): d.reason for d in dropped}
+    rules = session.scalars(
+        select(PairRule).where(PairRule.organisation_id == org, PairRule.kind == PairKind.PIN)
+    ).all()
+    for rule in rules:
+        pair = (rule.household_id, rule.unit_id)
+        if pair in reasons:
+            rule.status, rule.status_detail = PairRuleStatus.INELIGIBLE, reasons[pair]
+        elif pair in seen:
+            rule.status, rule.status_detail = PairRuleStatus.ACTIVE, None
 
 
 def _finite(x: float) -> float | None:

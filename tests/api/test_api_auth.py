@@ -3,7 +3,6 @@ The authorisation matrix over every operation is in ``test_api_authz_matrix``.""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,7 +49,7 @@ def test_web_pages_are_served_at_the_root_when_present(settings: Settings, tmp_p
     web = tmp_path / "web"
     web.mkdir()
     (web / "index.html").write_text("<h1>wunneng</h1>", "utf-8")
-    with TestClient(create_app(replace(settings, web_dir=web))) as c:
+    with TestClient(create_app(settings.model_copy(update={"web_dir": web}))) as c:
         assert c.get("/").text == "<h1>wunneng</h1>"
         assert c.get("/health").json()["status"] == "ok"
         assert c.get("/v1/me").status_code == 401

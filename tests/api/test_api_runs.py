@@ -1,14 +1,18 @@
-"""Runs as jobs: infeasible and failed runs are stored with reasons; cancel; a server killed
-mid-run loses no decision and the run shows as failed, ready to retry."""
+"""Runs as jobs: infeasible runs are stored with reasons, an ineligible pin is left out and reported;
+cancel; a server killed mid-run loses no decision and its runs pass to another instance when their
+lease expires (retried, or failed after the last attempt)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from api_helpers import Keys, finished_run, load, small_problem
 from fastapi.testclient import TestClient
 
 from api.config import Settings
 from api.main import create_app
-from api.models import MatchRun, RunStatus
+from api.models import MatchRun, RunStatus, utcnow
+from api.services import runs
 
 HOUSEHOLD = {"id": "H-1", "adults": 1, "monthly_income": 2000, "registered_on": "2025-05-01"}
 UNIT = {
@@ -34,7 +38,7 @@ def test_infeasible_run_is_a_stored_run_with_reasons(client: TestClient, keys: K
     assert [u["reason"] for u in unhoused] == ["no_solution"]
 
 
-def test_failed_run_names_the_reason(client: TestClient, keys: Keys) -> None:
+def test_an_ineligible_pin_is_left_out_and_reported(client: TestClient, keys: Keys) -> None:
     h = keys.officer
     client.post("/v1/households", json=HOUSEHOLD, headers=h)
     client.post("/v1/units", json={**UNIT, "id": "U-1", "rent": 500}, headers=h)
@@ -43,10 +47,12 @@ def test_failed_run_names_the_reason(client: TestClient, keys: Keys) -> None:
     client.patch("/v1/units/U-1", json={"rent": 5000}, headers=h)  # the pinned pair becomes ineligible
     r = client.post("/v1/match-runs", json={"wait_seconds": 60}, headers=h)
     run = r.json()
-    assert r.status_code == 202 and run["status"] == "failed"
-    assert "pins[0]" in run["error"] and "not eligible" in run["error"]
+    assert r.status_code == 202 and run["status"] == "succeeded", run
+    assert run["warnings"] == ["pin H-1 -> U-1 left out: the pair is not eligible: over_budget"]
+    (rule,) = client.get("/v1/pair-rules", headers=h).json()
+    assert rule["status"] == "ineligible" and "over_budget" in rule["status_detail"]
     audit = client.get("/v1/audit", params={"run_id": run["id"]}, headers=keys.admin).json()["items"]
-    assert [e["action"] for e in audit] == ["run.created", "run.failed"]
+    assert [e["action"] for e in audit] == ["run.created", "run.finished"]
     assert client.post(f"/v1/match-runs/{run['id']}/cancel", headers=h).status_code == 409
 
 
@@ -63,7 +69,7 @@ def test_run_progress_and_listing(client: TestClient, keys: Keys) -> None:
     assert client.get("/v1/match-runs", headers=keys.officer).json()["items"][0]["id"] == run["id"]
 
 
-def test_killed_server_loses_no_decision_and_the_run_is_retried(
+def test_killed_server_loses_no_decision_and_its_runs_pass_on(
     client: TestClient, keys: Keys, settings: Settings
 ) -> None:
     load(client, keys.officer, small_problem(8, 10))
@@ -71,10 +77,11 @@ def test_killed_server_loses_no_decision_and_the_run_is_retried(
     accepted = client.get("/v1/proposals", headers=keys.officer).json()["items"][0]
     client.post(f"/v1/proposals/{accepted['id']}/accept", headers=keys.officer)
     db = client.app.state.ctx.db  # type: ignore[attr-defined]
-    # a run caught mid-solve and a queued one, as a killed server leaves them
+    past = utcnow() - timedelta(minutes=5)
+    # as a killed server leaves them: a run mid-solve on its first attempt, one on its last, a queued one
     with db.session() as s:
         last = s.get_one(MatchRun, 1)
-        for status in (RunStatus.RUNNING, RunStatus.QUEUED):
+        for status, attempts in ((RunStatus.RUNNING, 1), (RunStatus.RUNNING, 2), (RunStatus.QUEUED, 0)):
             s.add(
                 MatchRun(
                     organisation_id="alpha",
@@ -83,29 +90,34 @@ def test_killed_server_loses_no_decision_and_the_run_is_retried(
                     policy_version=last.policy_version,
                     options=last.options,
                     created_by=last.created_by,
+                    attempts=attempts,
+                    lease_owner="killed:1" if attempts else None,
+                    lease_expires_at=past if attempts else None,
                 )
             )
 
     with TestClient(create_app(settings)) as restarted:
-        runs = restarted.get("/v1/match-runs", headers=keys.officer).json()["items"]
-        assert [r["status"] for r in runs[:2]] == ["failed", "failed"]
-        assert "retry" in runs[0]["error"]
+        for run_id in (2, 3, 4):
+            runs.wait_for(db, run_id, 60)
+        got = {r["id"]: r for r in restarted.get("/v1/match-runs", headers=keys.officer).json()["items"]}
+        assert [got[i]["status"] for i in (2, 3, 4)] == ["succeeded", "failed", "succeeded"]
+        assert "lease expired" in got[3]["error"] and "retry" in got[3]["error"]
+        audit = restarted.get("/v1/audit", params={"action": "run.lease_expired"}, headers=keys.admin).json()
+        outcomes = {e["run_id"]: e["details"]["outcome"] for e in audit["items"]}
+        assert outcomes == {2: "retried", 3: "failed"}
         assert (
             restarted.get(f"/v1/proposals/{accepted['id']}", headers=keys.officer).json()["status"]
             == "accepted"
         )
-        r = restarted.post(f"/v1/match-runs/{runs[0]['id']}/retry", headers=keys.officer)
-        assert r.status_code == 202 and r.json()["retry_of"] == runs[0]["id"]
-        assert (
-            restarted.post(f"/v1/match-runs/{runs[-1]['id']}/retry", headers=keys.officer).status_code == 409
-        )
+        r = restarted.post("/v1/match-runs/3/retry", headers=keys.officer)
+        assert r.status_code == 202 and r.json()["retry_of"] == 3
+        assert restarted.post("/v1/match-runs/2/retry", headers=keys.officer).status_code == 409
 
 
 def test_cancel_a_queued_run(client: TestClient, keys: Keys) -> None:
     from api.models import Role
     from api.schemas import RunCreate
     from api.security import Principal
-    from api.services import runs
 
     db = client.app.state.ctx.db  # type: ignore[attr-defined]
     me = client.get("/v1/me", headers=keys.officer).json()
