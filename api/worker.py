@@ -200,6 +200,7 @@ class RunDispatcher:
     _thread: threading.Thread | None = None
     _slots: list[Slot] = field(default_factory=list)
     _started: dict[int, float] = field(default_factory=dict)
+    _complained: float = -60.0
 
     def start(self) -> None:
         self._slots = [Slot() for _ in range(self.settings.run_workers)]
@@ -239,7 +240,9 @@ class RunDispatcher:
                         if not self._claim_into(slot):
                             break
                     except Exception:
-                        log.exception("claiming a run failed")
+                        if now - self._complained >= 60:  # once a minute while the database is unwell
+                            self._complained = now
+                            log.exception("claiming a run failed")
                         break
             self._wake.wait(CANCEL_POLL_SECONDS)
         for slot in self._slots:
