@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 
 from api.db import Database
 from api.errors import ApiError
-from api.models import AuditEntry, MatchRun, Organisation, Role, RunStatus, ScenarioJob, utcnow
+from api.models import MatchRun, Organisation, Role, RunStatus, ScenarioJob, utcnow
+from api.security import Principal
+from api.services import audit
 
 
 class QueueFull(ApiError):
@@ -66,18 +68,16 @@ def _expired(now: datetime) -> ColumnElement[bool]:
 
 
 def _audit(session: Session, run: MatchRun, action: str, **details: object) -> None:
-    session.add(
-        AuditEntry(
-            organisation_id=run.organisation_id,
-            actor="system",
-            role=Role.ADMIN.value,
-            action=action,
-            target_type="match_run",
-            target_ref=str(run.id),
-            run_id=run.id,
-            policy_version=run.policy_version,
-            details=details,
-        )
+    system = Principal(0, "system", Role.ADMIN, run.organisation_id)  # no key: the queue itself
+    audit.record(
+        session,
+        system,
+        action,
+        "match_run",
+        str(run.id),
+        run_id=run.id,
+        policy_version=run.policy_version,
+        **details,
     )
 
 

@@ -4,7 +4,8 @@ The matching kernels (numba) hold the GIL, so a solve in the serving process wou
 request. Each instance keeps ``run_workers`` spawned processes; the dispatcher thread claims runs
 from the database queue (:mod:`api.queue`), hands each to an idle process, renews its lease while it
 solves, and polls for a cancel: a cancelled or lost run's process is terminated (SIGTERM, then
-SIGKILL) and replaced, so a cancel takes effect within a second whatever the solver is doing. A
+SIGKILL) and replaced, so a cancel takes effect within a second whatever the solver is doing.
+Workers run at a lower CPU priority (``nice``), so requests stay quick while a long run solves. A
 worker dies with its instance (Linux ``PR_SET_PDEATHSIG``, and a parent check elsewhere), so a
 killed instance leaves no orphan solving behind; its runs pass to another instance when their lease
 expires. Planners' scenario comparisons stay on a small thread pool (:class:`JobRunner`).
@@ -34,6 +35,7 @@ from api.queue import Claim, cancel_wanted, claim_next, hold_comparisons, releas
 
 log = logging.getLogger("wunneng.worker")
 CANCEL_POLL_SECONDS = 0.25
+WORKER_NICENESS = 10  #: worker processes yield the CPU to the serving process
 
 
 class JobRunner:
@@ -119,6 +121,8 @@ def _die_with_parent(parent: int) -> None:
 def _serve(conn: Connection, parent: int, log_format: str, log_level: str) -> None:
     """A worker process: execute run jobs one at a time until the pipe closes."""
     _die_with_parent(parent)
+    with contextlib.suppress(OSError):  # solves are batch work: requests get the CPU first
+        os.nice(WORKER_NICENESS)
     configure_logging(log_format, log_level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the instance, which stops us
     from api.services.runs import execute_claimed
@@ -200,6 +204,7 @@ class RunDispatcher:
     _thread: threading.Thread | None = None
     _slots: list[Slot] = field(default_factory=list)
     _started: dict[int, float] = field(default_factory=dict)
+    _complained: float = -60.0
 
     def start(self) -> None:
         self._slots = [Slot() for _ in range(self.settings.run_workers)]
@@ -239,7 +244,9 @@ class RunDispatcher:
                         if not self._claim_into(slot):
                             break
                     except Exception:
-                        log.exception("claiming a run failed")
+                        if now - self._complained >= 60:  # once a minute while the database is unwell
+                            self._complained = now
+                            log.exception("claiming a run failed")
                         break
             self._wake.wait(CANCEL_POLL_SECONDS)
         for slot in self._slots:

@@ -25,7 +25,7 @@ from scenarios.generator import GeneratorParams, generate
 
 #: leases short enough that a take-over happens within seconds in a test
 FAST_LEASES = {
-    "WUNNENG_RUN_LEASE_SECONDS": "3",
+    "WUNNENG_RUN_LEASE_SECONDS": "4",
     "WUNNENG_RUN_HEARTBEAT_SECONDS": "0.5",
     "WUNNENG_RUN_POLL_SECONDS": "0.2",
     "WUNNENG_RUN_MAX_ATTEMPTS": "3",

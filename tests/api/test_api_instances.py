@@ -98,7 +98,7 @@ def test_two_instances_lose_no_run_duplicate_none_and_flip_no_status(
 
     # rolling restart of the first: its run passes to the second, whose claim is the second attempt
     a.stop()
-    wait_until("run 1 taken over", lambda: run_row(db, r1).lease_owner == "inst-b:2")
+    wait_until("run 1 taken over", lambda: (run_row(db, r1).lease_owner or "").startswith("inst-b:"))
     a2 = Instance("inst-a2", database_url, tmp_path).start()
     instances.append(a2)
 
@@ -112,14 +112,18 @@ def test_two_instances_lose_no_run_duplicate_none_and_flip_no_status(
     assert workers, "the solving instance has a worker process"
     victim.kill()
     wait_until("the killed instance's workers to exit", lambda: not any(alive(p) for p in workers), 10)
-    wait_until("run 2 taken over", lambda: run_row(db, r2).lease_owner == f"{survivor.name}:2")
+    wait_until(
+        "run 2 taken over", lambda: (run_row(db, r2).lease_owner or "").startswith(f"{survivor.name}:")
+    )
 
     wait_until("both runs to finish", lambda: all(run_row(db, r).status != "running" for r in (r1, r2)), 180)
     seen = statuses.stop()
     for r in (r1, r2):
         run = run_row(db, r)
         assert run.status == "succeeded", (r, run.error)
-        assert run.attempts == 2
+        # at least the planned take-over; a loaded machine may stall a heartbeat past a lease, and
+        # a take-over more is safe (fenced): what must hold is below
+        assert run.attempts >= 2
         assert seen[r] == sorted(seen[r], key=ORDER.__getitem__) and "failed" not in seen[r], seen[r]
     with db.reader() as s:
         actions = s.execute(
@@ -132,7 +136,10 @@ def test_two_instances_lose_no_run_duplicate_none_and_flip_no_status(
             select(AuditEntry).where(AuditEntry.action == "run.finished", AuditEntry.run_id.in_((r1, r2)))
         ).all()
         for r in (r1, r2):
-            assert counts[(r, "run.finished")] == 1 and counts[(r, "run.lease_expired")] == 1
+            assert (
+                counts[(r, "run.finished")] == 1
+                and counts[(r, "run.lease_expired")] == run_row(db, r).attempts - 1
+            )
             assert (r, "run.failed") not in counts
             stored = s.scalar(select(func.count()).where(ProposalRow.run_id == r))
             assert stored == next(e.details["proposals"] for e in finished if e.run_id == r) > 0
