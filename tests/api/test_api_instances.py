@@ -44,7 +44,7 @@ class StatusLog:
         return self.seen
 
 
-def run_row(db: Database, run_id: int) -> Row[tuple[str, str, str | None, int, str | None]]:
+def run_row(db: Database, run_id: int) -> Row[str, str, str | None, int, str | None]:
     with db.reader() as s:
         return s.execute(
             select(
