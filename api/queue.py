@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -67,7 +68,7 @@ def _expired(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _audit(session: Session, run: MatchRun, action: str, **details: object) -> None:
+def _audit(session: Session, run: MatchRun, action: str, **details: Any) -> None:
     system = Principal(0, "system", Role.ADMIN, run.organisation_id)  # no key: the queue itself
     audit.record(
         session,

@@ -62,6 +62,7 @@ def test_search_keeps_feasibility_and_never_worsens(p: AssignmentProblem) -> Non
     assert best is not None and best <= incumbent.objective
 
 
+@pytest.mark.slow
 @given(p=assignment_problems(max_items=6, max_options=5))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_relax_path_through_the_search_keeps_bound_below_optimum_below_objective(

@@ -58,13 +58,15 @@ def test_json_and_csv_go_to_standard_output(capsys: pytest.CaptureFixture[str]) 
     assert {r["reason"] for r in rows if not r["unit"]} == {u.reason.value for u in result.unhoused}
 
 
-def test_dash_reads_standard_input() -> None:
-    run = wunneng("match", "-", "--format", "json", stdin=EXAMPLE.read_bytes())
-    assert run.returncode == 0, run.stderr
-    assert MatchResult.model_validate_json(run.stdout).status is Status.OPTIMAL
-    bad = wunneng("match", "-", stdin=b"{}")
-    assert bad.returncode == 2
-    assert bad.stderr.decode().startswith("wunneng: error: <stdin>: ")
+def test_dash_reads_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(EXAMPLE.read_bytes())))
+    assert main(["match", "-", "--format", "json"]) == 0
+    assert MatchResult.model_validate_json(capsys.readouterr().out).status is Status.OPTIMAL
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"{}")))
+    assert main(["match", "-"]) == 2
+    assert capsys.readouterr().err.startswith("wunneng: error: <stdin>: ")
 
 
 def test_an_infeasible_problem_is_printed_and_exits_3(

@@ -59,6 +59,7 @@ def test_optimum_matches_brute_force_on_small_instances(seed: int, capacity: flo
     assert result.objective == brute_force(compile_problem(p).model)
 
 
+@pytest.mark.slow
 def test_same_input_same_result() -> None:
     p = generate(GeneratorParams(households=80, units=90, support_capacity_ratio=0.6), seed=3)
     a, b = match(p), match(p)
