@@ -147,14 +147,39 @@ def markdown(result: Record) -> str:
     return "\n".join(lines)
 
 
+def side_by_side(result: Record) -> str:
+    """One row per instance, the solvers side by side: objective, proven gap (%) and seconds
+    (``*``: over the time promise), and items assigned; the table the README quotes."""
+    limit = float(result["time_limit"])
+    solvers = [r["solver"] for r in result["instances"][0]["runs"]] if result["instances"] else []
+    head = " | ".join(f"{s} objective / gap % / s" for s in solvers)
+    lines = [
+        f"| instance | edges | {head} | assigned ({', '.join(solvers)}) |",
+        "|---|---:|" + "---|" * len(solvers) + "---|",
+    ]
+    for inst in result["instances"]:
+        cells, assigned = [], []
+        for r in inst["runs"]:
+            sec = r.get("seconds")
+            flag = "*" if isinstance(sec, float) and over_limit(sec, limit) else ""
+            bad = " (violations)" if r.get("violations") else ""
+            if "objective" in r:
+                cells.append(f"{_num(r['objective'])} / {_pct(r.get('gap'), 2)} / {_num(sec, 1)}{flag}{bad}")
+            else:
+                cells.append(f"{r['status']} / - / {_num(sec, 1)}{flag}")
+            assigned.append(str(r.get("housed", "-")))
+        lines.append(f"| {inst['name']} | {inst['edges']:,} | {' | '.join(cells)} | {' / '.join(assigned)} |")
+    return "\n".join(lines) + "\n"
+
+
 def _num(v: object, digits: int = 0) -> str:
     if not isinstance(v, int | float) or (isinstance(v, float) and not math.isfinite(v)):
         return "-"
     return f"{v:,.{digits}f}"
 
 
-def _pct(v: object) -> str:
-    return f"{100 * v:.3f}" if isinstance(v, int | float) else "-"
+def _pct(v: object, digits: int = 3) -> str:
+    return f"{100 * v:.{digits}f}" if isinstance(v, int | float) else "-"
 
 
 def settings_from(

@@ -8,18 +8,25 @@ the priced network path (:func:`matcher.assignment.network.assign_priced`).
    :mod:`matcher.assignment.dual` maximises it (a line search on a common price, then a bundle
    method) in a dozen or two network solves. At its maximum ``L`` equals the LP bound, which with
    few linking constraints is within a hair of the integer optimum.
-2. **Incumbent.** Some relaxed solutions are repaired (over-full constraints shed their cheapest-
-   to-lose items, then unassigned items take their cheapest edge that fits, :func:`greedy`); then a
-   MIP merges the relaxed solutions with the best bounds (the union of their edges).
+2. **Incumbent.** Some relaxed solutions are repaired (over-full constraints shed the items that
+   lose least per point of weight, then unassigned items, dearest per point first, take their
+   cheapest edge that fits, :func:`greedy`); then a MIP merges the relaxed solutions with the best
+   bounds (the union of their edges), from the incumbent.
 3. **Fix.** The assignment's duals give every edge a reduced cost ``r`` with
    ``cost(x) >= L(mu) + sum(r_e x_e)`` for every feasible ``x``; an edge with
    ``L(mu) + r_e > incumbent - 1`` cannot be in a better solution (costs are integers) and is
    dropped.
-4. **Solve.** A MIP (HiGHS) on the surviving edges: its optimum there is the optimum of the whole
-   problem, and its bound a bound for the whole problem. When too many edges survive for the time
-   left (costs with many ties), the answer is the incumbent with its proven gap. (CP-SAT, hinted,
-   reached the same optima but loading tens of thousands of variables through its Python API took
-   longer than HiGHS needed to solve.)
+4. **Search.** Large-neighbourhood search (:mod:`matcher.assignment.lns`) re-solves a few side
+   constraints' items at a time with the rest fixed. Where too many edges survive fixing for an
+   exact MIP in the time left, it runs until the incumbent is good enough for fixing to leave a
+   provable MIP, or until the time is up (the answer is then the incumbent with its proven gap);
+   otherwise it takes a share of the time first, to give the exact MIP a good start.
+5. **Solve.** A MIP (HiGHS, from the incumbent) on the surviving edges: its optimum there is the
+   optimum of the whole problem, and its bound a bound for the whole problem.
+
+Every MIP gets the time left and a size it can handle in that time (HiGHS checks its limit only
+between phases), so a solve ends within its limit plus a fraction of a second; the progress hook
+is asked between steps and, inside HiGHS, about once a second.
 """
 
 from __future__ import annotations
