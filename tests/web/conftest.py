@@ -96,3 +96,7 @@ def page(browser: BrowserContext) -> Iterator[Page]:
     yield tab
     tab.close()
     assert problems == []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Chromium against the app (tests/web)")

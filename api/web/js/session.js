@@ -1,7 +1,7 @@
 // Who is signed in, and the header every page shares. A page calls guard() with the roles it
 // serves; anyone else goes back to the sign-in page (the API refuses them anyway).
 
-import { api, clearKey, getKey } from "./api.js";
+import { api, getKey, leave } from "./api.js";
 import { $, h, replace } from "./dom.js";
 
 export const HOME = { officer: "/officer.html", planner: "/planner.html", admin: "/admin.html" };
@@ -17,8 +17,7 @@ const NAV = {
 };
 
 export function signOut() {
-  clearKey();
-  location.assign("/?signed-out=1");
+  leave("/?signed-out=1");
 }
 
 export async function guard(...roles) {

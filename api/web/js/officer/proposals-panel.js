@@ -2,6 +2,7 @@
 // reason. Below: the decisions taken, and the households the latest run could not house.
 
 import { api } from "../api.js";
+import { confirmAction } from "../confirm.js";
 import { $, h, replace, say, when, words, euros } from "../dom.js";
 import { communeName } from "../communes.js";
 import { openHousehold } from "./household-dialog.js";
@@ -61,6 +62,14 @@ function alternatives(p) {
 
 async function decide(p, action, reason) {
   const pair = `${p.unit} for ${p.household}`;
+  if (action === "accept") {
+    const ok = await confirmAction({
+      title: `Accept ${pair}?`,
+      text: `${p.unit} is then taken and ${p.household} housed; the decision is recorded under your name.`,
+      confirm: "Confirm acceptance",
+    });
+    if (!ok) return;
+  }
   try {
     if (action === "accept") await api(`/proposals/${p.id}/accept`, { method: "POST" });
     else await api(`/proposals/${p.id}/decline`, { method: "POST", body: { reason } });
@@ -179,6 +188,7 @@ function decidedTable(state) {
 }
 
 function unhousedTable(state) {
+  if (!state.latestDone) return h("p", { class: "hint" }, "No run yet.");
   if (!state.unhoused.length) return h("p", { class: "hint" }, "Everyone in the latest run got a proposal.");
   return h(
     "table",
