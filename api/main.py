@@ -25,6 +25,7 @@ from api.routes import (
     runs,
     scenarios,
     stats,
+    tabular,  # spreadsheets in and out (officers' page)
 )
 from api.services.runs import fail_interrupted
 from api.worker import JobRunner
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit.router,
         stats.router,
         scenarios.router,
+        tabular.router,
     ):
         v1.include_router(router)
     app.include_router(v1)
