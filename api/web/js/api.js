@@ -38,15 +38,17 @@ function describe(body, fallback) {
   return body.detail.map((d) => `${d.loc.slice(1).join(".")}: ${d.msg}`).join("; ");
 }
 
-export async function api(path, { method = "GET", body, as = "json" } = {}) {
+// ``file``: a File or Blob sent as it is (a spreadsheet); ``as``: "json", "text" or "blob".
+export async function api(path, { method = "GET", body, file, as = "json" } = {}) {
   if (leaving) throw new SignedOut();
   const key = getKey();
   const headers = { Authorization: `Bearer ${key ?? ""}` };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (file !== undefined) headers["content-type"] = file.type || "application/octet-stream";
   const response = await fetch(`/v1${path}`, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const onSignIn = location.pathname === "/" || location.pathname === "/index.html";
   if (response.status === 401 && !onSignIn) {
@@ -66,6 +68,7 @@ export async function api(path, { method = "GET", body, as = "json" } = {}) {
     throw new ApiError(response.status, describe(parsed, `${response.status} ${response.statusText}`), fields);
   }
   if (response.status === 204) return null;
+  if (as === "blob") return response.blob();
   return as === "text" ? response.text() : response.json();
 }
 

@@ -6,6 +6,7 @@ import { $, say } from "../dom.js";
 import { loadCommunes } from "../communes.js";
 import { guard } from "../session.js";
 import { initHouseholdDialog } from "./household-dialog.js";
+import { initFiles } from "./files-panel.js";
 import { initHouseholds, renderHouseholds } from "./households-panel.js";
 import { renderMap } from "./map-panel.js";
 import { initPairs, renderPairs } from "./pairs-panel.js";
@@ -35,6 +36,7 @@ try {
   state.communes = await loadCommunes();
   initHouseholdDialog(state, refresh);
   initRecordForms(state, refresh);
+  initFiles(refresh);
   initRun(refresh);
   initProposals(refresh);
   initHouseholds();
