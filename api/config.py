@@ -5,9 +5,12 @@ A plain frozen dataclass: no global settings object, so tests build apps with th
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from api.oidc import OidcSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///./wunneng.db"
 
@@ -29,6 +32,8 @@ class Settings:
     job_threads: int = 1
     #: Static pages served at ``/`` if this folder exists (the web pages live there).
     web_dir: Path = field(default_factory=lambda: Path(__file__).parent / "web")
+    #: OpenID Connect sign-in for people (officers' pages); None: API keys only.
+    oidc: OidcSettings | None = None
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -38,5 +43,22 @@ class Settings:
             env["database_url"] = url
         if size := os.environ.get("WUNNENG_MAX_BODY_BYTES"):
             env["max_body_bytes"] = int(size)
+        if issuer := os.environ.get("WUNNENG_OIDC_ISSUER"):
+            env["oidc"] = oidc_from_env(issuer)
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]
+
+
+def oidc_from_env(issuer: str) -> OidcSettings:
+    """``WUNNENG_OIDC_*``: CLIENT_ID, CLIENT_SECRET, ORG_CLAIM, ROLE_CLAIM, NAME_CLAIM, SECRET (hex)."""
+    get = os.environ.get
+    secret = get("WUNNENG_OIDC_SECRET")
+    settings = OidcSettings(
+        issuer=issuer,
+        client_id=get("WUNNENG_OIDC_CLIENT_ID", "wunneng"),
+        client_secret=get("WUNNENG_OIDC_CLIENT_SECRET", ""),
+        organisation_claim=get("WUNNENG_OIDC_ORG_CLAIM", "organisation"),
+        role_claim=get("WUNNENG_OIDC_ROLE_CLAIM", "role"),
+        name_claim=get("WUNNENG_OIDC_NAME_CLAIM", "preferred_username"),
+    )
+    return dataclasses.replace(settings, secret=bytes.fromhex(secret)) if secret else settings

@@ -17,6 +17,7 @@ from api.routes import (
     admin,
     audit,
     health,
+    oidc,  # people's sign-in for the pages
     pairs,
     policies,
     proposals,
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(oidc.router)
     if settings.web_dir.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")
     return app
