@@ -20,6 +20,18 @@ expect.set_options(timeout=30_000)
 class Server:
     url: str
     keys: dict[str, str]  # key holder (officer-ben, planner-eva...) -> API key
+    issuer: str = ""  # the OpenID Connect provider on loopback
+
+
+def sign_in_oidc(page: Page, server: Server, sub: str, lands_on: str) -> None:
+    """Sign in as a person through the provider: our button, the provider's form, back to the page."""
+    page.goto(server.url + "/")
+    page.get_by_role("link", name="Sign in with your organisation").click()
+    page.wait_for_url(f"{server.issuer}/**")
+    page.locator("input[name=sub]").fill(sub)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"**{lands_on}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
 
 
 def sign_in(page: Page, server: Server, holder: str, lands_on: str) -> None:
