@@ -17,6 +17,7 @@ from api.routes import (
     admin,
     audit,
     health,
+    letters,  # printable proposal letters
     oidc,  # people's sign-in for the pages
     pairs,
     policies,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stats.router,
         scenarios.router,
         tabular.router,
+        letters.router,
     ):
         v1.include_router(router)
     app.include_router(v1)
