@@ -2,7 +2,11 @@
 
 import { api, ApiError, clearKey, getKey, setKey } from "./api.js";
 import { $, say } from "./dom.js";
+import { languageSwitch, loadMessages } from "./i18n.js";
 import { HOME } from "./session.js";
+
+await loadMessages();
+$("#main").prepend(languageSwitch());
 
 const form = $("#signin-form");
 const input = $("#api-key");

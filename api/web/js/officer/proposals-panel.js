@@ -23,6 +23,7 @@ let refresh = async () => {};
 
 export function initProposals(onChange) {
   refresh = onChange;
+  $("#letter-print").addEventListener("click", () => $("#letter-frame").contentWindow.print());
 }
 
 export function householdButton(ref) {
@@ -130,6 +131,19 @@ async function explain(p) {
   }
 }
 
+// The printable letter, in the language chosen above the list, shown as it prints.
+async function letter(p) {
+  const dialog = $("#letter-dialog");
+  const frame = $("#letter-frame");
+  const lang = $("#letter-lang").value;
+  $("#letter-dialog-title").textContent = `Letter for ${p.household}`;
+  frame.dataset.lang = lang;
+  frame.dataset.ready = "false";
+  frame.srcdoc = await api(`/proposals/${p.id}/letter?lang=${lang}`, { as: "text" });
+  frame.addEventListener("load", () => (frame.dataset.ready = "true"), { once: true });
+  if (!dialog.open) dialog.showModal();
+}
+
 function openTable(state) {
   if (!state.open.length) return h("p", { class: "hint" }, "No open proposals. Run matching to get some.");
   const units = byId(state.units);
@@ -153,7 +167,8 @@ function openTable(state) {
           h("td", {}, breakdown(p)),
           h("td", {}, alternatives(p)),
           h("td", { class: "explanation" }, p.explanation,
-            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Explanation for ${p.household}`, onclick: () => explain(p) }, "Explanation for the household"))),
+            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Explanation for ${p.household}`, onclick: () => explain(p) }, "Explanation for the household")),
+            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Letter for ${p.household}`, onclick: () => letter(p) }, "Letter to print"))),
           h("td", {}, decisionControls(p)),
         );
       }),
