@@ -17,6 +17,8 @@ PEOPLE = {
     "gus": {"preferred_username": "Gus Nowhere", "organisation": "no-such-org", "role": "officer"},
     "hal": {"preferred_username": "Hal Noclaims"},
     "ines": {"preferred_username": "Ines Officer", "organisation": "logis", "role": "officer"},
+    "kim": {"preferred_username": "Kim Agent", "organisation": "e2e-fr", "role": "officer"},
+    "lea": {"preferred_username": "Lea Beamtin", "organisation": "e2e-de", "role": "officer"},
     "jo": {"preferred_username": "Jo Beamtin", "organisation": "logis", "role": "officer", "locale": "de"},
 }
 
