@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.browser import Server, new_organisation, sign_in_with_key, unlabelled_controls
+from tests.web.browser import Server, new_organisation, sign_in, sign_in_with_key, unlabelled_controls
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +92,23 @@ def test_edit_a_unit(page: Page, server: Server) -> None:
     edit.get_by_role("button", name="Save changes").click()
     expect(page.locator("#page-status")).to_have_text(f"Saved unit {unit}.")
     expect(page.locator(f"#units-table tr[data-unit='{unit}']")).to_contain_text("700 EUR")
+
+
+def test_map_classes_tell_near_full_from_full_and_no_zone_from_low_use(page: Page, server: Server) -> None:
+    sign_in(page, server, "officer-ben", "/officer.html")
+    legend = page.locator("#map-legend li")
+    texts = [legend.nth(i).inner_text() for i in range(legend.count())]
+    assert {"75\u201390 %", "90\u201399 %", "full (100 %)"} <= set(texts)
+    fills = page.evaluate(
+        "() => [...document.querySelectorAll('#map path.commune')].map((p) => p.getAttribute('fill'))"
+    )
+    assert page.locator("#map pattern#no-zone").count() == 1
+    # An organisation with no support zone: every commune hatched, none a shade of use.
+    key = new_organisation(server, "map-no-zones", "officer-ida")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/?signed-out=1")
+    sign_in_with_key(page, server, key, "/officer.html")
+    fills = page.evaluate(
+        "() => [...document.querySelectorAll('#map path.commune')].map((p) => p.getAttribute('fill'))"
+    )
+    assert set(fills) == {"url(#no-zone)"}
