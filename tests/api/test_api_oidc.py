@@ -46,7 +46,8 @@ def sign_in(client: TestClient, sub: str) -> httpx.Response:
     consent = httpx.post(authorize, data={"sub": sub}, follow_redirects=False)
     assert consent.status_code == 302, consent.text
     back = urllib.parse.urlsplit(consent.headers["location"])
-    return client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    response: httpx.Response = client.get(f"{back.path}?{back.query}", follow_redirects=False)
+    return response
 
 
 def session_of(response: httpx.Response) -> dict[str, str]:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import oidc_provider_mock
+import oidc_provider_mock  # type: ignore[import-untyped]
 from werkzeug.serving import make_server
 
 #: sub -> claims; the app reads ``organisation`` and ``role`` (its default claim names).
