@@ -7,6 +7,7 @@ naming the variable (see ``api.cli``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import uuid
@@ -15,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.oidc import OidcSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///./wunneng.db"
 ENV_PREFIX = "WUNNENG_"
@@ -59,6 +62,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     #: Static pages served at ``/`` if this folder exists (the web pages live there).
     web_dir: Path = Field(default_factory=lambda: Path(__file__).parent / "web")
+    #: OpenID Connect sign-in for people (officers' pages); None: API keys only (``WUNNENG_OIDC_*``).
+    oidc: OidcSettings | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -72,6 +77,8 @@ class Settings(BaseSettings):
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from ``WUNNENG_*`` variables; keyword overrides that are not None win (CLI flags)."""
         given: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
+        if "oidc" not in given and (issuer := os.environ.get(f"{ENV_PREFIX}OIDC_ISSUER")):
+            given["oidc"] = oidc_from_env(issuer)
         return cls(**given)
 
 
@@ -81,3 +88,18 @@ def settings_error(exc: ValidationError) -> str:
     name = ".".join(str(p) for p in first["loc"])
     where = f"{ENV_PREFIX}{name.upper()}" if name else "settings"
     return f"{where}: {first['msg']}"
+
+
+def oidc_from_env(issuer: str) -> OidcSettings:
+    """``WUNNENG_OIDC_*``: CLIENT_ID, CLIENT_SECRET, ORG_CLAIM, ROLE_CLAIM, NAME_CLAIM, SECRET (hex)."""
+    get = os.environ.get
+    secret = get("WUNNENG_OIDC_SECRET")
+    settings = OidcSettings(
+        issuer=issuer,
+        client_id=get("WUNNENG_OIDC_CLIENT_ID", "wunneng"),
+        client_secret=get("WUNNENG_OIDC_CLIENT_SECRET", ""),
+        organisation_claim=get("WUNNENG_OIDC_ORG_CLAIM", "organisation"),
+        role_claim=get("WUNNENG_OIDC_ROLE_CLAIM", "role"),
+        name_claim=get("WUNNENG_OIDC_NAME_CLAIM", "preferred_username"),
+    )
+    return dataclasses.replace(settings, secret=bytes.fromhex(secret)) if secret else settings

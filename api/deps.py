@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.db import Database
 from api.errors import Forbidden, Unauthorized
+from api.identities import session_principal
 from api.models import ApiKey, Role
+from api.oidc import SESSION_PREFIX
 from api.security import Principal, secret_matches, split_key
 from api.worker import JobRunner, RunDispatcher
 
@@ -52,10 +54,15 @@ bearer = HTTPBearer(auto_error=False, description="an API key: `Authorization: B
 
 
 def get_principal(
-    session: SessionDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ctx: ContextDep,
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("missing bearer token")
+    # A person's page session from OpenID Connect sign-in (api.identities); everything else is a key.
+    if credentials.credentials.startswith(SESSION_PREFIX):
+        return session_principal(session, ctx.settings.oidc, credentials.credentials)
     parts = split_key(credentials.credentials)
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[0])) if parts else None
     if (

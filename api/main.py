@@ -21,6 +21,8 @@ from api.routes import (
     admin,
     audit,
     health,
+    letters,  # printable proposal letters
+    oidc,  # people's sign-in for the pages
     pairs,
     policies,
     proposals,
@@ -29,6 +31,7 @@ from api.routes import (
     runs,
     scenarios,
     stats,
+    tabular,  # spreadsheets in and out (officers' page)
 )
 from api.worker import JobRunner, RunDispatcher
 
@@ -149,9 +152,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit.router,
         stats.router,
         scenarios.router,
+        tabular.router,
+        letters.router,
     ):
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(oidc.router)
     if settings.web_dir.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")
     return app

@@ -22,7 +22,9 @@ from api.config import Settings
 from api.db import Database, migrate
 from api.demo import seed_demo
 from api.main import create_app
+from api.oidc import OidcSettings
 from tests.web.browser import Server
+from tests.web.oidc_provider import provider
 
 CHROMIUM = os.environ.get("WUNNENG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,13 +42,21 @@ VIEWPORT = {"width": 1440, "height": 900}
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def issuer() -> Iterator[str]:
+    """A real OpenID Connect provider on loopback (tests/web/oidc_provider.py)."""
+    with provider() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, issuer: str) -> Iterator[Server]:
     database_url = f"sqlite:///{tmp_path_factory.mktemp('web-db') / 'web.db'}"
     migrate(database_url)
     db = Database(database_url)
     keys = {k.name: k.key for k in seed_demo(db)}
     db.dispose()
-    app = create_app(Settings(database_url=database_url, run_time_limit=10, solver_workers=1))
+    oidc = OidcSettings(issuer=issuer, client_id="wunneng", client_secret="web-tests")
+    app = create_app(Settings(database_url=database_url, run_time_limit=10, solver_workers=1, oidc=oidc))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
     port = sock.getsockname()[1]
@@ -57,7 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     while not uv.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", keys)
+    yield Server(f"http://127.0.0.1:{port}", keys, issuer)
     uv.should_exit = True
     thread.join(timeout=30)
     sock.close()
@@ -96,3 +106,7 @@ def page(browser: BrowserContext) -> Iterator[Page]:
     yield tab
     tab.close()
     assert problems == []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Chromium against the app (tests/web)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.web.browser import DOCS_SCREENSHOT, Server, screenshot, sign_in, unlabelled_controls
@@ -16,6 +17,8 @@ FINISHED = (
     " && ['succeeded', 'failed', 'cancelled'].includes(p.dataset.runStatus)"
     " && !document.querySelector('#run-button').disabled; }"
 )
+
+pytestmark = pytest.mark.browser
 
 
 def run_matching(page: Page) -> None:
@@ -51,6 +54,9 @@ def test_officer_runs_decides_and_reruns(page: Page, browser: BrowserContext, se
     screenshot(page, "officer-after-run")
 
     page.get_by_role("button", name=f"Accept {accepted_u} for {accepted_h}").click()
+    confirm = page.get_by_role("dialog", name=f"Accept {accepted_u} for {accepted_h}?")
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()  # Enter never accepts by accident
+    confirm.get_by_role("button", name="Confirm acceptance").click()
     expect(page.locator("#decision-status")).to_have_text(f"Accepted {accepted_u} for {accepted_h}.")
     page.get_by_label(f"Reason to decline {declined_u} for {declined_h}").select_option("household_refused")
     page.get_by_role("button", name=f"Decline {declined_u} for {declined_h}").click()
@@ -157,8 +163,15 @@ def test_filters_and_pair_rules(page: Page, server: Server) -> None:
     for i in range(units.count()):
         expect(units.nth(i).locator("td").first).to_have_text("gls")
 
-    household = page.locator("#pair-household").input_value()
-    unit = page.locator("#pair-unit").input_value()
+    # Searchable pickers with nothing chosen in advance.
+    expect(page.locator("#pair-household")).to_have_value("")
+    expect(page.locator("#pair-unit")).to_have_value("")
+    page.get_by_role("button", name="Add rule").click()
+    expect(page.locator("#pair-status")).to_have_text("Choose a household and a unit.")
+    household = str(page.locator("#pair-household-list option").nth(2).get_attribute("value"))
+    unit = str(page.locator("#pair-unit-list option").nth(3).get_attribute("value"))
+    page.get_by_label("Household (type to search)").fill(household)
+    page.get_by_label("Unit (type to search)").fill(unit)
     page.get_by_label("Rule").select_option("forbid")
     page.get_by_role("button", name="Add rule").click()
     expect(page.locator("#pair-status")).to_have_text(f"Added: forbid {household} in {unit}.")

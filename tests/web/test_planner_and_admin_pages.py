@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.browser import Server, screenshot, sign_in, unlabelled_controls
+
+pytestmark = pytest.mark.browser
 
 
 def test_planner_compares_scenarios_and_reads_the_report(page: Page, server: Server) -> None:

@@ -8,10 +8,27 @@ export const setKey = (key) => sessionStorage.setItem(KEY, key);
 export const clearKey = () => sessionStorage.removeItem(KEY);
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, fields = []) {
     super(message);
     this.status = status;
+    this.fields = fields; // a 422's [{loc, msg}], so a form can show each message at its field
   }
+}
+
+// The page is being left on purpose (sign out): requests still to come are not sent, and a 401 for
+// one already in flight is not "your key expired" but the sign-out itself.
+export class SignedOut extends ApiError {
+  constructor() {
+    super(0, "signed out");
+  }
+}
+
+let leaving = false;
+
+export function leave(url) {
+  leaving = true;
+  clearKey();
+  location.assign(url);
 }
 
 // Errors are RFC 9457 problem documents: {detail, code, errors?: [{loc, msg}]}; detail reads them out.
@@ -21,18 +38,23 @@ function describe(body, fallback) {
   return body.detail.map((d) => `${d.loc.slice(1).join(".")}: ${d.msg}`).join("; ");
 }
 
-export async function api(path, { method = "GET", body, as = "json" } = {}) {
-  const headers = { Authorization: `Bearer ${getKey() ?? ""}` };
+// ``file``: a File or Blob sent as it is (a spreadsheet); ``as``: "json", "text" or "blob".
+export async function api(path, { method = "GET", body, file, as = "json" } = {}) {
+  if (leaving) throw new SignedOut();
+  const key = getKey();
+  const headers = { Authorization: `Bearer ${key ?? ""}` };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (file !== undefined) headers["content-type"] = file.type || "application/octet-stream";
   const response = await fetch(`/v1${path}`, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const onSignIn = location.pathname === "/" || location.pathname === "/index.html";
   if (response.status === 401 && !onSignIn) {
-    clearKey();
-    location.assign("/?signed-out=expired");
+    // Signed out (or in again) while this request was on its way: not an expired key.
+    if (leaving || getKey() !== key) throw new SignedOut();
+    leave("/?signed-out=expired");
     throw new ApiError(401, "Your key is no longer valid: sign in again.");
   }
   if (!response.ok) {
@@ -42,9 +64,11 @@ export async function api(path, { method = "GET", body, as = "json" } = {}) {
     } catch {
       /* not JSON: keep the status text */
     }
-    throw new ApiError(response.status, describe(parsed, `${response.status} ${response.statusText}`));
+    const fields = Array.isArray(parsed?.detail) ? parsed.detail : [];
+    throw new ApiError(response.status, describe(parsed, `${response.status} ${response.statusText}`), fields);
   }
   if (response.status === 204) return null;
+  if (as === "blob") return response.blob();
   return as === "text" ? response.text() : response.json();
 }
 

@@ -1,3 +1,5 @@
+import { locale } from "./i18n.js";
+
 // Tiny DOM helpers: build elements without innerHTML, so no data is ever parsed as markup.
 
 export function h(tag, attrs = {}, ...children) {
@@ -25,7 +27,7 @@ export function say(region, text, kind = "info") {
   region.dataset.kind = kind;
 }
 
-export const euros = (n) => `${Math.round(n).toLocaleString("en-GB")} EUR`;
+export const euros = (n) => `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n)} EUR`;
 export const words = (code) => (code ?? "").replaceAll("_", " ");
 
 export function monthsSince(isoDate, today = new Date()) {
@@ -34,7 +36,7 @@ export function monthsSince(isoDate, today = new Date()) {
 }
 
 export function when(iso) {
-  return iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) : "";
+  return iso ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)) : "";
 }
 
 export function options(select, values, { all = null, label = words } = {}) {

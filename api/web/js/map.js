@@ -59,7 +59,7 @@ export function drawMap({ features, fill, title, points, labels = [], label }) {
     communes.append(path);
   }
   const marks = svg("g");
-  const r = w / 110;
+  const r = w / 70; // large enough to see and to point at
   for (const p of points) {
     const c = svg("circle", { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: r.toFixed(2), class: p.className });
     const t = svg("title");

@@ -1,24 +1,24 @@
 // Who is signed in, and the header every page shares. A page calls guard() with the roles it
 // serves; anyone else goes back to the sign-in page (the API refuses them anyway).
 
-import { api, clearKey, getKey } from "./api.js";
+import { api, getKey, leave } from "./api.js";
 import { $, h, replace } from "./dom.js";
+import { languageSwitch, loadMessages, t } from "./i18n.js";
 
 export const HOME = { officer: "/officer.html", planner: "/planner.html", admin: "/admin.html" };
 
 const NAV = {
-  officer: [["Officer workspace", "/officer.html"]],
-  planner: [["Scenario comparisons", "/planner.html"]],
+  officer: [["nav.officer", "Officer workspace", "/officer.html"]],
+  planner: [["nav.planner", "Scenario comparisons", "/planner.html"]],
   admin: [
-    ["Administration", "/admin.html"],
-    ["Officer workspace", "/officer.html"],
-    ["Scenario comparisons", "/planner.html"],
+    ["nav.admin", "Administration", "/admin.html"],
+    ["nav.officer", "Officer workspace", "/officer.html"],
+    ["nav.planner", "Scenario comparisons", "/planner.html"],
   ],
 };
 
 export function signOut() {
-  clearKey();
-  location.assign("/?signed-out=1");
+  leave("/?signed-out=1");
 }
 
 export async function guard(...roles) {
@@ -26,7 +26,7 @@ export async function guard(...roles) {
     location.assign("/");
     return new Promise(() => {}); // never resolves: the page is going away
   }
-  const me = await api("/me");
+  const [me] = await Promise.all([api("/me"), loadMessages()]);
   if (!roles.includes(me.role)) {
     location.assign(HOME[me.role] ?? "/");
     return new Promise(() => {});
@@ -42,14 +42,15 @@ function renderHeader(me) {
     h(
       "ul",
       {},
-      NAV[me.role].map(([label, href]) =>
-        h("li", {}, h("a", { href, "aria-current": href === here ? "page" : null }, label)),
+      NAV[me.role].map(([key, label, href]) =>
+        h("li", {}, h("a", { href, "aria-current": href === here ? "page" : null }, t(key, label))),
       ),
     ),
   );
   replace(
     $("#who"),
     h("span", { "data-testid": "who" }, `${me.name} · ${me.role} · ${me.organisation}`),
-    h("button", { type: "button", class: "quiet", onclick: signOut }, "Sign out"),
+    languageSwitch(),
+    h("button", { type: "button", class: "quiet", onclick: signOut }, t("signout", "Sign out")),
   );
 }

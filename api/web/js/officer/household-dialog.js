@@ -2,8 +2,9 @@
 // with the decision taken, and (for admins, who may read it) the audit log about it.
 
 import { all, api } from "../api.js";
-import { $, h, monthsSince, replace, when, words } from "../dom.js";
+import { $, euros, h, monthsSince, replace, when, words } from "../dom.js";
 import { communeName } from "../communes.js";
+import { openRecordForm } from "./record-form.js";
 import { REVIEW_REASONS, requestReview } from "./reviews-panel.js";
 
 const dialog = $("#household-dialog");
@@ -13,6 +14,12 @@ let state = null;
 export function initHouseholdDialog(s) {
   state = s;
 }
+
+const place = (loc) => {
+  if (!loc) return "none";
+  if (loc.commune) return communeName(state.communes, loc.commune);
+  return `${loc.lat.toFixed(4)}, ${loc.lon.toFixed(4)}`;
+};
 
 // Decided proposals can be sent for review, once: an open review shows instead of the control.
 function reviewControl(p) {
@@ -52,6 +59,12 @@ function facts(hh) {
       ["Vulnerabilities", r.vulnerabilities.map(words).join(", ") || "none"],
       ["Registered", `${r.registered_on} (${monthsSince(r.registered_on).toFixed(1)} months ago)`],
       ["Accessibility needs", r.needs.map(words).join(", ") || "none"],
+      ["Income", r.monthly_income == null ? "not given" : `${euros(r.monthly_income)} a month`],
+      ["Budget (rent + charges)", r.max_rent == null ? "from the income rule" : `at most ${euros(r.max_rent)}`],
+      ["Work place", place(r.work)],
+      ["Schools", r.schools.map(place).join(", ") || "none"],
+      ["Reception place", place(r.current_location)],
+      ["Attached commune", r.attached_commune ? communeName(state.communes, r.attached_commune) : "none"],
       ["Preferred communes", r.preferred_communes.map((p) => communeName(state.communes, p.commune)).join(", ") || "none"],
     );
   } else {
@@ -111,6 +124,9 @@ export async function openHousehold(ref) {
     replace(
       body,
       facts(hh),
+      hh.record
+        ? h("p", {}, h("button", { type: "button", class: "quiet", "aria-haspopup": "dialog", onclick: () => openRecordForm("household", hh) }, `Edit household ${ref}`))
+        : null,
       h("h3", {}, "Decision trail"),
       history(proposals),
       h("h3", {}, "Audit log"),

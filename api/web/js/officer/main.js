@@ -1,15 +1,18 @@
 // The officer's workspace: one screen with the run, the proposals, the map, households, units and
 // pair rules. After every action the whole state is reloaded, so no panel shows stale data.
 
+import { SignedOut } from "../api.js";
 import { $, say } from "../dom.js";
 import { loadCommunes } from "../communes.js";
 import { guard } from "../session.js";
 import { initHouseholdDialog } from "./household-dialog.js";
+import { initFiles } from "./files-panel.js";
 import { initHouseholds, renderHouseholds } from "./households-panel.js";
 import { renderMap } from "./map-panel.js";
 import { initPairs, renderPairs } from "./pairs-panel.js";
 import { initProposals, renderProposals } from "./proposals-panel.js";
 import { initReviews, renderReviews } from "./reviews-panel.js";
+import { initRecordForms } from "./record-form.js";
 import { initRun, renderRun } from "./run-panel.js";
 import { loadState, state } from "./state.js";
 import { initUnits, renderUnits } from "./units-panel.js";
@@ -31,7 +34,9 @@ async function refresh() {
 try {
   state.me = await guard("officer", "admin");
   state.communes = await loadCommunes();
-  initHouseholdDialog(state);
+  initHouseholdDialog(state, refresh);
+  initRecordForms(state, refresh);
+  initFiles(refresh);
   initRun(refresh);
   initProposals(refresh);
   initHouseholds();
@@ -42,5 +47,6 @@ try {
   await refresh();
   say(status, "");
 } catch (error) {
-  say(status, `Could not load the workspace: ${error.message}`, "error");
+  if (error instanceof SignedOut) document.body.dataset.ready = "signed-out";
+  else say(status, `Could not load the workspace: ${error.message}`, "error");
 }

@@ -6,15 +6,35 @@ import { $, h, replace, words } from "../dom.js";
 import { centre, drawMap, project } from "../map.js";
 import { byId } from "./state.js";
 
-const NO_ZONE = "#e5e7eb";
+// Classes that tell a zone near its limit (83 %) from a full one (100 %) and from one over it;
+// communes outside every zone are hatched grey, unlike any share of use.
+const NO_ZONE = "url(#no-zone)";
+const NO_ZONE_SWATCH = "repeating-linear-gradient(45deg, #fff 0 3px, #9ca3af 3px 5px)";
 const SCALE = [
-  [0.25, "#deebf7", "under 25 %"],
-  [0.5, "#9ecae1", "25–50 %"],
-  [0.75, "#6baed6", "50–75 %"],
-  [1.0001, "#3182bd", "75–100 %"],
-  [Infinity, "#c2410c", "over capacity"],
+  [0.25, "#dbeafe", "under 25 %"],
+  [0.5, "#93c5fd", "25–50 %"],
+  [0.75, "#3b82f6", "50–75 %"],
+  [0.9, "#1d4ed8", "75–90 %"],
+  [0.9999, "#fbbf24", "90–99 %"],
+  [1.0001, "#f97316", "full (100 %)"],
+  [Infinity, "#b91c1c", "over capacity"],
 ];
 const colour = (use) => SCALE.find(([limit]) => use < limit)[1];
+
+function hatch(svgRoot) {
+  const ns = "http://www.w3.org/2000/svg";
+  const defs = document.createElementNS(ns, "defs");
+  const pattern = document.createElementNS(ns, "pattern");
+  for (const [k, v] of Object.entries({ id: "no-zone", width: "4", height: "4", patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" })) pattern.setAttribute(k, v);
+  const bg = document.createElementNS(ns, "rect");
+  for (const [k, v] of Object.entries({ width: "4", height: "4", fill: "#fff" })) bg.setAttribute(k, v);
+  const line = document.createElementNS(ns, "rect");
+  for (const [k, v] of Object.entries({ width: "1.4", height: "4", fill: "#9ca3af" })) line.setAttribute(k, v);
+  pattern.append(bg, line);
+  defs.append(pattern);
+  svgRoot.prepend(defs);
+  return svgRoot;
+}
 
 // Points each zone would use: a household placed in one of a zone's communes consumes its support
 // intensity's points (matcher.Policy.intensity_points), against the zone's free capacity.
@@ -59,7 +79,7 @@ export function renderMap(state) {
   const free = points.filter((p) => p.className === "unit-free").length;
   replace(
     $("#map"),
-    drawMap({
+    hatch(drawMap({
       features,
       label: `Map of Luxembourg's communes: ${free} free units without a proposal, ${proposed.size} units with an open proposal; communes coloured by their support zone's caseload use. The table below gives the numbers.`,
       fill: (f) => {
@@ -72,12 +92,12 @@ export function renderMap(state) {
       },
       points,
       labels,
-    }),
+    })),
   );
   replace(
     $("#map-legend"),
     SCALE.map(([, c, text]) => h("li", {}, h("span", { class: "swatch", style: `background:${c}` }), text)),
-    h("li", {}, h("span", { class: "swatch", style: `background:${NO_ZONE}` }), "no support zone"),
+    h("li", {}, h("span", { class: "swatch", style: `background:${NO_ZONE_SWATCH}` }), "no support zone"),
     h("li", {}, "○ free unit"),
     h("li", {}, "● unit with an open proposal"),
   );

@@ -2,6 +2,7 @@
 // reason. Below: the decisions taken, and the households the latest run could not house.
 
 import { api } from "../api.js";
+import { confirmAction } from "../confirm.js";
 import { $, h, replace, say, when, words, euros } from "../dom.js";
 import { communeName } from "../communes.js";
 import { openHousehold } from "./household-dialog.js";
@@ -22,6 +23,7 @@ let refresh = async () => {};
 
 export function initProposals(onChange) {
   refresh = onChange;
+  $("#letter-print").addEventListener("click", () => $("#letter-frame").contentWindow.print());
 }
 
 export function householdButton(ref) {
@@ -61,6 +63,14 @@ function alternatives(p) {
 
 async function decide(p, action, reason) {
   const pair = `${p.unit} for ${p.household}`;
+  if (action === "accept") {
+    const ok = await confirmAction({
+      title: `Accept ${pair}?`,
+      text: `${p.unit} is then taken and ${p.household} housed; the decision is recorded under your name.`,
+      confirm: "Confirm acceptance",
+    });
+    if (!ok) return;
+  }
   try {
     if (action === "accept") await api(`/proposals/${p.id}/accept`, { method: "POST" });
     else await api(`/proposals/${p.id}/decline`, { method: "POST", body: { reason } });
@@ -121,6 +131,19 @@ async function explain(p) {
   }
 }
 
+// The printable letter, in the language chosen above the list, shown as it prints.
+async function letter(p) {
+  const dialog = $("#letter-dialog");
+  const frame = $("#letter-frame");
+  const lang = $("#letter-lang").value;
+  $("#letter-dialog-title").textContent = `Letter for ${p.household}`;
+  frame.dataset.lang = lang;
+  frame.dataset.ready = "false";
+  frame.srcdoc = await api(`/proposals/${p.id}/letter?lang=${lang}`, { as: "text" });
+  frame.addEventListener("load", () => (frame.dataset.ready = "true"), { once: true });
+  if (!dialog.open) dialog.showModal();
+}
+
 function openTable(state) {
   if (!state.open.length) return h("p", { class: "hint" }, "No open proposals. Run matching to get some.");
   const units = byId(state.units);
@@ -144,7 +167,8 @@ function openTable(state) {
           h("td", {}, breakdown(p)),
           h("td", {}, alternatives(p)),
           h("td", { class: "explanation" }, p.explanation,
-            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Explanation for ${p.household}`, onclick: () => explain(p) }, "Explanation for the household"))),
+            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Explanation for ${p.household}`, onclick: () => explain(p) }, "Explanation for the household")),
+            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Letter for ${p.household}`, onclick: () => letter(p) }, "Letter to print"))),
           h("td", {}, decisionControls(p)),
         );
       }),
@@ -179,6 +203,7 @@ function decidedTable(state) {
 }
 
 function unhousedTable(state) {
+  if (!state.latestDone) return h("p", { class: "hint" }, "No run yet.");
   if (!state.unhoused.length) return h("p", { class: "hint" }, "Everyone in the latest run got a proposal.");
   return h(
     "table",

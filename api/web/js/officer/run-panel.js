@@ -23,8 +23,15 @@ function describe(run) {
   return `Run ${run.id} ${run.status} (${run.phase}), ${Math.round(run.progress * 100)} %`;
 }
 
+// A finished run's bar is full when it succeeded and empty otherwise: never stuck where it stopped.
+function barValue(run) {
+  if (run.status === "succeeded") return 1;
+  if (FINAL.has(run.status)) return 0;
+  return run.progress;
+}
+
 function show(run) {
-  progress.value = run.progress;
+  progress.value = barValue(run);
   panel.dataset.runId = run.id;
   panel.dataset.runStatus = run.status;
   say(status, describe(run), run.status === "failed" ? "error" : "info");
@@ -61,6 +68,14 @@ export function initRun(refresh) {
   });
 }
 
+// The result line belongs to the run it describes: a failed or cancelled run has none of its own.
+function result(run, done, state) {
+  const counts = `${state.open.length} open proposals, ${state.unhoused.length} households not housed`;
+  if (run.status === "succeeded") return counts;
+  const own = FINAL.has(run.status) ? `none: this run ${run.status}` : "not yet";
+  return done ? `${own}; still open from run ${done.id}: ${counts}` : own;
+}
+
 export function renderRun(state) {
   const run = state.latestRun;
   if (!run) {
@@ -72,7 +87,7 @@ export function renderRun(state) {
     ["Latest run", `${run.id}, ${when(run.created_at)}`],
     ["Status", run.status + (run.solver_status ? ` (solver: ${run.solver_status})` : "")],
     ["Input", `${run.households ?? "?"} waiting households, ${run.units ?? "?"} free units`],
-    ["Result", `${state.open.length} open proposals, ${state.unhoused.length} households not housed`],
+    ["Result", result(run, state.latestDone, state)],
     ["Optimality gap", run.gap === null ? "–" : `${(run.gap * 100).toFixed(1)} %`],
     ["Policy version", run.policy_version],
   ];

@@ -14,6 +14,7 @@ export const state = {
   rules: [],
   reviews: [],
   latestRun: null,
+  latestDone: null, // the latest succeeded run: the open proposals and unhoused come from it
   unhoused: [],
   overrideRate: null,
 };
@@ -45,6 +46,7 @@ export async function loadState() {
     rules,
     reviews: reviews.reverse(),
     latestRun: runs.items[0] ?? null,
+    latestDone: latestDone ?? null,
     unhoused: latestDone ? await all(`/match-runs/${latestDone.id}/unhoused`) : [],
     overrideRate: rates.find((r) => r.organisation === state.me.organisation) ?? null,
   });

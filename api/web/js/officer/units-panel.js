@@ -2,6 +2,7 @@
 
 import { $, euros, h, options, replace, words } from "../dom.js";
 import { communeName } from "../communes.js";
+import { openRecordForm } from "./record-form.js";
 import { state } from "./state.js";
 
 // The core's enums (matcher.domain.Programme, Accessibility).
@@ -50,7 +51,7 @@ export function renderUnits(s) {
           return h(
             "tr",
             { dataset: { unit: u.id, status: u.status } },
-            h("th", { scope: "row" }, u.id),
+            h("th", { scope: "row" }, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Edit unit ${u.id}`, onclick: () => openRecordForm("unit", u) }, u.id)),
             h("td", {}, words(r.programme)),
             h("td", {}, communeName(s.communes, r.commune)),
             h("td", { class: "num" }, r.bedrooms === 0 ? "studio" : String(r.bedrooms)),

@@ -1,0 +1,73 @@
+"""The household's proposal letter: in French, German or English (asked for, or the browser's),
+with the unit, the rent, why this unit and how to contest, and no raw codes or stability points."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from api_helpers import Keys, load, small_problem
+from fastapi.testclient import TestClient
+
+RAW_CODES = ("logis_own", "lisko_private", "ais", "gls", "communal", "rent_burden", "travel_work")
+
+
+@pytest.fixture
+def proposal(client: TestClient, keys: Keys) -> dict[str, object]:
+    load(client, keys.officer, small_problem())
+    run = client.post("/v1/match-runs", json={"wait_seconds": 60}, headers=keys.officer).json()
+    assert run["status"] == "succeeded", run
+    items = client.get("/v1/proposals?status=open", headers=keys.officer).json()["items"]
+    assert items
+    first: dict[str, object] = items[0]
+    return first
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "fr",
+            [
+                "Proposition de logement",
+                "Loyer mensuel",
+                "Pourquoi ce logement",
+                "Si vous n'êtes pas d'accord",
+            ],
+        ),
+        (
+            "de",
+            ["Wohnungsangebot", "Monatsmiete", "Warum diese Wohnung", "Wenn Sie nicht einverstanden sind"],
+        ),
+        ("en", ["Housing proposal", "Monthly rent", "Why this home", "If you do not agree"]),
+    ],
+)
+def test_letter_in_each_language(
+    client: TestClient, keys: Keys, proposal: dict[str, object], lang: str, words: list[str]
+) -> None:
+    r = client.get(f"/v1/proposals/{proposal['id']}/letter", params={"lang": lang}, headers=keys.officer)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert f'<html lang="{lang}">' in r.text
+    for w in words:
+        assert w in r.text.replace("&#x27;", "'")
+    unit = client.get(f"/v1/units/{proposal['unit']}", headers=keys.officer).json()["record"]
+    total = round(unit["rent"] + unit["charges"])
+    digits = re.sub(r"\D", "", r.text)
+    assert str(total) in digits  # the total rent, however the locale groups its digits
+    visible = re.sub(r"<style>.*?</style>", " ", r.text, flags=re.S)
+    visible = re.sub(r"<[^>]+>", " ", visible)
+    visible = visible.replace(str(proposal["household"]), "").replace(str(proposal["unit"]), "")
+    for code in RAW_CODES:
+        assert not re.search(rf"\b{code}\b", visible), code
+    assert "_" not in visible
+
+
+def test_letter_language_from_the_browser_and_guards(
+    client: TestClient, keys: Keys, proposal: dict[str, object]
+) -> None:
+    path = f"/v1/proposals/{proposal['id']}/letter"
+    de = client.get(path, headers={**keys.officer, "accept-language": "de-LU,de;q=0.9,fr;q=0.8"})
+    assert '<html lang="de">' in de.text
+    assert client.get(path, params={"lang": "xx"}, headers=keys.officer).status_code == 422
+    assert client.get(path, headers=keys.other_officer).status_code == 404
+    assert client.get(path, headers=keys.planner).status_code == 403
