@@ -248,12 +248,22 @@ def solve(model: Model, *, integral: bool, time_limit: float = 120.0) -> Optimiz
 
 
 @dataclass(frozen=True)
+class Housing:
+    """One household housed by a policy: by whom, where, on which run day."""
+
+    household: str
+    unit: str
+    day: float
+
+
+@dataclass(frozen=True)
 class Hindsight:
     value: float  #: best value found
     bound: float  #: proven upper bound on the value
     housed: int
     variables: int
     seconds: float
+    housings: tuple[Housing, ...] = ()
 
 
 def zone_free_at(world: World, run_days: Floats) -> Floats:
@@ -298,16 +308,11 @@ def hindsight(world: World, interval_days: int | None = None, *, time_limit: flo
         housed=int(x.sum()),
         variables=int(model.value.size),
         seconds=time.perf_counter() - started,
+        housings=tuple(
+            Housing(f.household_ids[h], f.unit_ids[u], float(run_days[t]))
+            for h, u, t in zip(model.h[x > 0.5], model.u[x > 0.5], model.t[x > 0.5], strict=True)
+        ),
     )
-
-
-@dataclass(frozen=True)
-class Housing:
-    """One household housed by a policy: by whom, where, on which run day."""
-
-    household: str
-    unit: str
-    day: float
 
 
 def policy_value(f: Facts, housed: list[Housing], end_day: float) -> float:
