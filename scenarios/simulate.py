@@ -283,6 +283,12 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
             pot = potentials(world, day, waiting, state.units, free, state.samples)
             problem = problem.model_copy(update={"potentials": pot})
         result = match(problem, options)
+        if result.status.value == "infeasible" and spec.policy.fairness:
+            # the targets cannot be met this run (matcher.fairness names them): match without them
+            log.status["fairness_infeasible"] += 1
+            plain = spec.policy.model_copy(update={"fairness": []})
+            problem = problem.model_copy(update={"policy": plain})
+            result = match(problem, options)
         log.status[result.status.value] += 1
         if first:
             state.oneshot = (problem, result, points)
