@@ -25,7 +25,9 @@ from matcher.costs import pair_costs, unhoused_costs
 from matcher.domain import Programme, QuotaScope
 from matcher.eligibility import Eligibility, Reason, eligible_pairs, pair_reasons
 from matcher.errors import InvalidProblemError
+from matcher.fairness import fairness_constraints
 from matcher.instance import MatchProblem
+from matcher.potentials import pair_potentials, unhoused_potentials
 
 
 class LimitKind(StrEnum):
@@ -33,6 +35,7 @@ class LimitKind(StrEnum):
 
     SUPPORT_ZONE = "support zone"
     QUOTA = "quota"
+    FAIRNESS = "fairness target"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +116,29 @@ def compile_problem(problem: MatchProblem) -> Compiled:
                 limits[-1].label, edges, np.ones(edges.size, np.int64), q.max_households, q.min_households
             )
         )
+    for target, row in fairness_constraints(problem, elig.household):  # matcher.fairness
+        limits.append(Limit(LimitKind.FAIRNESS, target.id))
+        constraints.append(row)
+    unhoused = unhoused_costs(hh, problem.policy)
+    if problem.potentials is not None:  # look-ahead prices, apart from fit (matcher.potentials)
+        pot = problem.potentials
+        cost = cost + pair_potentials(
+            pot,
+            [u.id for u in problem.units],
+            [z.id for z in problem.support_zones],
+            units.zone,
+            hh.points,
+            elig.household,
+            elig.unit,
+        )
+        unhoused = unhoused_potentials(pot, [h.id for h in problem.households], unhoused)
     model = AssignmentProblem.create(
         len(problem.households),
         n_u,
         elig.household,
         elig.unit,
         cost,
-        unassigned_cost=unhoused_costs(hh, problem.policy),
+        unassigned_cost=unhoused,
         option_capacity=1,
         constraints=constraints,
         pinned=pinned,

@@ -272,6 +272,24 @@ class PriorityRule(Frozen):
     max_months_counted: int = Field(24, ge=0)
 
 
+class FairnessGroup(StrEnum):
+    """What a fairness target groups households by (never nationality: the matcher cannot see it)."""
+
+    HOUSEHOLD_TYPE = "household_type"  #: single, couple, couple_children, single_parent, multi_adult
+    SUPPORT = "support"  #: a :class:`SupportIntensity`
+    VULNERABILITY = "vulnerability"  #: vulnerable (any flag) or not_vulnerable
+
+
+class FairnessTarget(Frozen):
+    """At least ``min_housed_share`` of the run's households of one group get a proposal
+    (:mod:`matcher.fairness` makes it a side constraint and prices it)."""
+
+    id: Identifier
+    group: FairnessGroup
+    value: str = Field(min_length=1, max_length=32, description="e.g. single_parent, intensive, vulnerable")
+    min_housed_share: float = Field(ge=0, le=1, description="share of the group's households proposed a unit")
+
+
 class Policy(Frozen):
     """The rules and weights of a run. Serialisable and versioned: every result records ``version``."""
 
@@ -307,6 +325,10 @@ class Policy(Frozen):
     )
     travel_minutes_per_km: float = Field(
         2.2, gt=0, description="minutes per crow-fly km (public transport, incl. detours)"
+    )
+    fairness: list[FairnessTarget] = Field(
+        default_factory=list,
+        description="minimum housed shares per group (matcher.fairness); none by default",
     )
     travel_model: TravelModel = Field(
         TravelModel.TRANSIT_MATRIX,

@@ -21,6 +21,7 @@ from matcher.domain import (
 from matcher.errors import InvalidProblemError
 from matcher.geo import communes
 from matcher.input_errors import describe, path_text
+from matcher.potentials import Potentials
 
 
 class MatchProblem(Frozen):
@@ -40,6 +41,8 @@ class MatchProblem(Frozen):
     forbids: list[Pair] = Field(default_factory=list)
     previous: list[Pair] = Field(default_factory=list)
     alternatives: int = Field(3, ge=0, le=20, description="alternatives listed per household")
+    #: look-ahead prices (:mod:`matcher.potentials`); None: the run looks no further than itself
+    potentials: Potentials | None = None
 
     def check(self) -> MatchProblem:
         """Cross-object checks; raises :class:`InvalidProblemError` naming the record and field."""

@@ -193,6 +193,54 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_hindsight(args: argparse.Namespace) -> int:
+    """Every policy as a share of the hindsight optimum, paired by seed (scenarios.benchmark)."""
+    from scenarios.benchmark import BATCHES, POLICIES, run_benchmark, summary
+
+    policies = [p.strip() for p in args.policies.split(",") if p.strip()]
+    batches = [b.strip() for b in args.batches.split(",") if b.strip()]
+    bad = [p for p in policies if p not in POLICIES] + [b for b in batches if b not in BATCHES]
+    if bad or not policies or not batches:
+        return _fail(
+            f"--policies takes {', '.join(POLICIES)}; --batches takes {', '.join(BATCHES)} "
+            f"(got {bad[0] if bad else 'none'!r})"
+        )
+    if args.seeds < 1:
+        return _fail("--seeds: must be >= 1")
+    try:
+        (spec,) = _specs([args.spec], args.scale, args.months)
+    except SpecError as exc:
+        return _fail(str(exc))
+    seeds = list(range(args.seed, args.seed + args.seeds))
+    rows = run_benchmark(
+        spec,
+        seeds,
+        policies,
+        batches,
+        time_limit=args.time_limit,
+        progress=lambda m: print(m, file=sys.stderr),
+    )
+    text = summary(rows)
+    print(text)
+    if args.out:
+        import csv
+        import dataclasses
+
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "hindsight.md").write_text(text + "\n", encoding="utf-8")
+        with (out / "hindsight.csv").open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["policy", "batch", "seed", "group", "indicator", "value"])
+            for r in rows:
+                for k, v in dataclasses.asdict(r).items():
+                    if k not in ("policy", "batch", "seed", "groups"):
+                        w.writerow([r.policy, r.batch, r.seed, "all", k, v])
+                for g, v in r.groups.items():
+                    w.writerow([r.policy, r.batch, r.seed, g, "housed_share", v])
+    return 0
+
+
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="directory for report.html, PNGs, kpis.csv (default scenario-runs/...)")
     p.add_argument("--seeds", type=int, default=5, help="seeds per spec (default 5)")
@@ -235,6 +283,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     w.add_argument("--address", help="Ray cluster address host:port (default $WUNNENG_RAY_ADDRESS)")
     _run_options(w)
     w.set_defaults(func=cmd_sweep, seeds=2)
+    h = ss.add_parser(
+        "hindsight", help="every allocation policy as a share of the hindsight optimum (small scales)"
+    )
+    h.add_argument("spec", help="scenario spec file (TOML)")
+    h.add_argument("--seeds", type=int, default=3, help="seeds (default 3)")
+    h.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    h.add_argument("--scale", type=float, default=0.1, help="run.scale (default 0.1: the MIP stays small)")
+    h.add_argument("--months", type=int, default=12, help="run.months (default 12)")
+    h.add_argument("--policies", default="myopic,lookahead,first_come", help="comma-separated")
+    h.add_argument("--batches", default="monthly,weekly", help="comma-separated: monthly, weekly")
+    h.add_argument("--time-limit", type=float, default=300.0, help="hindsight MIP time limit, s")
+    h.add_argument("--out", help="directory for hindsight.md and hindsight.csv")
+    h.set_defaults(func=cmd_hindsight)
     k = ss.add_parser("check", help="validate spec files")
     k.add_argument("specs", nargs="+")
     k.set_defaults(func=cmd_check)

@@ -24,12 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+
 from matcher import MatchProblem, SolveOptions, match
 from matcher.domain import Pair, SupportZone, Unit
 from matcher.geo import communes, distance_km
 from matcher.result import MatchResult
 from matcher.travel import trip_minutes
+from scenarios.first_come import first_come
 from scenarios.generator import DAYS_PER_MONTH
+from scenarios.lookahead import potentials, sample_worlds, window
 from scenarios.spec import Spec
 from scenarios.world import Applicant, StockUnit, UnitState, World, build_world
 
@@ -99,12 +103,16 @@ class SimState:
     units: list[StockUnit]
     caseload: list[tuple[int, int, float]]  #: (zone, points, until day)
     log: RunLog
+    samples: list[World] = field(default_factory=list)  #: sampled futures of the look-ahead
     oneshot: tuple[MatchProblem, MatchResult, list[int]] | None = None  #: problem, result, free points
 
 
-def simulate(spec: Spec, seed: int, *, progress: Progress | None = None, workers: int = 1) -> SimState:
-    """Run the scenario ``spec`` with ``seed``; returns the final state (see :mod:`scenarios.kpi`)."""
-    state = _initial(build_world(spec, seed))
+def simulate(
+    spec: Spec, seed: int, *, progress: Progress | None = None, workers: int = 1, world: World | None = None
+) -> SimState:
+    """Run the scenario ``spec`` with ``seed`` (or a prepared ``world`` of them); returns the final
+    state (see :mod:`scenarios.kpi`)."""
+    state = _initial(world if world is not None else build_world(spec, seed))
     world = state.world
     interval = spec.run.matching_interval_days
     run_days = list(range(0, world.days, interval))
@@ -113,6 +121,8 @@ def simulate(spec: Spec, seed: int, *, progress: Progress | None = None, workers
     new_units = iter(world.new_units)
     next_unit = next(new_units, None)
     options = solve_options(spec, workers)
+    if spec.allocation.lookahead:
+        state.samples = sample_worlds(world)
     for step, day in enumerate(run_days):
         while next_arrival is not None and next_arrival[0] <= day:
             state.tenures.append(Tenure(next_arrival[1]))
@@ -261,16 +271,32 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
         alternatives=0,
     )
     started = time.perf_counter()
-    result = match(problem, options)
     log = state.log
+    if spec.allocation.rule == "first_come":
+        proposed = first_come(problem)
+        log.status["first_come"] += 1
+    else:
+        if spec.allocation.lookahead:
+            run_days = window(world, day).run_days
+            free = np.array([free_points(state, float(d)) for d in run_days], np.float64).T
+            waiting = [t.applicant.household for t in active if t.status is Status.WAITING]
+            pot = potentials(world, day, waiting, state.units, free, state.samples)
+            problem = problem.model_copy(update={"potentials": pot})
+        result = match(problem, options)
+        if result.status.value == "infeasible" and spec.policy.fairness:
+            # the targets cannot be met this run (matcher.fairness names them): match without them
+            log.status["fairness_infeasible"] += 1
+            plain = spec.policy.model_copy(update={"fairness": []})
+            problem = problem.model_copy(update={"policy": plain})
+            result = match(problem, options)
+        log.status[result.status.value] += 1
+        if first:
+            state.oneshot = (problem, result, points)
+        log.last_result, log.last_problem = result, problem
+        proposed = {p.household: p.unit for p in result.proposals}
     log.seconds.append(time.perf_counter() - started)
-    log.status[result.status.value] += 1
-    if first:
-        state.oneshot = (problem, result, points)
-    log.last_result, log.last_problem = result, problem
 
     stock_of = {s.unit.id: s for s in offer}
-    proposed = {p.household: p.unit for p in result.proposals}
     beh = spec.behaviour
     lo, hi = beh.decision_days
     for t in active:  # first release the proposals the matcher moved or dropped
@@ -294,6 +320,6 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
     log.day.append(day)
     log.waiting.append(len(active))
     log.free_units.append(len(offer))
-    log.proposed.append(len(result.proposals))
+    log.proposed.append(len(proposed))
     log.previous.append(len(previous))
     log.housed_total.append(sum(t.movein_day is not None for t in state.tenures))

@@ -278,6 +278,22 @@ Change = Annotated[
 ]
 
 
+class AllocationSection(Strict):
+    """How each matching run allocates: the optimiser (default) or first come first served, and
+    whether the optimiser looks ahead (off by default until a planner has compared it)."""
+
+    rule: Literal["optimise", "first_come"] = Field(
+        "optimise",
+        description="optimise: matcher.match; first_come: in order of registration, each household "
+        "takes its best-fitting eligible unit with caseload left in the zone",
+    )
+    lookahead: bool = Field(
+        False, description="price the future into each run (scenarios.lookahead: duals of sampled futures)"
+    )
+    lookahead_samples: int = Field(2, ge=1, le=50, description="sampled futures per run")
+    lookahead_months: int = Field(3, ge=1, le=24, description="months each sampled future covers")
+
+
 class Spec(Strict):
     """A scenario: the world (population, stock, support), the policy and the changes to apply."""
 
@@ -302,6 +318,7 @@ class Spec(Strict):
         description="distributions of the generator (households and units are set by population/stock)",
     )
     changes: list[Change] = Field(default_factory=list, description="modifications, applied in order")
+    allocation: AllocationSection = Field(default_factory=AllocationSection)
 
     def zone_names(self) -> list[str]:
         return list(self.support.zones)

@@ -1,0 +1,119 @@
+"""Fairness targets: the matcher's optimum against brute force, their price, infeasible targets named."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher import match
+from matcher.compile import compile_problem
+from matcher.domain import FairnessTarget, Household, Policy
+from matcher.fairness import fairness_price
+from matcher.instance import MatchProblem
+from tests.matcher.builders import household, problem, unit
+
+
+def kind(h: Household) -> str:
+    """Household type as the target's documentation defines it, written again for the oracle."""
+    a, c = h.adults, len(h.children_ages)
+    return {1: "single_parent" if c else "single", 2: "couple_children" if c else "couple"}.get(
+        a, "multi_adult"
+    )
+
+
+def brute_force(p: MatchProblem) -> float | None:
+    """The lowest objective over every assignment meeting the targets, or None if none does."""
+    plain = p.model_copy(update={"policy": p.policy.model_copy(update={"fairness": []})})
+    m = compile_problem(plain).model
+    n = len(p.households)
+    opts: list[list[tuple[int, int] | None]] = [[None] for _ in range(n)]
+    for e, (h, u) in enumerate(zip(m.edge_item, m.edge_option, strict=True)):
+        opts[int(h)].append((int(u), e))
+    best: float | None = None
+    for combo in itertools.product(*opts):
+        units = [c[0] for c in combo if c is not None]
+        if len(units) != len(set(units)):
+            continue
+        ok = True
+        for t in p.policy.fairness:
+            group = [k for k, h in enumerate(p.households) if kind(h) == t.value]
+            need = math.ceil(t.min_housed_share * len(group) - 1e-9)
+            ok &= sum(combo[k] is not None for k in group) >= need
+        if not ok:
+            continue
+        cost = sum(
+            int(m.edge_cost[c[1]]) if c is not None else int(m.unassigned_cost[k])
+            for k, c in enumerate(combo)
+        )
+        best = cost if best is None else min(best, cost)
+    return best
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> MatchProblem:
+    hs = [
+        household(f"H{k}", adults=draw(st.integers(1, 3)), children_ages=[5] * draw(st.integers(0, 2)))
+        for k in range(draw(st.integers(1, 4)))
+    ]
+    us = [
+        unit(f"U{k}", bedrooms=draw(st.integers(1, 3)), surface_m2=80.0, max_occupancy=6, rent=300.0)
+        for k in range(draw(st.integers(1, 3)))
+    ]
+    kinds = sorted({kind(h) for h in hs} | {"single"})
+    targets = [
+        FairnessTarget(
+            id=f"T{k}", group="household_type", value=v, min_housed_share=draw(st.sampled_from([0.5, 1.0]))
+        )
+        for k, v in enumerate(draw(st.lists(st.sampled_from(kinds), max_size=2, unique=True)))
+    ]
+    return problem(hs, us, policy=Policy(fairness=targets), alternatives=0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases())
+def test_targets_give_the_brute_force_optimum_or_are_named_infeasible(p: MatchProblem) -> None:
+    expected = brute_force(p)
+    price = fairness_price(p)
+    if expected is None:
+        assert not price.feasible
+        assert price.infeasible_targets
+        assert set(price.infeasible_targets) <= {t.id for t in p.policy.fairness}
+        return
+    assert price.feasible
+    assert price.objective_with == expected
+    assert price.objective_without is not None and price.objective_without <= expected
+    result = match(p)
+    for t in p.policy.fairness:
+        group = [h.id for h in p.households if kind(h) == t.value]
+        housed = {x.household for x in result.proposals}
+        assert sum(h in housed for h in group) >= math.ceil(t.min_housed_share * len(group) - 1e-9)
+
+
+def test_a_target_moves_a_group_and_shows_its_price() -> None:
+    # one unit, a single adult and a couple with a higher income (less rent burden: the better fit);
+    # the target houses the single adult instead
+    hs = [household("H1"), household("H2", adults=2, monthly_income=2800.0)]
+    us = [unit("U1", bedrooms=1, surface_m2=48.0, max_occupancy=3)]
+    target = FairnessTarget(id="singles", group="household_type", value="single", min_housed_share=1.0)
+    free = match(problem(hs, us))
+    assert [x.household for x in free.proposals] == ["H2"]
+    price = fairness_price(problem(hs, us, policy=Policy(fairness=[target])))
+    assert price.feasible and price.housed_with == price.housed_without == 1
+    assert price.moved == {"household_type=couple": -100.0, "household_type=single": 100.0}
+    assert price.objective_with is not None and price.objective_without is not None
+    assert price.objective_with >= price.objective_without
+
+
+def test_an_impossible_target_is_named() -> None:
+    hs = [household("H1"), household("H2")]
+    us = [unit("U1")]
+    targets = [
+        FairnessTarget(id="all-singles", group="household_type", value="single", min_housed_share=1.0),
+        FairnessTarget(id="half-intensive", group="support", value="intensive", min_housed_share=0.5),
+    ]
+    price = fairness_price(problem(hs, us, policy=Policy(fairness=targets)))
+    assert not price.feasible
+    assert price.infeasible_targets == ("all-singles",)
