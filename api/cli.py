@@ -52,7 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Web pages {base}/  (sign in with a key below)")
         print(f"API {base}/v1  (OpenAPI: {base}/docs)\n")
         for k in keys:
-            print(f"  {k.role.value:<8} {k.name:<14} {k.organisation:<12} {k.key}")
+            print(f"  {k.role.value:<8} {k.name:<14} {k.organisation or '-':<12} {k.key}")
         officer = next(k for k in keys if k.role.value == "officer")
         print("\ntry:")
         print(f"  export KEY={officer.key}")

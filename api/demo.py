@@ -1,4 +1,5 @@
-"""``wunneng serve --demo``: two organisations with generated Luxembourg data and one key per role.
+"""``wunneng serve --demo``: two organisations with generated Luxembourg data and one key per role,
+plus a platform admin key (organisations and their first admins).
 
 The data are synthetic (``scenarios.generator``, seeded), so the demo is reproducible apart from
 the keys, which are random and printed once.
@@ -18,7 +19,7 @@ from matcher import MatchProblem
 
 @dataclass(frozen=True)
 class DemoKey:
-    organisation: str
+    organisation: str | None  #: None for the platform admin, who belongs to no organisation
     name: str
     role: Role
     key: str
@@ -36,6 +37,7 @@ KEYS = (
     ("esch-social", "officer-dan", Role.OFFICER),
     ("planning", "planner-eva", Role.PLANNER),
 )
+PLATFORM_KEY = "platform-pat"
 
 
 def demo_problem(households: int, units: int, seed: int) -> MatchProblem:
@@ -53,6 +55,8 @@ def seed_demo(db: Database) -> list[DemoKey]:
         for org, name, role in KEYS:
             created = admin.create_key(session, None, org, name, role)
             out.append(DemoKey(org, name, role, created.key))
+        platform = admin.create_platform_key(session, None, PLATFORM_KEY)
+        out.append(DemoKey(None, PLATFORM_KEY, Role.PLATFORM_ADMIN, platform.key))
         for org, (_, n_households, n_units, seed) in ORGANISATIONS.items():
             if not n_households:
                 continue

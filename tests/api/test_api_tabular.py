@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from api_helpers import Keys
 from fastapi.testclient import TestClient
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
 
 HEADER = ["id", "adults", "children_ages", "monthly_income", "registered_on", "work.commune", "schools"]
 GOOD = [

@@ -47,9 +47,9 @@ def sign_in_with_key(page: Page, server: Server, key: str, lands_on: str) -> Non
 
 
 def new_organisation(server: Server, org: str, officer: str) -> str:
-    """A fresh organisation with one officer, made by the demo's admin: tests that add records
+    """A fresh organisation with one officer, made by the demo's platform admin: tests that add records
     keep the demo organisations' counts intact. Returns the officer's key."""
-    admin = {"Authorization": f"Bearer {server.keys['admin-ana']}"}
+    admin = {"Authorization": f"Bearer {server.keys['platform-pat']}"}
     r = httpx.post(f"{server.url}/v1/organisations", json={"id": org, "name": org}, headers=admin)
     assert r.status_code == 201, r.text
     r = httpx.post(

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
 from playwright.sync_api import BrowserContext, Page, expect
 
 from scenarios.generator import GeneratorParams, generate
@@ -97,14 +97,11 @@ class StabilityLeak(AssertionError):
     """The re-run's stability penalty shows in the alternatives (issue 14, first bullet)."""
 
 
-# Only this last check is expected to fail until the design helper's fix of the stability leak is
-# merged (everything before it must pass); strict, so the marker must go once it passes.
-@pytest.mark.xfail(raises=StabilityLeak, strict=True, reason="stability penalty leaks into alternatives")
 @pytest.mark.parametrize(("lang", "sub", "org"), [("fr", "kim", "e2e-fr"), ("de", "lea", "e2e-de")])
 def test_an_officers_day(
     page: Page, browser: BrowserContext, server: Server, lang: str, sub: str, org: str
 ) -> None:
-    admin = {"Authorization": f"Bearer {server.keys['admin-ana']}"}
+    admin = {"Authorization": f"Bearer {server.keys['platform-pat']}"}
     assert httpx.post(
         f"{server.url}/v1/organisations", json={"id": org, "name": org}, headers=admin
     ).is_success

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.web.browser import Server, new_organisation, sign_in_with_key
