@@ -61,15 +61,20 @@ def improve(
     deadline: float,
     on_step: Callable[[], bool],
     settings: MipSettings,
+    patience: int | None = None,
 ) -> int:
     """Improve ``incumbent`` in place until ``deadline``, ``on_step()`` says stop, or the incumbent
-    reaches ``cutoff()``. ``rank[e]`` orders edges (lower first); an edge with ``rank[e] >
+    reaches ``cutoff()``, or (given ``patience``) after that many steps in a row without a gain.
+    ``rank[e]`` orders edges (lower first); an edge with ``rank[e] >
     incumbent - 1`` cannot be in a better solution and is never offered. Returns the steps run."""
     rng = np.random.default_rng(settings.seed)
     target = max(20, min(core.n_items, START_ITEMS))
     steps = 0
+    idle = 0
     while incumbent.used is not None and time.perf_counter() < deadline - 0.05:
         if incumbent.objective <= cutoff() or not on_step():
+            break
+        if patience is not None and idle >= patience:
             break
         steps += 1
         used = incumbent.used
@@ -91,6 +96,7 @@ def improve(
         )
         took = time.perf_counter() - t0
         improved = incumbent.offer(None if sub is None else fixed | sub)
+        idle = 0 if improved else idle + 1
         if proven and took < 0.3 * STEP_SECONDS:
             target = min(core.n_items, int(target * 1.3) + 1)
         elif not proven and not improved:

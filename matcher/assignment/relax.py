@@ -54,6 +54,8 @@ MERGE_SOLUTIONS = 10
 MIP_EDGES_PER_SECOND = 8_000
 #: Where the exact MIP fits, the share of the time left the search takes first (for its start).
 SEARCH_SHARE = 0.3
+#: ... and it stops there after this many steps in a row without a gain (the exact MIP may prove fast).
+SEARCH_PATIENCE = 3
 #: Share of the time limit the merging MIP may take at most.
 MERGE_SHARE = 0.15
 #: Share of the time limit spent on the bound.
@@ -184,8 +186,11 @@ def solve_relaxed(
         floor = bound + gap_limit * abs(bound)
         t0 = time.perf_counter()
         left = deadline - t0
-        until = deadline - 0.02 * time_limit if large else t0 + SEARCH_SHARE * left
-        steps = improve(core, best, dual.edge_bound, lambda: floor, until, lns_step, mip)
+        # before an exact MIP that fits, search about twice as long as that MIP is expected to take
+        expected = float(kept().sum()) / max(1, MIP_EDGES_PER_SECOND)
+        until = deadline - 0.02 * time_limit if large else t0 + min(SEARCH_SHARE * left, 2 * expected)
+        patience = None if large else SEARCH_PATIENCE
+        steps = improve(core, best, dual.edge_bound, lambda: floor, until, lns_step, mip, patience)
         stats.update(lns_steps=float(steps), lns_seconds=time.perf_counter() - t0)
     assert best.used is not None
     incumbent, best_ub = best.used, best.objective
