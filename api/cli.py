@@ -16,8 +16,6 @@ from pydantic import ValidationError
 
 from api.config import Settings, settings_error
 
-PLATFORM_ORGANISATION = "platform"
-
 
 def _fail(message: str) -> int:
     print(f"wunneng: error: {message}", file=sys.stderr)
@@ -92,7 +90,7 @@ def cmd_admin_bootstrap(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from api.db import Database, pending_migrations
-    from api.models import ApiKey, Organisation, Role
+    from api.models import ApiKey, Role
     from api.services import admin
 
     settings = _settings(database_url=args.db)
@@ -108,9 +106,7 @@ def cmd_admin_bootstrap(args: argparse.Namespace) -> int:
             )
             if existing is not None:
                 return _fail("a platform admin key exists already; create further keys through the API")
-            if session.get(Organisation, args.organisation) is None:
-                admin.create_organisation(session, None, args.organisation, "Platform administration")
-            created = admin.create_key(session, None, args.organisation, args.name, Role.PLATFORM_ADMIN)
+            created = admin.create_platform_key(session, None, args.name)
     except Exception as exc:
         return _fail(f"cannot reach the database: {type(exc).__name__}")
     finally:
@@ -144,9 +140,4 @@ def register(subparsers: Any) -> None:
     boot = adm_sub.add_parser("bootstrap", help="create the first platform admin key (prints it once)")
     boot.add_argument("--db", help=db_help)
     boot.add_argument("--name", default="platform-admin", help="the key's name (default platform-admin)")
-    boot.add_argument(
-        "--organisation",
-        default=PLATFORM_ORGANISATION,
-        help=f"organisation holding the key, created if missing (default {PLATFORM_ORGANISATION})",
-    )
     boot.set_defaults(func=cmd_admin_bootstrap)

@@ -57,6 +57,7 @@ AuditAction = StrEnum(  # type: ignore[misc]
             "run.cancel_requested",
             "run.failed",
             "run.finished",
+            "run.lease_expired",
             "comparison.created",
         )
     },

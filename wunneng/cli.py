@@ -42,6 +42,8 @@ PLUGINS = {
         "scenarios.cli", "synthetic Luxembourg scenarios: what-if runs and comparisons", "scenarios"
     ),
     "serve": Plugin("api.cli", "run the HTTP service (API under /v1, docs at /docs)", "service"),
+    "db": Plugin("api.cli", "database maintenance: apply migrations", "service"),
+    "admin": Plugin("api.cli", "administration: the first platform admin key", "service"),
 }
 
 
@@ -173,14 +175,15 @@ def parser(command: str | None) -> argparse.ArgumentParser:
     )
     w.set_defaults(func=cmd_warmup)
 
+    wanted = PLUGINS.get(command or "")
     for name, plugin in PLUGINS.items():
-        if name != command:
+        if wanted is None or plugin.module != wanted.module:  # the wanted module registers its own
             sub.add_parser(name, help=plugin.help, add_help=False)
-            continue
+    if wanted is not None:
         try:
-            module = importlib.import_module(plugin.module)
+            module = importlib.import_module(wanted.module)
         except ModuleNotFoundError as exc:
-            raise UsageError(_needs(name, str(exc.name), plugin)) from None
+            raise UsageError(_needs(str(command), str(exc.name), wanted)) from None
         module.register(sub)
     return p
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from api.deps import AnyAdminDep, PlatformDep, PrincipalDep, SessionDep
 from api.inputs import CheckedRoute
 from api.models import ApiKey, Organisation, Role
+from api.presenters import key_public
 from api.repositories import page
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import KeyCreate, KeyCreated, KeyPublic, Me, OrganisationCreate, OrganisationPublic, Page
@@ -48,17 +49,6 @@ def create_key(org_id: str, body: KeyCreate, session: SessionDep, who: AnyAdminD
     return admin.create_key(session, who, org_id, body.name, Role(body.role))
 
 
-def _key(k: ApiKey) -> KeyPublic:
-    return KeyPublic(
-        id=k.id,
-        name=k.name,
-        role=k.role,
-        organisation=k.organisation_id,
-        created_at=k.created_at,
-        revoked=k.revoked_at is not None,
-    )
-
-
 @router.get("/keys")
 def list_keys(
     session: SessionDep, who: AnyAdminDep, limit: Limit = 100, offset: Offset = 0
@@ -68,11 +58,11 @@ def list_keys(
     if who.role != Role.PLATFORM_ADMIN:
         query = query.where(ApiKey.organisation_id == who.organisation_id)
     rows, total = page(session, query, limit, offset)
-    return Page[KeyPublic](items=[_key(k) for k in rows], total=total, limit=limit, offset=offset)
+    return Page[KeyPublic](items=[key_public(k) for k in rows], total=total, limit=limit, offset=offset)
 
 
 @router.delete("/keys/{key_id}")
 def revoke_key(key_id: IntId, session: SessionDep, who: AnyAdminDep) -> KeyPublic:
     """Revoke a key at once. The last active admin key of an organisation (or of the platform) cannot be
     revoked: issue another first."""
-    return _key(admin.revoke_key(session, who, key_id))
+    return key_public(admin.revoke_key(session, who, key_id))

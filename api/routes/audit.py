@@ -11,27 +11,12 @@ from sqlalchemy import or_, select
 from api.deps import AnyAdminDep, SessionDep
 from api.inputs import CheckedRoute
 from api.models import AuditEntry, Role
+from api.presenters import audit_public
 from api.repositories import page
 from api.routes.common import ERRORS, Limit, Offset
 from api.schemas import AuditAction, AuditPublic, Page
 
 router = APIRouter(route_class=CheckedRoute, prefix="/audit", tags=["audit"], responses=ERRORS)
-
-
-def audit_public(e: AuditEntry) -> AuditPublic:
-    return AuditPublic(
-        id=e.id,
-        at=e.at,
-        organisation=e.organisation_id,
-        actor=e.actor,
-        role=e.role,
-        action=e.action,
-        target_type=e.target_type,
-        target_ref=e.target_ref,
-        run_id=e.run_id,
-        policy_version=e.policy_version,
-        details=e.details,
-    )
 
 
 @router.get("")

@@ -7,31 +7,14 @@ from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.inputs import CheckedRoute
-from api.models import HouseholdRow, PairKind, PairRule, UnitRow
-from api.repositories import page, refs
+from api.models import PairKind, PairRule
+from api.presenters import pair_rules_public
+from api.repositories import page
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import Page, PairRuleCreate, PairRulePublic
 from api.services import decisions
 
 router = APIRouter(route_class=CheckedRoute, prefix="/pair-rules", tags=["pair-rules"], responses=ERRORS)
-
-
-def _public(session: SessionDep, rows: list[PairRule]) -> list[PairRulePublic]:
-    hh = refs(session, HouseholdRow, {r.household_id for r in rows})
-    units = refs(session, UnitRow, {r.unit_id for r in rows})
-    return [
-        PairRulePublic(
-            id=r.id,
-            household=hh[r.household_id],
-            unit=units[r.unit_id],
-            kind=r.kind,
-            source=r.source,
-            created_at=r.created_at,
-            status=r.status,
-            status_detail=r.status_detail,
-        )
-        for r in rows
-    ]
 
 
 @router.get("")
@@ -41,7 +24,9 @@ def list_rules(
     """The organisation's pins and forbids (officers' and those from declines)."""
     query = select(PairRule).where(PairRule.organisation_id == who.organisation_id).order_by(PairRule.id)
     rows, total = page(session, query, limit, offset)
-    return Page[PairRulePublic](items=_public(session, list(rows)), total=total, limit=limit, offset=offset)
+    return Page[PairRulePublic](
+        items=pair_rules_public(session, list(rows)), total=total, limit=limit, offset=offset
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -49,7 +34,7 @@ def add_rule(body: PairRuleCreate, session: SessionDep, who: OfficerDep) -> Pair
     """Pin a pair (the next run keeps it; the pair must be eligible, else 422 naming the rule) or forbid
     it (never proposed again)."""
     rule = decisions.add_pair_rule(session, who, body.household, body.unit, PairKind(body.kind))
-    return _public(session, [rule])[0]
+    return pair_rules_public(session, [rule])[0]
 
 
 @router.delete("/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -9,22 +9,13 @@ from api.deps import AdminDep, MemberDep, SessionDep
 from api.errors import NotFound
 from api.inputs import CheckedRoute
 from api.models import PolicyVersion
+from api.presenters import policy_public
 from api.repositories import active_policy, page
 from api.routes.common import ERRORS, Limit, Offset
 from api.schemas import Page, PolicyDocument, PolicyPublic
 from api.services import admin
 
 router = APIRouter(route_class=CheckedRoute, prefix="/policies", tags=["policies"], responses=ERRORS)
-
-
-def _public(row: PolicyVersion, active_id: int) -> PolicyPublic:
-    return PolicyPublic(
-        id=row.id,
-        version=row.version,
-        document=PolicyDocument.model_validate(row.document),
-        created_at=row.created_at,
-        active=row.id == active_id,
-    )
 
 
 @router.get("")
@@ -40,7 +31,7 @@ def list_policies(
     )
     rows, total = page(session, query, limit, offset)
     return Page[PolicyPublic](
-        items=[_public(r, active.id) for r in rows], total=total, limit=limit, offset=offset
+        items=[policy_public(r, active.id) for r in rows], total=total, limit=limit, offset=offset
     )
 
 
@@ -48,7 +39,7 @@ def list_policies(
 def get_active(session: SessionDep, who: MemberDep) -> PolicyPublic:
     """The policy version the next run will use."""
     active = active_policy(session, who.organisation_id)
-    return _public(active, active.id)
+    return policy_public(active, active.id)
 
 
 @router.get("/{version}")
@@ -61,11 +52,11 @@ def get_policy(version: str, session: SessionDep, who: MemberDep) -> PolicyPubli
     )
     if row is None:
         raise NotFound(f"policy version {version!r} not found")
-    return _public(row, active_policy(session, who.organisation_id).id)
+    return policy_public(row, active_policy(session, who.organisation_id).id)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def add_policy(body: PolicyDocument, session: SessionDep, who: AdminDep) -> PolicyPublic:
     """Add a version (``matching.version`` must be new); it becomes the active policy."""
     row = admin.add_policy(session, who, body)
-    return _public(row, row.id)
+    return policy_public(row, row.id)

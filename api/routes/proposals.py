@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, status
@@ -12,9 +11,9 @@ from api.deps import OfficerDep, SessionDep
 from api.errors import Conflict, Invalid, NotFound
 from api.inputs import CheckedRoute
 from api.models import HouseholdRow, MatchRun, ProposalRow, ProposalStatus, UnitRow
-from api.repositories import key_names, page, proposal_in_org, record_by_ref, refs
+from api.presenters import proposals_public, reviews_public
+from api.repositories import page, proposal_in_org, record_by_ref, refs
 from api.routes.common import ERRORS, REF_PATTERN, IntId, Limit, Offset
-from api.routes.reviews import reviews_public
 from api.schemas import (
     AcceptBody,
     DeclineBody,
@@ -40,30 +39,6 @@ MEANING = {
     "anchor": "distance to the places the household wants to stay near",
     "stability": "changing a proposal the household had already seen",
 }
-
-
-def proposals_public(session: SessionDep, rows: Sequence[ProposalRow]) -> list[ProposalPublic]:
-    households = refs(session, HouseholdRow, {r.household_id for r in rows})
-    units = refs(session, UnitRow, {r.unit_id for r in rows})
-    names = key_names(session, {r.decided_by for r in rows})
-    return [
-        ProposalPublic(
-            id=r.id,
-            run_id=r.run_id,
-            household=households[r.household_id],
-            unit=units[r.unit_id],
-            cost=r.cost,
-            breakdown=r.breakdown,
-            alternatives=r.alternatives,
-            pinned=r.pinned,
-            explanation=r.explanation,
-            status=r.status,
-            reason=r.reason,
-            decided_by=names.get(r.decided_by) if r.decided_by else None,
-            decided_at=r.decided_at,
-        )
-        for r in rows
-    ]
 
 
 @router.get("")

@@ -10,8 +10,8 @@ from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid
 from api.inputs import CheckedRoute, parse_json
 from api.models import AuditEntry, HouseholdRow, HouseholdStatus, UnitStatus
+from api.presenters import audit_public, records_public
 from api.repositories import page, record_by_ref
-from api.routes.audit import audit_public
 from api.routes.common import ERRORS, Limit, Offset, Ref
 from api.schemas import AuditPublic, ImportResult, Page, RecordPublic
 from api.services import records
@@ -43,7 +43,7 @@ def record_router(kind: RecordKind) -> APIRouter:
             query = query.where(table.status == status)  # type: ignore[attr-defined]
         rows, total = page(session, query, limit, offset)
         return Page[Public](
-            items=records.public(session, kind, rows), total=total, limit=limit, offset=offset
+            items=records_public(session, kind, rows), total=total, limit=limit, offset=offset
         )
 
     if Status is not None:
@@ -72,13 +72,13 @@ def record_router(kind: RecordKind) -> APIRouter:
     def create(body: Annotated[Model, Body()], session: SessionDep, who: OfficerDep) -> Public:
         """Create a record, validated with the matching core's own checks (422 names the field)."""
         row = records.create(session, who, kind, body)
-        return records.public(session, kind, [row])[0]
+        return records_public(session, kind, [row])[0]
 
     @router.get("/{ref}", name=f"get_{kind.name}")
     def read(ref: Ref, session: SessionDep, who: OfficerDep) -> Public:
         """One record by its pseudonymous id (another organisation's is not found)."""
         row = record_by_ref(session, table, who.organisation_id, ref)
-        return records.public(session, kind, [row])[0]
+        return records_public(session, kind, [row])[0]
 
     @router.put("/{ref}", name=f"replace_{kind.name}")
     def replace(
@@ -86,7 +86,7 @@ def record_router(kind: RecordKind) -> APIRouter:
     ) -> Public:
         """Replace the whole record (same fields as create; ``id`` may be left out)."""
         row = records.replace(session, who, kind, ref, body)
-        return records.public(session, kind, [row])[0]
+        return records_public(session, kind, [row])[0]
 
     @router.patch("/{ref}", name=f"update_{kind.name}")
     def update(
@@ -94,7 +94,7 @@ def record_router(kind: RecordKind) -> APIRouter:
     ) -> Public:
         """Change some top-level fields; the merged record is validated as a whole."""
         row = records.patch(session, who, kind, ref, body)
-        return records.public(session, kind, [row])[0]
+        return records_public(session, kind, [row])[0]
 
     @router.delete("/{ref}", status_code=status.HTTP_204_NO_CONTENT, name=f"delete_{kind.name}")
     def remove(ref: Ref, session: SessionDep, who: OfficerDep) -> Response:
@@ -125,7 +125,7 @@ def record_router(kind: RecordKind) -> APIRouter:
         def reinstate(ref: Ref, session: SessionDep, who: OfficerDep) -> Public:
             """Put a suspended household back in the queue."""
             row = records.reinstate(session, who, ref)
-            return records.public(session, kind, [row])[0]
+            return records_public(session, kind, [row])[0]
 
         @router.get("/{ref}/history", name="household_history")
         def history(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,37 +9,14 @@ from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.inputs import CheckedRoute
-from api.models import HouseholdRow, ProposalRow, ReviewRequest
-from api.repositories import key_names, page, refs
+from api.models import ReviewRequest
+from api.presenters import reviews_public
+from api.repositories import page
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import Page, ReviewPublic, ReviewResolve, ReviewStatus
 from api.services import decisions
 
 router = APIRouter(route_class=CheckedRoute, prefix="/review-requests", tags=["reviews"], responses=ERRORS)
-
-
-def reviews_public(session: SessionDep, rows: Sequence[ReviewRequest]) -> list[ReviewPublic]:
-    proposals = {
-        p.id: p
-        for p in session.scalars(select(ProposalRow).where(ProposalRow.id.in_({r.proposal_id for r in rows})))
-    }
-    households = refs(session, HouseholdRow, {p.household_id for p in proposals.values()})
-    names = key_names(session, {r.requested_by for r in rows} | {r.resolved_by for r in rows})
-    return [
-        ReviewPublic(
-            id=r.id,
-            proposal=r.proposal_id,
-            household=households[proposals[r.proposal_id].household_id],
-            reason=r.reason,
-            status=r.status,
-            outcome=r.outcome,
-            requested_by=names.get(r.requested_by) if r.requested_by else None,
-            resolved_by=names.get(r.resolved_by) if r.resolved_by else None,
-            created_at=r.created_at,
-            resolved_at=r.resolved_at,
-        )
-        for r in rows
-    ]
 
 
 @router.get("")

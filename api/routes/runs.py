@@ -8,18 +8,14 @@ from sqlalchemy import select
 from api.deps import ContextDep, OfficerDep, SessionDep
 from api.inputs import CheckedRoute
 from api.models import HouseholdRow, MatchRun, ProposalRow, UnhousedRow
+from api.presenters import proposals_public, run_public
 from api.repositories import page, refs, run_in_org
 from api.routes.common import ERRORS, IntId, Limit, Offset
-from api.routes.proposals import proposals_public
 from api.schemas import Page, ProposalPublic, RunCreate, RunPublic, UnhousedPublic
 from api.services import runs
 from api.worker import RunDispatcher
 
 router = APIRouter(route_class=CheckedRoute, prefix="/match-runs", tags=["match-runs"], responses=ERRORS)
-
-
-def run_public(run: MatchRun) -> RunPublic:
-    return RunPublic.model_validate(run, from_attributes=True)
 
 
 def _start(

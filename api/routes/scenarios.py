@@ -14,6 +14,7 @@ from api.deps import ContextDep, PlannerDep, SessionDep
 from api.errors import NotFound
 from api.inputs import CheckedRoute
 from api.models import ScenarioJob
+from api.presenters import comparison_public
 from api.repositories import page, page_of
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import ComparisonCreate, ComparisonPublic, Page, SpecInfo
@@ -21,20 +22,6 @@ from api.services import scenarios
 
 router = APIRouter(route_class=CheckedRoute, tags=["planner"], responses=ERRORS)
 JOBS = "/scenario-comparisons"
-
-
-def _public(job: ScenarioJob) -> ComparisonPublic:
-    return ComparisonPublic(
-        id=job.id,
-        status=job.status,
-        progress=job.progress,
-        request=job.request,
-        result=job.result,
-        error=job.error,
-        has_report=job.report is not None,
-        created_at=job.created_at,
-        finished_at=job.finished_at,
-    )
 
 
 def _job(session: SessionDep, who: PlannerDep, job_id: int) -> ScenarioJob:
@@ -60,7 +47,7 @@ def start(body: ComparisonCreate, ctx: ContextDep, session: SessionDep, who: Pla
         with contextlib.suppress(FutureTimeout):
             future.result(timeout=body.wait_seconds)
     session.refresh(job)
-    out = _public(job)
+    out = comparison_public(job)
     session.rollback()
     return out
 
@@ -76,13 +63,15 @@ def list_jobs(
         .order_by(ScenarioJob.id.desc())
     )
     rows, total = page(session, query, limit, offset)
-    return Page[ComparisonPublic](items=[_public(j) for j in rows], total=total, limit=limit, offset=offset)
+    return Page[ComparisonPublic](
+        items=[comparison_public(j) for j in rows], total=total, limit=limit, offset=offset
+    )
 
 
 @router.get(JOBS + "/{job_id}")
 def get_job(job_id: IntId, session: SessionDep, who: PlannerDep) -> ComparisonPublic:
     """A comparison's status, progress and, once finished, its KPI table."""
-    return _public(_job(session, who, job_id))
+    return comparison_public(_job(session, who, job_id))
 
 
 @router.get(JOBS + "/{job_id}/report", response_class=HTMLResponse)

@@ -34,8 +34,8 @@ from api.models import (
     UnitRow,
     UnitStatus,
 )
-from api.repositories import lock_organisation, record_by_ref, refs
-from api.schemas import ImportResult, RecordPublic
+from api.repositories import lock_organisation, record_by_ref
+from api.schemas import ImportResult
 from api.security import Principal
 from api.services import audit
 from matcher import Household, InvalidProblemError, MatchProblem, Quota, SupportZone, Unit
@@ -65,29 +65,6 @@ UNITS = RecordKind("unit", "units", UnitRow, Unit)
 SUPPORT_ZONES = RecordKind("support_zone", "support-zones", SupportZoneRow, SupportZone)
 QUOTAS = RecordKind("quota", "quotas", QuotaRow, Quota)
 KINDS = (HOUSEHOLDS, UNITS, SUPPORT_ZONES, QUOTAS)
-
-
-def public(session: Session, kind: RecordKind, rows: typing.Sequence[RecordMixin]) -> list[RecordPublic[Any]]:
-    housed = refs(
-        session, HouseholdRow, {r.household_id for r in rows if isinstance(r, UnitRow) and r.household_id}
-    )
-    out = []
-    for row in rows:
-        record = kind.model.model_validate({**row.data, "id": row.ref}) if row.data is not None else None
-        out.append(
-            RecordPublic[Any](
-                id=row.ref,
-                status=getattr(row, "status", None),
-                refusals=getattr(row, "refusals", None),
-                housed_household=housed.get(row.household_id)
-                if isinstance(row, UnitRow) and row.household_id
-                else None,
-                created_at=row.created_at,
-                updated_at=row.updated_at,
-                record=record,
-            )
-        )
-    return out
 
 
 def validate(kind: RecordKind, raw: dict[str, Any], loc: list[str | int]) -> BaseModel:

@@ -36,7 +36,7 @@ from matcher import Policy
 OFFICE = {"officer", "admin"}
 MEMBERS = {"officer", "planner", "admin"}
 ROLES = ("officer", "planner", "admin", "platform")
-PUBLIC = {"GET /health", "GET /v1/health"}
+PUBLIC = {"GET /health", "GET /v1/health", "GET /livez", "GET /readyz", "GET /v1/livez", "GET /v1/readyz"}
 ALLOWED: dict[str, set[str]] = {
     "GET /v1/me": {*MEMBERS, "platform"},
     "GET /v1/organisations": {"platform"},

@@ -75,7 +75,7 @@ def test_a_pin_on_an_ineligible_pair_is_refused_and_runs_go_on(client: TestClien
 
 
 def test_deciding_a_superseded_proposal_says_which_run_replaced_it(client: TestClient, keys: Keys) -> None:
-    load(client, keys.officer, small_problem(6, 8))
+    load(client, keys.officer, small_problem(10, 12))
     finished_run(client, keys.officer)
     first, second, third = open_items(client, keys.officer)[:3]
     client.post(f"/v1/proposals/{first['id']}/accept", headers=keys.officer)

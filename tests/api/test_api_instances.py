@@ -8,11 +8,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from ops_helpers import Instance, alive, seed_organisation
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 
 from api.db import Database
 from api.models import AuditEntry, MatchRun, ProposalRow, Role
@@ -44,7 +45,7 @@ class StatusLog:
         return self.seen
 
 
-def run_row(db: Database, run_id: int) -> Row[str, str, str | None, int, str | None]:
+def run_row(db: Database, run_id: int) -> Any:
     with db.reader() as s:
         return s.execute(
             select(

@@ -58,7 +58,7 @@ def test_a_run_solves_in_a_worker_process_and_cancel_stops_it(settings: Settings
         waited = time.monotonic() - asked
         assert done["status"] == "cancelled" and done["error"] == "cancelled while solving", done
         assert not alive(pid), "the solving process was stopped"
-        assert client.get(f"/v1/match-runs/{run['id']}/proposals", headers=headers).json() == []
+        assert client.get(f"/v1/match-runs/{run['id']}/proposals", headers=headers).json()["items"] == []
         print(f"cancel took {waited:.2f} s")  # reported, not asserted (the machine is shared)
 
 
@@ -136,9 +136,9 @@ def test_storing_skips_households_erased_during_the_solve(client: TestClient, ke
         assert client.delete(f"/v1/households/{ref}", headers=h).status_code == 204
     with db.session() as s:
         runs.store_result(s, s.get_one(MatchRun, run.id), result, snapshot)
-    stored = client.get(f"/v1/match-runs/{run.id}/unhoused", headers=h).json()
+    stored = client.get(f"/v1/match-runs/{run.id}/unhoused", headers=h).json()["items"]
     assert {u["household"] for u in stored} == set(unhoused[1:])
-    proposals = client.get(f"/v1/match-runs/{run.id}/proposals", headers=h).json()
+    proposals = client.get(f"/v1/match-runs/{run.id}/proposals", headers=h).json()["items"]
     assert {p["household"] for p in proposals} == set(housed[1:])
     erased_ids = {snapshot.household_ids[unhoused[0]], snapshot.household_ids[housed[0]]}
     with db.reader() as s:
@@ -149,7 +149,7 @@ def test_a_pin_that_became_ineligible_is_left_out_and_flagged(client: TestClient
     h = keys.officer
     load(client, h, small_problem(6, 8, seed=3))
     first = finished_run(client, h)
-    proposal = client.get(f"/v1/match-runs/{first['id']}/proposals", headers=h).json()[0]
+    proposal = client.get(f"/v1/match-runs/{first['id']}/proposals", headers=h).json()["items"][0]
     pin = {"household": proposal["household"], "unit": proposal["unit"], "kind": "pin"}
     assert client.post("/v1/pair-rules", json=pin, headers=h).status_code == 201  # eligible now
     doc = client.get(f"/v1/units/{proposal['unit']}", headers=h).json()["record"]
@@ -158,9 +158,9 @@ def test_a_pin_that_became_ineligible_is_left_out_and_flagged(client: TestClient
     run = finished_run(client, h)
     assert run["warnings"] and proposal["household"] in run["warnings"][0], run
     assert "over_budget" in run["warnings"][0]
-    (rule,) = client.get("/v1/pair-rules", headers=h).json()
+    (rule,) = client.get("/v1/pair-rules", headers=h).json()["items"]
     assert rule["status"] == "ineligible" and "over_budget" in rule["status_detail"]
-    kept = client.get(f"/v1/match-runs/{run['id']}/proposals", headers=h).json()
+    kept = client.get(f"/v1/match-runs/{run['id']}/proposals", headers=h).json()["items"]
     assert all(p["unit"] != proposal["unit"] for p in kept) and kept
 
 

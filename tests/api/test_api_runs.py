@@ -49,7 +49,7 @@ def test_an_ineligible_pin_is_left_out_and_reported(client: TestClient, keys: Ke
     run = r.json()
     assert r.status_code == 202 and run["status"] == "succeeded", run
     assert run["warnings"] == ["pin H-1 -> U-1 left out: the pair is not eligible: over_budget"]
-    (rule,) = client.get("/v1/pair-rules", headers=h).json()
+    (rule,) = client.get("/v1/pair-rules", headers=h).json()["items"]
     assert rule["status"] == "ineligible" and "over_budget" in rule["status_detail"]
     audit = client.get("/v1/audit", params={"run_id": run["id"]}, headers=keys.admin).json()["items"]
     assert [e["action"] for e in audit] == ["run.created", "run.finished"]

@@ -16,7 +16,8 @@ def database_url(sqlite_url: str) -> str:
 
 def new_key(client: TestClient, who: dict[str, str], org: str, role: str, name: str = "someone") -> int:
     r = client.post(f"/v1/organisations/{org}/keys", json={"name": name, "role": role}, headers=who)
-    return int(r.status_code)
+    code: int = r.status_code
+    return code
 
 
 def test_org_admin_cannot_create_keys_for_another_org_nor_read_its_households(
