@@ -36,10 +36,24 @@ def test_planner_compares_scenarios_and_reads_the_report(page: Page, server: Ser
     assert unlabelled_controls(page) == []
 
 
+def test_platform_admin_manages_organisations(page: Page, server: Server) -> None:
+    sign_in(page, server, "platform-pat", "/admin.html")
+    expect(page.locator("#orgs-table")).to_contain_text("esch-social")
+    expect(page.locator("#org-form")).to_be_visible()
+    expect(page.locator("#policies-panel")).to_be_hidden()
+    expect(page.locator("#page-status")).not_to_contain_text("Could not load")
+    page.get_by_label("Identifier").fill("mersch-social")
+    page.get_by_label("Name", exact=True).fill("Office social Mersch")
+    page.get_by_role("button", name="Add organisation").click()
+    expect(page.locator("#orgs-table")).to_contain_text("mersch-social")
+
+
 def test_admin_sees_policies_organisations_keys_and_audit(page: Page, server: Server) -> None:
     sign_in(page, server, "admin-ana", "/admin.html")
     expect(page.locator("#policies-table tr[data-version='2026.1']")).to_contain_text("active")
-    expect(page.locator("#orgs-table")).to_contain_text("esch-social")
+    expect(page.locator("#orgs-table")).to_contain_text("logis")
+    expect(page.locator("#orgs-table")).not_to_contain_text("esch-social")  # organisations are the platform's
+    expect(page.locator("#org-form")).to_be_hidden()
     expect(page.locator("#keys-table")).to_contain_text("officer-ben")
     expect(page.locator("#audit-table tbody tr").first).to_be_visible()
 

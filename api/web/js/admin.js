@@ -32,8 +32,11 @@ async function renderPolicies() {
   $("#policy-json").value = JSON.stringify(draft, null, 2);
 }
 
+// Organisations are the platform admin's; an organisation's admin issues keys in its own only.
 async function renderOrganisations(me) {
-  const orgs = await all("/organisations");
+  const platform = me.role === "platform_admin";
+  $("#org-form").hidden = !platform;
+  const orgs = platform ? await all("/organisations") : [{ id: me.organisation, name: me.organisation, created_at: null }];
   replace($("#organisations"), table("orgs-table", ["Identifier", "Name", "Since"], orgs.map((o) =>
     h("tr", {}, h("td", {}, o.id), h("td", {}, o.name), h("td", {}, when(o.created_at))))));
   options($("#key-org"), orgs.map((o) => o.id), { label: (v) => v });
@@ -88,7 +91,9 @@ function onSubmit(form, statusEl, action) {
 }
 
 try {
-  const me = await guard("admin");
+  const me = await guard("admin", "platform_admin");
+  const platform = me.role === "platform_admin";
+  $("#policies-panel").hidden = platform; // policies belong to an organisation
   onSubmit($("#policy-form"), $("#policy-status"), async () => {
     let doc;
     try {
@@ -117,7 +122,7 @@ try {
   });
   $("#key-org").addEventListener("change", (e) => (e.target.dataset.touched = "true"));
   onSubmit($("#audit-form"), $("#page-status"), renderAudit);
-  await Promise.all([renderPolicies(), renderOrganisations(me), renderKeys(me), renderAudit()]);
+  await Promise.all([platform ? null : renderPolicies(), renderOrganisations(me), renderKeys(me), renderAudit()]);
   document.body.dataset.ready = "true";
 } catch (error) {
   say($("#page-status"), `Could not load the page: ${error.message}`, "error");

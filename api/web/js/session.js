@@ -5,7 +5,12 @@ import { api, getKey, leave } from "./api.js";
 import { $, h, replace } from "./dom.js";
 import { languageSwitch, loadMessages, t } from "./i18n.js";
 
-export const HOME = { officer: "/officer.html", planner: "/planner.html", admin: "/admin.html" };
+export const HOME = {
+  officer: "/officer.html",
+  planner: "/planner.html",
+  admin: "/admin.html",
+  platform_admin: "/admin.html",
+};
 
 const NAV = {
   officer: [["nav.officer", "Officer workspace", "/officer.html"]],
@@ -15,6 +20,7 @@ const NAV = {
     ["nav.officer", "Officer workspace", "/officer.html"],
     ["nav.planner", "Scenario comparisons", "/planner.html"],
   ],
+  platform_admin: [["nav.admin", "Administration", "/admin.html"]],
 };
 
 export function signOut() {
@@ -49,7 +55,7 @@ function renderHeader(me) {
   );
   replace(
     $("#who"),
-    h("span", { "data-testid": "who" }, `${me.name} · ${me.role} · ${me.organisation}`),
+    h("span", { "data-testid": "who" }, `${me.name} · ${me.role} · ${me.organisation ?? "platform"}`),
     languageSwitch(),
     h("button", { type: "button", class: "quiet", onclick: signOut }, t("signout", "Sign out")),
   );
