@@ -176,13 +176,16 @@ def _why(
     policy = problem.policy
     works = bool(np.isfinite(hh.work[h]).all()) and policy.weights.travel_work > 0
     income = float(hh.income[h])
+    known = np.isfinite(income) and income > 0
+    paid = unit.paid_by(income if known else None)  # an income-linked rent: what this household pays
     free_alts = [a for a in alts if not a.taken]
     return wording.proposal_text(
         unit,
         breakdown,
         minutes_to_work=breakdown["travel_work"] / policy.weights.travel_work if works else None,
         in_asked_commune=breakdown["preference"] == 0 and hh.preference[h].max() > 0,
-        rent_percent=100 * unit.total_rent / income if np.isfinite(income) and income > 0 else None,
+        rent_percent=100 * paid / income if known else None,
+        paid=paid,
         better_taken=sum(1 for a in alts if a.extra_cost < 0 and a.taken),
         next_free_extra=free_alts[0].extra_cost if free_alts else None,
         alternatives=len(alts),

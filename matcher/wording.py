@@ -43,12 +43,14 @@ PROGRAMME_NAME: dict[Programme, str] = {
 }
 
 
-def unit_summary(unit: Unit) -> str:
-    """``U1 in Esch-sur-Alzette (a communal home, 2 bedrooms, 720 EUR/month with charges).``"""
+def unit_summary(unit: Unit, paid: float | None = None) -> str:
+    """``U1 in Esch-sur-Alzette (a communal home, 2 bedrooms, 720 EUR/month with charges).``
+
+    ``paid`` is what this household would pay (an income-linked rent), else the unit's full rent."""
     rooms = "a studio" if unit.bedrooms == 0 else f"{unit.bedrooms} bedroom{'s' if unit.bedrooms > 1 else ''}"
     return (
         f"{unit.id} in {communes()[unit.commune].name} ({PROGRAMME_NAME[unit.programme]}, {rooms}, "
-        f"{unit.total_rent:.0f} EUR/month with charges)."
+        f"{unit.total_rent if paid is None else paid:.0f} EUR/month with charges)."
     )
 
 
@@ -59,13 +61,14 @@ def proposal_text(
     minutes_to_work: float | None,
     in_asked_commune: bool,
     rent_percent: float | None,
+    paid: float | None = None,
     better_taken: int,
     next_free_extra: int | None,
     alternatives: int,
     shown_before: bool = False,
 ) -> str:
     """Why this unit: what it is, what mattered, and how it compares with the other options."""
-    text = [unit_summary(unit)]
+    text = [unit_summary(unit, paid)]
     if minutes_to_work is not None:
         text.append(f"About {minutes_to_work:.0f} min to work.")
     if in_asked_commune:

@@ -15,6 +15,7 @@ from api.models import HouseholdRow, UnitRow
 from api.repositories import proposal_in_org
 from api.routes.common import ERRORS, IntId
 from api.services.letters import letter_html
+from matcher import Household, Unit
 
 router = APIRouter(prefix="/proposals", tags=["proposals"], responses=ERRORS)
 
@@ -33,6 +34,8 @@ def letter(
     unit = session.get_one(UnitRow, p.unit_id)
     if household.data is None or unit.data is None:
         raise Conflict("this household's data was erased")
+    hh = Household.model_validate({**household.data, "id": household.ref})
+    home = Unit.model_validate({**unit.data, "id": unit.ref})
     html = letter_html(
         lang or choose(accept_language),
         proposal=p.id,
@@ -40,5 +43,6 @@ def letter(
         unit=unit.data,
         breakdown=p.breakdown,
         today=date.today(),
+        paid=home.paid_by(hh.monthly_income),
     )
     return HTMLResponse(html)

@@ -72,10 +72,15 @@ def letter_html(
     unit: dict[str, Any],
     breakdown: dict[str, int],
     today: date,
+    paid: float | None = None,
 ) -> str:
+    """``paid``: what this household pays with charges (an income-linked rent), else rent + charges."""
     commune = communes().get(str(unit["commune"]))
     place = commune.name if commune else str(unit["commune"])
     rent, charges = float(unit["rent"]), float(unit.get("charges") or 0)
+    if paid is not None and paid < rent + charges:  # an income-linked rent: show what is paid
+        charges = min(charges, paid)
+        rent = paid - charges
     why = reasons(lang, breakdown)
     e = escape
     why_html = (
