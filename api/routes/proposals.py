@@ -25,20 +25,9 @@ from api.schemas import (
     ReviewPublic,
 )
 from api.services import decisions
+from matcher.wording import TERM_MEANING
 
 router = APIRouter(route_class=CheckedRoute, prefix="/proposals", tags=["proposals"], responses=ERRORS)
-
-#: What each cost term means, in words a household can read.
-MEANING = {
-    "travel_work": "time to get to work",
-    "travel_school": "time for the children to get to school",
-    "under_occupancy": "the home is larger than the household needs",
-    "over_occupancy": "the home has fewer bedrooms than ideal",
-    "rent_burden": "the share of income the rent takes",
-    "preference": "it is not in a commune the household asked for",
-    "anchor": "distance to the places the household wants to stay near",
-    "stability": "changing a proposal the household had already seen",
-}
 
 
 @router.get("")
@@ -84,7 +73,7 @@ def explain_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -
     run = session.get_one(MatchRun, p.run_id)
     factors = sorted(
         (
-            Factor(term=k, points=v, meaning=MEANING.get(k, k.replace("_", " ")))
+            Factor(term=k, points=v, meaning=TERM_MEANING.get(k, k.replace("_", " ")))
             for k, v in p.breakdown.items()
             if v
         ),
