@@ -60,6 +60,9 @@ def test_records_carry_measurements_and_ratios(results: tuple[dict[str, Any], st
             if r["status"] == "skipped":
                 assert "wunneng_over" not in r
                 continue
+            if "objective" not in r:  # a baseline with no answer in its time (a loaded machine)
+                assert r["status"] not in ("optimal", "feasible"), r
+                continue
             assert r["peak_mb"] >= r["instance_mb"] > 0
             assert 0 <= r["housed"] <= r["items"] == inst["items"]
             assert r["wunneng_over"]["seconds"] > 0
