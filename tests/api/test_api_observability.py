@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,7 +78,13 @@ def test_metrics_in_prometheus_format(client: TestClient, keys: Keys) -> None:
     run = finished_run(client, keys.officer)
     proposal = client.get(f"/v1/match-runs/{run['id']}/proposals", headers=keys.officer).json()["items"][0]
     assert client.post(f"/v1/proposals/{proposal['id']}/accept", headers=keys.officer).status_code == 200
-    r = client.get("/metrics")
+    # the dispatcher records a run's duration when it frees the run's slot, just after the run's
+    # status is stored: wait for that state (bounded), not for a time
+    for _ in range(200):
+        r = client.get("/metrics")
+        if "wunneng_run_duration_seconds_count 1.0" in r.text:
+            break
+        time.sleep(0.05)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     text = r.text
     assert (
