@@ -51,7 +51,7 @@ def test_dry_run_lists_every_bad_row_with_column_and_reason(client: TestClient, 
 def test_store_all_refuses_bad_rows_store_valid_keeps_the_good(client: TestClient, keys: Keys) -> None:
     body = as_csv([HEADER, *GOOD, BAD], ";", True)
     r = client.post("/v1/households/import/file", content=body, headers=keys.officer)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", 4, "adults"]
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", 4, "adults"]
     assert client.get("/v1/households", headers=keys.officer).json()["total"] == 0
     r = client.post("/v1/households/import/file?rows=valid", content=body, headers=keys.officer)
     assert r.status_code == 200 and r.json() == {"created": 2, "updated": 0}
