@@ -33,6 +33,9 @@ export function leave(url) {
 
 // Errors are RFC 9457 problem documents: {detail, code, errors?: [{loc, msg}]}; detail reads them out.
 function describe(body, fallback) {
+  if (Array.isArray(body?.errors) && body.errors.length) {
+    return body.errors.map((d) => `${d.loc.slice(1).join(".")}: ${d.msg}`).join("; ");
+  }
   if (!body || body.detail === undefined) return fallback;
   if (typeof body.detail === "string") return body.detail;
   return body.detail.map((d) => `${d.loc.slice(1).join(".")}: ${d.msg}`).join("; ");
@@ -64,7 +67,7 @@ export async function api(path, { method = "GET", body, file, as = "json" } = {}
     } catch {
       /* not JSON: keep the status text */
     }
-    const fields = Array.isArray(parsed?.detail) ? parsed.detail : [];
+    const fields = Array.isArray(parsed?.errors) ? parsed.errors : Array.isArray(parsed?.detail) ? parsed.detail : [];
     throw new ApiError(response.status, describe(parsed, `${response.status} ${response.statusText}`), fields);
   }
   if (response.status === 204) return null;
