@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -153,7 +154,9 @@ class LocalExecutor:
                 out, err = safe_run(t)
                 yield Done(i, out, err)
             return
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(
+            max_workers=jobs, mp_context=get_context("spawn")
+        ) as pool:  # no fork after solver threads
             futures = {pool.submit(safe_run, t): i for i, t in enumerate(tasks)}
             for f in as_completed(futures):
                 out, err = f.result()
