@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
+from multiprocessing import get_context  # spawn: a fork after the solvers' threads can deadlock
 
 import numpy as np
 from scipy import stats
@@ -65,9 +65,7 @@ def run_tasks(
             if progress:
                 progress(i + 1, len(tasks))
     else:
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=get_context("spawn")
-        ) as pool:  # no fork after solver threads
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(run_task, task): i for i, task in enumerate(tasks)}
             for done, future in enumerate(as_completed(futures), start=1):
                 out[futures[future]] = future.result()

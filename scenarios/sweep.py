@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_context  # spawn: a fork after the solvers' threads can deadlock
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -154,9 +154,7 @@ class LocalExecutor:
                 out, err = safe_run(t)
                 yield Done(i, out, err)
             return
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=get_context("spawn")
-        ) as pool:  # no fork after solver threads
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(safe_run, t): i for i, t in enumerate(tasks)}
             for f in as_completed(futures):
                 out, err = f.result()
