@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -83,16 +84,21 @@ def test_an_infeasible_problem_is_printed_and_exits_3(
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
-    """``wunneng schema | head -1`` printed a BrokenPipeError traceback."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wunneng", "schema"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.read(1)
-    proc.stdout.close()
-    err = proc.stderr.read()
-    assert proc.wait() == 141
-    assert err == b""
+    """``wunneng schema | head -1`` printed a BrokenPipeError traceback.
+
+    The reader is closed before the child starts, so its first write fails whatever the pipe's
+    buffer size (reading one byte and closing raced a child that had already written everything).
+    """
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "wunneng", "schema"], stdout=write_end, stderr=subprocess.PIPE, check=False
+        )
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141
+    assert proc.stderr == b""
 
 
 def test_help_loads_no_solver() -> None:
