@@ -3,22 +3,34 @@
 A target asks that at least ``min_housed_share`` of the run's households of one group (household
 type, support intensity or vulnerability; never nationality, which the matcher does not see) be
 proposed a unit: ``sum of the group's edges >= ceil(share x group size)``. :func:`fairness_price`
-solves the run with and without the targets and says what they cost (objective, households housed)
-and which groups they moved; when the targets cannot all be met it names the ones that cannot be met
-even alone, or all of them when only their combination fails.
+solves the run with and without the targets and says what they cost (objective, households housed,
+travel to work) and which groups they moved; when the targets cannot all be met it names the ones
+that cannot be met even alone, or all of them when only their combination fails. :func:`price_of`
+is the same comparison of two results already solved (the simulator's runs).
+
+A maximum gap (:class:`FairnessGap`: no two groups' housed shares more than ``max_gap`` apart)
+needs no negative weight: it holds iff some level ``s`` has every group's share in ``[s, s + gap]``,
+a minimum and an upper cap per group. :func:`match_within_gap` tries the candidate levels and keeps
+the best feasible objective.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.assignment import SideConstraint, SolveOptions
+from matcher.assignment import UNBOUNDED, AssignmentProblem, SideConstraint, SolveOptions
 from matcher.domain import FairnessGroup, FairnessTarget, Household, Vulnerability
 from matcher.instance import MatchProblem
+from matcher.travel import trip_minutes
+
+if TYPE_CHECKING:
+    from matcher.result import MatchResult
 
 
 def group_of(h: Household, group: FairnessGroup) -> str:
@@ -79,6 +91,10 @@ class FairnessPrice:
     shares_without: dict[str, float] = field(default_factory=dict)
     moved: dict[str, float] = field(default_factory=dict)  #: group -> points of % it gained (or lost)
     infeasible_targets: tuple[str, ...] = ()
+    travel_with: float = 0.0  #: minutes to work summed over the proposals to households with a job
+    commuters_with: int = 0  #: proposals to households with a job
+    travel_without: float = 0.0
+    commuters_without: int = 0
 
     @property
     def cost_share(self) -> float | None:
@@ -98,24 +114,51 @@ def _shares(problem: MatchProblem, housed: set[str]) -> dict[str, float]:
     return out
 
 
-def fairness_price(problem: MatchProblem, options: SolveOptions | None = None) -> FairnessPrice:
-    """Solve ``problem`` with and without its policy's fairness targets and compare."""
+def _travel(problem: MatchProblem, result: MatchResult) -> tuple[float, int]:
+    """Minutes to work summed over the proposals to households with a job, and how many they are."""
+    hh = {h.id: h for h in problem.households}
+    units = {u.id: u for u in problem.units}
+    trips = [
+        trip_minutes(problem.policy, work, units[p.unit])
+        for p in result.proposals
+        if (work := hh[p.household].work) is not None
+    ]
+    return float(sum(trips)), len(trips)
+
+
+def without_targets(problem: MatchProblem) -> MatchProblem:
+    """The same run with no fairness target."""
+    return problem.model_copy(update={"policy": problem.policy.model_copy(update={"fairness": []})})
+
+
+def _solved(result: MatchResult) -> bool:
+    return result.status.value in ("optimal", "feasible")
+
+
+def infeasible_targets(problem: MatchProblem, options: SolveOptions | None = None) -> tuple[str, ...]:
+    """The targets that cannot be met even alone, or all of them when only their combination fails."""
     from matcher.match import match
 
-    without_problem = problem.model_copy(
-        update={"policy": problem.policy.model_copy(update={"fairness": []})}
-    )
-    without = match(without_problem, options)
-    with_ = match(problem, options)
+    bad = []
+    for t in problem.policy.fairness:
+        alone = problem.model_copy(update={"policy": problem.policy.model_copy(update={"fairness": [t]})})
+        if not _solved(match(alone, options)):
+            bad.append(t.id)
+    return tuple(bad or (t.id for t in problem.policy.fairness))
+
+
+def price_of(
+    problem: MatchProblem,
+    with_: MatchResult,
+    without: MatchResult,
+    options: SolveOptions | None = None,
+) -> FairnessPrice:
+    """Compare ``with_`` (``problem`` solved with its targets) and ``without`` (solved without them);
+    names the targets that fail when ``with_`` found no solution (solving them alone)."""
     housed_without = {p.household for p in without.proposals}
     sh_without = _shares(problem, housed_without)
-    ok = with_.status.value in ("optimal", "feasible")
-    if not ok:
-        bad = []
-        for t in problem.policy.fairness:
-            alone = problem.model_copy(update={"policy": problem.policy.model_copy(update={"fairness": [t]})})
-            if match(alone, options).status.value not in ("optimal", "feasible"):
-                bad.append(t.id)
+    travel_without, commuters_without = _travel(problem, without)
+    if not _solved(with_):
         return FairnessPrice(
             feasible=False,
             objective_with=None,
@@ -123,11 +166,14 @@ def fairness_price(problem: MatchProblem, options: SolveOptions | None = None) -
             housed_with=0,
             housed_without=len(housed_without),
             shares_without=sh_without,
-            infeasible_targets=tuple(bad or (t.id for t in problem.policy.fairness)),
+            infeasible_targets=infeasible_targets(problem, options),
+            travel_without=travel_without,
+            commuters_without=commuters_without,
         )
     housed_with = {p.household for p in with_.proposals}
     sh_with = _shares(problem, housed_with)
     moved = {g: sh_with[g] - sh_without[g] for g in sh_with if abs(sh_with[g] - sh_without[g]) > 1e-9}
+    travel_with, commuters_with = _travel(problem, with_)
     return FairnessPrice(
         feasible=True,
         objective_with=with_.objective,
@@ -137,4 +183,141 @@ def fairness_price(problem: MatchProblem, options: SolveOptions | None = None) -
         shares_with=sh_with,
         shares_without=sh_without,
         moved=moved,
+        travel_with=travel_with,
+        commuters_with=commuters_with,
+        travel_without=travel_without,
+        commuters_without=commuters_without,
+    )
+
+
+def fairness_price(problem: MatchProblem, options: SolveOptions | None = None) -> FairnessPrice:
+    """Solve ``problem`` with and without its policy's fairness targets and compare."""
+    from matcher.match import match
+
+    return price_of(problem, match(problem, options), match(without_targets(problem), options), options)
+
+
+# ---------------------------------------------------------------------------------------------------
+# maximum gap between groups
+
+
+@dataclass(frozen=True)
+class FairnessGap:
+    """No two groups of ``group`` (among those with households in the run) may have housed shares
+    more than ``max_gap`` apart (0.2 = 20 points of %)."""
+
+    id: str
+    group: FairnessGroup
+    max_gap: float
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.max_gap <= 1:
+            raise ValueError(f"max_gap: must lie in 0..1 (got {self.max_gap})")
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """The best run within the gap over the levels tried (``result`` None when none was feasible)."""
+
+    gap: FairnessGap
+    result: MatchResult | None
+    level: float | None  #: the level s of the kept result: every share in [s, s + gap]
+    objectives: dict[float, int | None]  #: level tried -> its objective (None: infeasible)
+
+    @property
+    def feasible(self) -> bool:
+        return self.result is not None
+
+
+def gap_groups(problem: MatchProblem, gap: FairnessGap) -> dict[str, NDArray[np.int64]]:
+    """The run's households of each value of the gap's grouping (indices), values with members only."""
+    out: dict[str, list[int]] = {}
+    for k, h in enumerate(problem.households):
+        out.setdefault(group_of(h, gap.group), []).append(k)
+    return {v: np.array(ks, np.int64) for v, ks in sorted(out.items())}
+
+
+def gap_levels(problem: MatchProblem, gap: FairnessGap, max_levels: int = 12) -> list[float]:
+    """Candidate levels: every share a group can have (k / its size); an optimum within the gap has
+    its lowest share among them. More than ``max_levels`` are thinned evenly (0 and 1 kept)."""
+    sizes = {len(ks) for ks in gap_groups(problem, gap).values()}
+    levels = sorted({round(k / n, 12) for n in sizes for k in range(n + 1)})
+    if len(levels) <= max_levels:
+        return levels
+    picks = np.unique(np.round(np.linspace(0, len(levels) - 1, max_levels)).astype(np.int64))
+    return [levels[i] for i in picks]
+
+
+def _bounds(level: float, gap: float, n: int) -> tuple[int, int]:
+    """Households of a group of ``n`` that keep its share within [level, level + gap]."""
+    return math.ceil(level * n - 1e-9), min(n, math.floor((level + gap) * n + 1e-9))
+
+
+def match_within_gap(
+    problem: MatchProblem,
+    gap: FairnessGap,
+    options: SolveOptions | None = None,
+    levels: list[float] | None = None,
+) -> GapResult:
+    """The run's best proposals with every group's housed share within ``gap.max_gap`` of the others.
+
+    Each level ``s`` of ``levels`` (default :func:`gap_levels`) adds, per group, a minimum of
+    ``ceil(s x size)`` and a cap of ``floor((s + gap) x size)`` proposals to the compiled run (the
+    policy's own targets stay); the lowest objective over the feasible levels is kept.
+    """
+    from matcher.assignment import solve
+    from matcher.compile import Limit, LimitKind, compile_problem
+    from matcher.explain import explain
+
+    compiled = compile_problem(problem)
+    model = compiled.model
+    groups = gap_groups(problem, gap)
+    edge_household = compiled.eligibility.household
+    edges_of = {v: np.flatnonzero(np.isin(edge_household, ks)) for v, ks in groups.items()}
+    objectives: dict[float, int | None] = {}
+    best: tuple[MatchResult, float, int] | None = None
+    for level in gap_levels(problem, gap) if levels is None else levels:
+        bounds = {v: _bounds(level, gap.max_gap, ks.size) for v, ks in groups.items()}
+        if any(lo > hi for lo, hi in bounds.values()):
+            objectives[level] = None
+            continue
+        rows = [
+            SideConstraint(f"fairness {gap.id} {v}", e, np.ones(e.size, np.int64), bounds[v][1], bounds[v][0])
+            for v, e in edges_of.items()
+        ]
+        extra = _stack(model, rows)
+        limits = compiled.limits + tuple(Limit(LimitKind.FAIRNESS, f"{gap.id} {v}") for v in edges_of)
+        result = explain(dataclasses.replace(compiled, model=extra, limits=limits), solve(extra, options))
+        objective = result.objective if _solved(result) else None
+        objectives[level] = objective
+        if objective is not None and (best is None or objective < best[2]):
+            best = (result, level, objective)
+    return GapResult(gap, best[0] if best else None, best[1] if best else None, objectives)
+
+
+def _stack(model: AssignmentProblem, rows: list[SideConstraint]) -> AssignmentProblem:
+    """``model`` with ``rows`` appended to its side constraints (ones as weights, so nothing to check)."""
+    import scipy.sparse as sp
+
+    extra = sp.csr_matrix(
+        (
+            np.concatenate([np.ones(len(r.edges), np.int64) for r in rows] + [np.zeros(0, np.int64)]),
+            (
+                np.concatenate(
+                    [np.full(len(r.edges), k, np.int64) for k, r in enumerate(rows)] + [np.zeros(0, np.int64)]
+                ),
+                np.concatenate([np.asarray(r.edges, np.int64) for r in rows] + [np.zeros(0, np.int64)]),
+            ),
+        ),
+        shape=(len(rows), model.n_edges),
+        dtype=np.int64,
+    )
+    return dataclasses.replace(
+        model,
+        constraint_matrix=sp.vstack([model.constraint_matrix, extra], format="csr", dtype=np.int64),
+        constraint_lower=np.concatenate([model.constraint_lower, [r.lower for r in rows]]).astype(np.int64),
+        constraint_upper=np.concatenate(
+            [model.constraint_upper, [r.upper if r.upper is not None else UNBOUNDED for r in rows]]
+        ).astype(np.int64),
+        constraint_names=model.constraint_names + tuple(r.name for r in rows),
     )

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from matcher import match
 from matcher.compile import compile_problem
-from matcher.domain import FairnessTarget, Household, Policy
+from matcher.domain import FairnessTarget, Household, Location, Policy
 from matcher.fairness import fairness_price
 from matcher.instance import MatchProblem
+from matcher.travel import trip_minutes
 from tests.matcher.builders import household, problem, unit
 
 
@@ -117,3 +118,18 @@ def test_an_impossible_target_is_named() -> None:
     price = fairness_price(problem(hs, us, policy=Policy(fairness=targets)))
     assert not price.feasible
     assert price.infeasible_targets == ("all-singles",)
+
+
+def test_the_price_counts_travel_to_work_of_the_proposals_both_ways() -> None:
+    # the couple works next to the unit, the single adult 40 km away: the target trades a short
+    # commute for a long one, and the price says by how many minutes
+    near, far = Location(lat=49.61, lon=6.13), Location(lat=49.95, lon=6.05)
+    hs = [household("H1", work=far), household("H2", adults=2, monthly_income=2800.0, work=near)]
+    us = [unit("U1", bedrooms=1, surface_m2=48.0, max_occupancy=3, lat=49.61, lon=6.13)]
+    target = FairnessTarget(id="singles", group="household_type", value="single", min_housed_share=1.0)
+    p = problem(hs, us, policy=Policy(fairness=[target], max_travel_minutes=240.0))
+    price = fairness_price(p)
+    assert price.commuters_with == price.commuters_without == 1
+    assert price.travel_with == trip_minutes(p.policy, far, us[0])
+    assert price.travel_without == trip_minutes(p.policy, near, us[0])
+    assert price.travel_with > price.travel_without
