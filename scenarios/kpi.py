@@ -222,8 +222,25 @@ def _reason_kpis() -> tuple[Kpi, ...]:
     return last + first
 
 
+_LEASE_KPIS = (
+    _k(
+        "lease_reentries",
+        "back on the list after their lease ended",
+        "",
+        "",
+        "GLS leases end after 3 years unless prolonged, AIS stays after 3; registration date kept",
+    ),
+    _k(
+        "lease_reentries_housed",
+        "housed again after their lease ended",
+        "",
+        "higher",
+        "households back on the list after their lease ended and housed again during the horizon",
+    ),
+)
+
 #: Every overall indicator of a run, in report order (zone indicators are added per spec).
-KPIS: tuple[Kpi, ...] = _BASE_KPIS + _reason_kpis()
+KPIS: tuple[Kpi, ...] = _BASE_KPIS + _LEASE_KPIS + _reason_kpis()
 _BY_NAME = {k.name: k for k in KPIS}
 
 #: Indicators computed per group (key ``"<dimension>=<value>"``).
@@ -282,6 +299,7 @@ class Outcome:
     zones: list[str]
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    fairness: dict[str, float] = field(default_factory=dict)  #: what the targets cost (fairness_summary)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -426,6 +444,7 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
         k[f"caseload_use.{name}"] = 100 * (cap - free_end[z]) / cap if cap else math.nan
     k.update(_oneshot(state))
     k.update(_money(state, housed, fits))
+    k.update(lease_kpis(state))
 
     groups: dict[str, dict[str, float]] = {}
     fit_of = {id(t): f for t, f in zip(housed, fits, strict=True)}
@@ -466,6 +485,7 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
         zones=list(world.zone_names),
         seconds=seconds,
         notes=list(world.changes_log),
+        fairness=fairness_summary(state),
     )
 
 
@@ -546,3 +566,49 @@ def _km(state: SimState, grid: np.ndarray) -> np.ndarray:
         exit_.append(x)
         event.append(ev)
     return kaplan_meier(np.array(entry), np.array(exit_), np.array(event, bool), grid)
+
+
+def fairness_summary(state: SimState) -> dict[str, float]:
+    """What the policy's fairness targets cost over the horizon, from every run's price
+    (:func:`matcher.fairness.price_of`: the same run solved with and without them); empty without targets.
+
+    ``objective_with``/``_without`` and ``housed_with``/``_without`` sum the runs the targets could be
+    met in; ``travel_*_min`` is the mean trip to work of their proposals; ``moved.<group>`` the mean
+    points of housed share a group gained per run; ``infeasible.<target>`` the runs naming it.
+    """
+    prices = state.log.fairness
+    if not prices:
+        return {}
+    ok = [p for p in prices if p.feasible]
+    with_ = float(sum(p.objective_with or 0.0 for p in ok)) if ok else math.nan
+    without = float(sum(p.objective_without or 0.0 for p in ok)) if ok else math.nan
+    commuters_with = sum(p.commuters_with for p in ok)
+    commuters_without = sum(p.commuters_without for p in ok)
+    out = {
+        "runs": float(len(prices)),
+        "runs_infeasible": float(len(prices) - len(ok)),
+        "objective_with": with_,
+        "objective_without": without,
+        "price_pct": 100 * (with_ - without) / abs(without) if ok and without else math.nan,
+        "housed_with": float(sum(p.housed_with for p in ok)) if ok else math.nan,
+        "housed_without": float(sum(p.housed_without for p in ok)) if ok else math.nan,
+        "travel_with_min": sum(p.travel_with for p in ok) / commuters_with if commuters_with else math.nan,
+        "travel_without_min": (
+            sum(p.travel_without for p in ok) / commuters_without if commuters_without else math.nan
+        ),
+    }
+    for g in sorted({g for p in ok for g in p.moved}):
+        out[f"moved.{g}"] = sum(p.moved.get(g, 0.0) for p in ok) / len(ok)
+    for name in sorted({n for p in prices for n in p.infeasible_targets}):
+        out[f"infeasible.{name}"] = float(sum(name in p.infeasible_targets for p in prices))
+    return out
+
+
+def lease_kpis(state: SimState) -> dict[str, float]:
+    """Households back on the list after their lease ended, and those of them housed again."""
+    back = [t for t in state.tenures if t.reentry]
+    days = state.world.days
+    return {
+        "lease_reentries": float(len(back)),
+        "lease_reentries_housed": float(sum(t.movein_day is not None and t.movein_day <= days for t in back)),
+    }

@@ -122,6 +122,47 @@ def group_rows(runs: dict[str, list[Outcome]]) -> list[list[str]]:
     return rows
 
 
+#: (label, key with targets, key without) of the fairness price table.
+FAIRNESS_PAIRS = (
+    ("objective (cost points, runs the targets could be met in)", "objective_with", "objective_without"),
+    ("households proposed a unit, summed over runs", "housed_with", "housed_without"),
+    ("travel to work of the proposals, mean", "travel_with_min", "travel_without_min"),
+)
+
+
+def fairness_rows(runs: dict[str, list[Outcome]]) -> list[list[str]]:
+    """Header + what each spec's fairness targets cost: every matching run solved with and without
+    them (:func:`matcher.fairness.price_of`), summed per seed, then mean and interval over seeds of
+    each side and of their difference (paired: the same runs). Only the header without targets."""
+    rows = [["spec", "indicator", "with targets", "without", "with - without"]]
+    for s, outs in runs.items():
+        outs = [o for o in outs if o.fairness]
+        if not outs:
+            continue
+        for label, a, b in FAIRNESS_PAIRS:
+            va = [o.fairness.get(a, math.nan) for o in outs]
+            vb = [o.fairness.get(b, math.nan) for o in outs]
+            diff = estimate([x - y for x, y in zip(va, vb, strict=True)])
+            rows.append([s, label, _cell(estimate(va)), _cell(estimate(vb)), _diff(diff)])
+        price = estimate([o.fairness.get("price_pct", math.nan) for o in outs])
+        rows.append([s, "price: objective increase, % of the objective without", "", "", _diff(price, 2)])
+        runs_bad = estimate([o.fairness["runs_infeasible"] for o in outs])
+        total = estimate([o.fairness["runs"] for o in outs])
+        rows.append(
+            [s, f"runs whose targets could not be met (of {total.mean:.0f})", _cell(runs_bad), "", ""]
+        )
+        keys = sorted({k for o in outs for k in o.fairness if k.startswith(("moved.", "infeasible."))})
+        for k in keys:
+            e = estimate([o.fairness.get(k, 0.0) for o in outs])
+            if k.startswith("moved."):
+                rows.append([s, f"housed share moved, points: {k.removeprefix('moved.')}", "", "", _diff(e)])
+            else:
+                rows.append(
+                    [s, f"runs naming target {k.removeprefix('infeasible.')} infeasible", _cell(e), "", ""]
+                )
+    return rows
+
+
 def text_table(rows: list[list[str]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
@@ -496,6 +537,15 @@ def render_report(
         if warn
         else ""
     )
+    frows = fairness_rows(runs)
+    fair_html = (
+        '<h2>Fairness targets: what they cost</h2>\n<p class="muted">Every matching run of a spec with '
+        "targets is solved with and without them (the same households and units); sums per seed, then "
+        "means over seeds, the difference paired by seed. A run whose targets cannot be met is matched "
+        "without them and names the targets that fail.</p>\n" + _html_table(frows) + "\n"
+        if len(frows) > 1
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title or "wunneng scenarios")}</title>
 <style>{CSS}</style></head><body>
@@ -513,7 +563,7 @@ at the end.</p>
 {"".join(spec_html)}
 <h2>Indicators</h2>
 {_html_table(rows, helps)}
-<h2>Figures</h2>
+{fair_html}<h2>Figures</h2>
 {"".join(blocks)}
 <h2>Indicators by group</h2>
 <p class="muted">Household type, support intensity, vulnerability and nationality group are planner-only
@@ -537,6 +587,8 @@ def write_report(
     rows = table_rows(runs)
     _write_csv(out / "kpis.csv", rows)
     _write_csv(out / "groups.csv", group_rows(runs))
+    if len(frows := fairness_rows(runs)) > 1:
+        _write_csv(out / "fairness.csv", frows)
     tidy = tidy_rows(outcomes, {s.name: float(s.run.months) for s in specs})
     (out / "tidy.csv").write_text(tidy_csv(tidy), "utf-8")
     (out / "tidy-excel-fr.csv").write_bytes(tidy_csv(tidy, excel_fr=True).encode("utf-8"))

@@ -11,14 +11,21 @@ Every ``run.matching_interval_days`` the simulation:
    an answer as ``previous`` (changing one costs the policy's stability points);
 3. shows each new proposal; the household answers after ``behaviour.decision_days``.
 
+Leases are time-limited (:class:`Leases`): a GLS lease ends after 3 years unless prolonged, an AIS
+stay is capped at 3 years. A household whose lease ends before it would have moved on goes back on
+the list (a new :class:`Tenure`, ``reentry``) with its registration date kept.
+
 The first run is also reported on its own as the *one-shot* match. Nothing here is random beyond
-what :func:`scenarios.world.build_world` drew, so ``(spec, seed)`` fixes the whole run.
+what :func:`scenarios.world.build_world` drew and each lease's prolongations (a stream of the seed,
+the household and its offer), so ``(spec, seed)`` fixes the whole run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,17 +34,35 @@ from enum import StrEnum
 import numpy as np
 
 from matcher import MatchProblem, SolveOptions, match
-from matcher.domain import Pair, SupportZone, Unit
+from matcher.domain import Pair, Programme, SupportZone, Unit
+from matcher.fairness import FairnessPrice, price_of, without_targets
 from matcher.geo import communes, distance_km
 from matcher.result import MatchResult
 from matcher.travel import trip_minutes
 from scenarios.first_come import first_come
-from scenarios.generator import DAYS_PER_MONTH
+from scenarios.generator import DAYS_PER_MONTH, stream
 from scenarios.lookahead import potentials, sample_worlds, window
 from scenarios.spec import Spec
 from scenarios.world import Applicant, StockUnit, UnitState, World, build_world
 
 Progress = Callable[[int, int], None]
+
+#: Assumption: FACTS-2 §2 gives 3-year GLS leases that are "often prolonged" but no rate; until one
+#: is cited, each 3-year term is prolonged with this probability.
+GLS_PROLONGED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Leases:
+    """How long a let lasts before the household must leave, per programme (others: open-ended)."""
+
+    months: dict[Programme, float] = field(
+        default_factory=lambda: {Programme.GLS: 36.0, Programme.AIS: 36.0}  # FACTS-2 §2
+    )
+    #: chance that a term is prolonged by another term (AIS stays are capped: none)
+    prolonged_share: dict[Programme, float] = field(
+        default_factory=lambda: {Programme.GLS: GLS_PROLONGED_SHARE}
+    )
 
 
 class Status(StrEnum):
@@ -75,6 +100,8 @@ class Tenure:
     movein_day: float | None = None
     end_day: float | None = None
     home: Unit | None = None  #: the unit it moved into (kept after it moves on)
+    lease_ends: bool = False  #: its lease ends on ``end_day`` and it goes back on the list
+    reentry: bool = False  #: back on the list after its lease ended
 
 
 @dataclass
@@ -94,6 +121,7 @@ class RunLog:
     declines: int = 0
     last_result: MatchResult | None = None
     last_problem: MatchProblem | None = None
+    fairness: list[FairnessPrice] = field(default_factory=list)  #: each run with targets, priced
 
 
 @dataclass
@@ -104,15 +132,24 @@ class SimState:
     caseload: list[tuple[int, int, float]]  #: (zone, points, until day)
     log: RunLog
     samples: list[World] = field(default_factory=list)  #: sampled futures of the look-ahead
+    leases: Leases = field(default_factory=Leases)
     oneshot: tuple[MatchProblem, MatchResult, list[int]] | None = None  #: problem, result, free points
 
 
 def simulate(
-    spec: Spec, seed: int, *, progress: Progress | None = None, workers: int = 1, world: World | None = None
+    spec: Spec,
+    seed: int,
+    *,
+    progress: Progress | None = None,
+    workers: int = 1,
+    world: World | None = None,
+    leases: Leases | None = None,
 ) -> SimState:
     """Run the scenario ``spec`` with ``seed`` (or a prepared ``world`` of them); returns the final
     state (see :mod:`scenarios.kpi`)."""
     state = _initial(world if world is not None else build_world(spec, seed))
+    if leases is not None:
+        state.leases = leases
     world = state.world
     interval = spec.run.matching_interval_days
     run_days = list(range(0, world.days, interval))
@@ -166,7 +203,8 @@ def one_shot(spec: Spec, seed: int, *, workers: int = 1) -> tuple[MatchProblem, 
 
 
 def _resolve(state: SimState, day: float) -> None:
-    """Everything that happened up to ``day``: answers, departures, tenancies ending."""
+    """Everything that happened up to ``day``: answers, departures, tenancies and leases ending."""
+    back: list[Tenure] = []
     for t in state.tenures:
         if t.status is Status.PENDING and t.decide_day <= day and t.applicant.leave_day > t.decide_day:
             _answer(state, t)
@@ -176,6 +214,9 @@ def _resolve(state: SimState, day: float) -> None:
             t.status, t.unit, t.end_day = Status.LEFT, None, t.applicant.leave_day
         elif t.status is Status.HOUSED and t.end_day is not None and t.end_day <= day:
             t.status, t.unit = Status.MOVED_ON, None
+            if t.lease_ends:
+                back.append(_reentry(t))
+    state.tenures += back
     for s in state.units:
         if s.state is UnitState.LET and s.let_until <= day:
             s.state = UnitState.FREE  # free_from already includes the turnaround
@@ -206,6 +247,9 @@ def _answer(state: SimState, t: Tenure) -> None:
         t.status, t.home = Status.HOUSED, unit.unit
         t.movein_day = max(t.decided_day, unit.free_from)
         t.end_day = t.movein_day + t.applicant.tenancy_days
+        lease = lease_end(state, t, unit.unit)
+        if lease < t.end_day:
+            t.end_day, t.lease_ends = lease, True
         unit.state, unit.let_until = UnitState.LET, t.end_day
         unit.free_from = t.end_day + spec.stock.turnaround_days
         points = spec.policy.intensity_points[h.support]
@@ -222,6 +266,35 @@ def _answer(state: SimState, t: Tenure) -> None:
         t.applicant.household = h.model_copy(update={"registered_on": state.world.date(t.decided_day)})
     elif beh.refusal_rule == "remove" and t.refusals >= beh.max_refusals:
         t.status, t.end_day = Status.REMOVED, t.decided_day
+
+
+def lease_end(state: SimState, t: Tenure, unit: Unit) -> float:
+    """The day the household's lease of ``unit`` ends, after the terms it is prolonged by (inf: none)."""
+    term = state.leases.months.get(unit.programme)
+    if term is None:
+        return math.inf
+    assert t.movein_day is not None
+    share = state.leases.prolonged_share.get(unit.programme, 0.0)
+    rng = stream(state.world.seed, "lease", zlib.crc32(t.applicant.household.id.encode()), t.offers)
+    terms = 1
+    while terms < 100 and rng.random() < share:
+        terms += 1
+    return t.movein_day + terms * term * DAYS_PER_MONTH
+
+
+def _reentry(t: Tenure) -> Tenure:
+    """The household back on the list when its lease ends: same household (registration date kept),
+    the rest of its own stay still to find, as long to wait before leaving the list as at first."""
+    a = t.applicant
+    assert t.end_day is not None and t.movein_day is not None
+    stayed = t.end_day - t.movein_day
+    again = dataclasses.replace(
+        a,
+        joined_day=math.ceil(t.end_day),
+        leave_day=t.end_day + (a.leave_day - a.joined_day),
+        tenancy_days=max(0.0, a.tenancy_days - stayed),
+    )
+    return Tenure(again, reentry=True)
 
 
 def free_points(state: SimState, day: float) -> list[int]:
@@ -283,12 +356,14 @@ def _match(state: SimState, day: int, options: SolveOptions, *, first: bool) -> 
             pot = potentials(world, day, waiting, state.units, free, state.samples)
             problem = problem.model_copy(update={"potentials": pot})
         result = match(problem, options)
-        if result.status.value == "infeasible" and spec.policy.fairness:
-            # the targets cannot be met this run (matcher.fairness names them): match without them
-            log.status["fairness_infeasible"] += 1
-            plain = spec.policy.model_copy(update={"fairness": []})
-            problem = problem.model_copy(update={"policy": plain})
-            result = match(problem, options)
+        if spec.policy.fairness:  # what the targets cost this run (matcher.fairness.price_of)
+            plain = without_targets(problem)
+            without = match(plain, options)
+            price = price_of(problem, result, without, options)
+            log.fairness.append(price)
+            if not price.feasible:  # the targets cannot be met this run: matched without them
+                log.status["fairness_infeasible"] += 1
+                problem, result = plain, without
         log.status[result.status.value] += 1
         if first:
             state.oneshot = (problem, result, points)

@@ -37,6 +37,7 @@ def tidy_rows(outcomes: Sequence[Outcome], months: dict[str, float]) -> list[Row
     for o in sorted(outcomes, key=lambda o: (o.spec, o.seed)):
         end = months.get(o.spec, math.nan)
         out += [Row(o.spec, o.seed, end, "all", k, v) for k, v in o.kpis.items()]
+        out += [Row(o.spec, o.seed, end, "all", f"fairness.{k}", v) for k, v in o.fairness.items()]
         for group, kpis in o.groups.items():
             out += [Row(o.spec, o.seed, end, group, k, v) for k, v in kpis.items()]
         for name, series in o.series.items():
