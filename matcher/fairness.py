@@ -241,7 +241,7 @@ def gap_levels(problem: MatchProblem, gap: FairnessGap, max_levels: int = 12) ->
     """Candidate levels: every share a group can have (k / its size); an optimum within the gap has
     its lowest share among them. More than ``max_levels`` are thinned evenly (0 and 1 kept)."""
     sizes = {len(ks) for ks in gap_groups(problem, gap).values()}
-    levels = sorted({round(k / n, 12) for n in sizes for k in range(n + 1)})
+    levels = sorted({round(k / n, 12) for n in sizes for k in range(n + 1)}) or [0.0]  # no one: any level
     if len(levels) <= max_levels:
         return levels
     picks = np.unique(np.round(np.linspace(0, len(levels) - 1, max_levels)).astype(np.int64))

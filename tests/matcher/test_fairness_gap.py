@@ -124,3 +124,10 @@ def test_many_levels_are_thinned_and_a_bad_gap_is_refused() -> None:
     assert math.isclose(
         gap_levels(problem(hs[:2], [unit("U1")]), FairnessGap("g", FairnessGroup.SUPPORT, 0))[1], 0.5
     )
+
+
+def test_a_run_without_households_is_within_any_gap() -> None:
+    got = match_within_gap(
+        problem([], [unit("U1")], alternatives=0), FairnessGap("g", FairnessGroup.SUPPORT, 0)
+    )
+    assert got.feasible and got.result is not None and got.result.proposals == []
