@@ -36,9 +36,10 @@ from matcher.domain import (
 )
 from matcher.geo import communes
 from matcher.instance import MatchProblem
+from matcher.months import DAYS_PER_MONTH  # re-exported: the simulation modules import it from here
+from matcher.rent import round_rent
 from scenarios.data import Place, employment_hubs, reception_centres, rent_per_m2
 from scenarios.params import (
-    DAYS_PER_MONTH,
     HOUSEHOLD_TYPES,
     INTENSITIES,
     JOB_REGIONS,
@@ -333,7 +334,7 @@ def draw_unit(
     rent = market * p.programme_rent_factor[programme]
     if programme is not Programme.LISKO_PRIVATE:
         rent = min(rent, p.rent_cap_by_type[kind])
-    rent = max(10.0, round(rent * rent_factor, -1))
+    rent = round_rent(rent * rent_factor)
     features: set[Accessibility] = set()
     if rng.random() < p.lift_share:
         features |= {Accessibility.LIFT, Accessibility.STEP_FREE}

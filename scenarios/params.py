@@ -8,6 +8,7 @@ summarised in ``scenarios/README.md``), says *derived* and how, or says *assumpt
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -16,9 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from matcher.domain import Programme, SupportIntensity
-from matcher.geo import communes
-
-DAYS_PER_MONTH = 30.44
+from matcher.geo import communes_in_cantons
 
 #: The five support zones: cantons grouped into social-work regions (assumption).
 ZONES: dict[str, tuple[str, ...]] = {
@@ -30,13 +29,10 @@ ZONES: dict[str, tuple[str, ...]] = {
 }
 
 
-def zone_communes(zones: dict[str, tuple[str, ...]] | None = None) -> dict[str, frozenset[str]]:
-    """LAU2 codes of each zone's communes."""
+def zone_communes(zones: Mapping[str, Sequence[str]] | None = None) -> dict[str, frozenset[str]]:
+    """LAU2 codes of each zone's communes (default: :data:`ZONES`)."""
     zones = ZONES if zones is None else zones
-    return {
-        name: frozenset(code for code, c in communes().items() if c.canton in cantons)
-        for name, cantons in zones.items()
-    }
+    return {name: communes_in_cantons(cantons) for name, cantons in zones.items()}
 
 
 class HouseholdType(StrEnum):

@@ -239,3 +239,10 @@ def test_generate_cli_writes_a_valid_problem(tmp_path) -> None:  # type: ignore[
         == 0
     )
     assert MatchProblem.from_json(out.read_bytes()) == generate(GeneratorParams(households=12, units=15), 2)
+
+
+def test_generate_cli_names_a_bad_size_as_the_core_words_it(capsys) -> None:  # type: ignore[no-untyped-def]
+    from wunneng.cli import main
+
+    assert main(["scenario", "generate", "--households", "-3", "--units", "5"]) == 2
+    assert capsys.readouterr().err.strip() == "wunneng: error: --households: must be >= 0 (got -3)"
