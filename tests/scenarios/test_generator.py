@@ -246,3 +246,16 @@ def test_generate_cli_names_a_bad_size_as_the_core_words_it(capsys) -> None:  # 
 
     assert main(["scenario", "generate", "--households", "-3", "--units", "5"]) == 2
     assert capsys.readouterr().err.strip() == "wunneng: error: --households: must be >= 0 (got -3)"
+
+
+def test_the_shipped_example_is_the_generators_output() -> None:
+    """The README's quick start matches examples/small.json: regenerate it when the generator changes
+    (``wunneng scenario generate --households 30 --units 40 --seed 3 --out examples/small.json``)."""
+    from pathlib import Path
+
+    from matcher import MatchProblem
+
+    example = Path(__file__).parents[2] / "examples" / "small.json"
+    assert MatchProblem.from_json(example.read_bytes()) == generate(
+        GeneratorParams(households=30, units=40), 3
+    )
