@@ -47,7 +47,13 @@ def describe(exc: ValidationError, root: type[BaseModel]) -> tuple[Loc, str]:
     for key in raw[:-1]:
         parent = _step(parent, key)
     parent = _unwrap(parent)
+    if err["type"] == "union_tag_invalid":  # the tag's own field is what is wrong
+        loc.append(_discriminator(err))
     return loc, _reason(err, loc, parent if _is_model(parent) else None)
+
+
+def _discriminator(err: ErrorDetails) -> str:
+    return str((err.get("ctx") or {}).get("discriminator", "kind")).strip("'\"")
 
 
 def one_line(exc: ValidationError, root: type[BaseModel]) -> str:
@@ -73,7 +79,7 @@ def _reason(err: ErrorDetails, loc: Loc, parent: type[BaseModel] | None) -> str:
         tag = str(ctx.get("tag", ""))
         close = difflib.get_close_matches(tag, [t.strip(" '") for t in tags.split(",")], n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"one of {tags}"
-        return f"unknown {ctx.get('discriminator', 'kind')} {tag!r}; {hint}"
+        return f"unknown {_discriminator(err)} {tag!r}; {hint}"
     if kind in _BOUNDS:
         limit = next(iter(ctx.values()), "")
         return f"must be {_BOUNDS[kind]} {limit} (got {value!r})"

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from matcher.input_errors import describe
 from scenarios.generator import GeneratorParams, generate
 from scenarios.kpi import kpi_info
 from scenarios.report import table_rows, text_table, warnings, write_report
@@ -181,8 +182,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     try:
         params = GeneratorParams(households=args.households, units=args.units)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        return _fail(f"--{err['loc'][0]}: {err['msg'].lower()}")
+        loc, reason = describe(exc, GeneratorParams)
+        return _fail(f"--{loc[0]}: {reason}" if loc else reason)
     problem = generate(params, args.seed)
     text = problem.model_dump_json(indent=2, exclude_defaults=True) + "\n"
     if args.out:

@@ -55,11 +55,9 @@ def rent_per_m2() -> dict[str, float]:
     by_canton: dict[str, list[float]] = {}
     for code, value in known.items():
         by_canton.setdefault(communes()[code].canton, []).append(value)
+    canton_median = {canton: median(values) for canton, values in by_canton.items()}
     national = median(known.values())
-    return {
-        code: known.get(code, median(by_canton[c.canton]) if c.canton in by_canton else national)
-        for code, c in communes().items()
-    }
+    return {code: known.get(code, canton_median.get(c.canton, national)) for code, c in communes().items()}
 
 
 @cache

@@ -36,10 +36,14 @@ from matcher.domain import (
 )
 from matcher.geo import communes
 from matcher.instance import MatchProblem
+from matcher.months import DAYS_PER_MONTH  # re-exported: the simulation modules import it from here
+from matcher.rent import round_rent
 from scenarios.data import Place, employment_hubs, reception_centres, rent_per_m2
 from scenarios.params import (
-    DAYS_PER_MONTH,
+    CAPITAL,
+    CENTRE_AGGLOMERATION_EXTRA,
     HOUSEHOLD_TYPES,
+    HUB_REGION_BY_CANTON,
     INTENSITIES,
     JOB_REGIONS,
     PROGRAMMES,
@@ -215,7 +219,8 @@ def draw_household(
 
     prefs = []
     if rng.random() < p.preference_share:
-        prefs.append(CommunePreference(commune=centre.commune, weight=round(float(rng.uniform(0.3, 1.0)), 2)))
+        weight = round(float(rng.uniform(*p.preference_weight_range)), 2)
+        prefs.append(CommunePreference(commune=centre.commune, weight=weight))
     anchors = (
         [Anchor(kind=AnchorKind.JOB, location=work, weight=1.0)]
         if work is not None and rng.random() < p.job_anchor_share
@@ -255,14 +260,11 @@ def draw_household(
 
 def hub_region(commune: str) -> str:
     """The job region of an employment hub in ``commune`` (see ``GeneratorParams.job_region_shares``)."""
-    canton = communes()[commune].canton
-    if commune == "0304":
+    if commune == CAPITAL:
         return "luxembourg_city"
-    if canton in ("Luxembourg", "Capellen") or commune == "0207":  # Leudelange: the capital's agglomeration
+    if commune in CENTRE_AGGLOMERATION_EXTRA:
         return "centre"
-    if canton == "Esch-sur-Alzette":
-        return "south"
-    return "nordstad" if canton == "Diekirch" else "other_hubs"
+    return HUB_REGION_BY_CANTON.get(communes()[commune].canton, "other_hubs")
 
 
 def job_weights(p: GeneratorParams) -> np.ndarray:
@@ -282,7 +284,7 @@ def draw_job(p: GeneratorParams, rng: np.random.Generator) -> Location:
     if k < len(hubs):
         hub = hubs[k]
         return Location(commune=hub.commune, lat=hub.lat, lon=hub.lon)
-    codes = [c for c in communes() if c != "0304"]  # the capital's jobs are all in its 35 %
+    codes = [c for c in communes() if c != CAPITAL]  # the capital's jobs are all in its own region
     pop = np.array([communes()[c].population for c in codes], np.float64)
     return Location(commune=codes[int(rng.choice(len(codes), p=pop / pop.sum()))])
 
@@ -333,7 +335,7 @@ def draw_unit(
     rent = market * p.programme_rent_factor[programme]
     if programme is not Programme.LISKO_PRIVATE:
         rent = min(rent, p.rent_cap_by_type[kind])
-    rent = max(10.0, round(rent * rent_factor, -1))
+    rent = round_rent(rent * rent_factor)
     features: set[Accessibility] = set()
     if rng.random() < p.lift_share:
         features |= {Accessibility.LIFT, Accessibility.STEP_FREE}
@@ -355,7 +357,7 @@ def draw_unit(
         commune=code,
         bedrooms=kind,
         surface_m2=surface,
-        max_occupancy=max(1, min(2 * max(kind, 1) + 1, int(surface // 12))),
+        max_occupancy=max(1, min(2 * max(kind, 1) + 1, int(surface // p.surface_per_occupant_m2))),
         rent=rent,
         charges=round(p.charges_per_m2 * surface, -1),
         rent_rule=RentRule.FIXED if rule is None else RentRule.INCOME_SHARE,

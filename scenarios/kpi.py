@@ -17,6 +17,7 @@ import numpy as np
 
 from matcher.domain import Household, Policy, Unit
 from matcher.result import UnhousedReason
+from matcher.rooms import spare_bedrooms
 from matcher.travel import trip_minutes
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.money import Costs, costs
@@ -326,9 +327,7 @@ class Fit:
 
 def fit(h: Household, u: Unit, policy: Policy, params: GeneratorParams) -> Fit:
     """Travel (as the matcher sees it), rent burden (of the rent the household pays) and spare bedrooms."""
-    children = len(h.children_ages)
-    need = max(1, (h.adults + 1) // 2 + (children + 1) // 2)
-    spare = 0 if h.persons == 1 else max(0, u.bedrooms - need)
+    spare = spare_bedrooms(h.adults, len(h.children_ages), u.bedrooms)
     income = h.monthly_income
     return Fit(
         work_min=trip_minutes(policy, h.work, u) if h.work is not None else None,

@@ -8,6 +8,7 @@ summarised in ``scenarios/README.md``), says *derived* and how, or says *assumpt
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -16,9 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from matcher.domain import Programme, SupportIntensity
-from matcher.geo import communes
-
-DAYS_PER_MONTH = 30.44
+from matcher.geo import communes_in_cantons
 
 #: The five support zones: cantons grouped into social-work regions (assumption).
 ZONES: dict[str, tuple[str, ...]] = {
@@ -30,13 +29,10 @@ ZONES: dict[str, tuple[str, ...]] = {
 }
 
 
-def zone_communes(zones: dict[str, tuple[str, ...]] | None = None) -> dict[str, frozenset[str]]:
-    """LAU2 codes of each zone's communes."""
+def zone_communes(zones: Mapping[str, Sequence[str]] | None = None) -> dict[str, frozenset[str]]:
+    """LAU2 codes of each zone's communes (default: :data:`ZONES`)."""
     zones = ZONES if zones is None else zones
-    return {
-        name: frozenset(code for code, c in communes().items() if c.canton in cantons)
-        for name, cantons in zones.items()
-    }
+    return {name: communes_in_cantons(cantons) for name, cantons in zones.items()}
 
 
 class HouseholdType(StrEnum):
@@ -52,6 +48,18 @@ class HouseholdType(StrEnum):
 HOUSEHOLD_TYPES = list(HouseholdType)
 #: Where earners work (``GeneratorParams.job_region_shares``).
 JOB_REGIONS = ("luxembourg_city", "centre", "south", "nordstad", "other_hubs", "local")
+#: The capital (LAU2 code): its jobs are the ``luxembourg_city`` region, never ``local`` ones.
+CAPITAL = "0304"
+#: The job region of an employment hub by its canton, after LISER/DATer 2023's employment basins
+#: (FACTS-2 §6); a hub in another canton is in ``other_hubs``.
+HUB_REGION_BY_CANTON = {
+    "Luxembourg": "centre",
+    "Capellen": "centre",
+    "Esch-sur-Alzette": "south",
+    "Diekirch": "nordstad",
+}
+#: Communes of the capital's agglomeration outside its cantons: Leudelange (LISER/DATer 2023).
+CENTRE_AGGLOMERATION_EXTRA = frozenset({"0207"})
 INTENSITIES = list(SupportIntensity)  # intensive, normal, light
 PROGRAMMES = list(Programme)
 
@@ -201,6 +209,9 @@ class GeneratorParams(BaseModel):
     preference_share: Share = Field(
         0.3, description="share with a preferred commune (the reception centre's); assumption"
     )
+    preference_weight_range: tuple[Share, Share] = Field(
+        (0.3, 1.0), description="weight of that preference (1 = as strong as any), uniform; assumption"
+    )
     job_region_shares: dict[str, Share] = Field(
         default_factory=lambda: {
             "luxembourg_city": 0.35,
@@ -278,6 +289,12 @@ class GeneratorParams(BaseModel):
         (32.0, 50.0, 70.0, 90.0, 110.0), description="typical surface per unit type, m²; assumption"
     )
     surface_spread: Share = Field(0.15, description="surface drawn uniformly within ± this share; assumption")
+    surface_per_occupant_m2: Positive = Field(
+        12.0,
+        description="a unit's legal maximum occupancy: its surface / this, at most two per bedroom (a studio "
+        "counts as one) plus one; assumption (above the law of 15 Jul 1993's minimum of 9 m² for one "
+        "person + 6 m² per extra person, so that drawn units keep a margin)",
+    )
     rent_damping: tuple[Positive, Positive, Positive, Positive, Positive] = Field(
         (1.0, 0.85, 0.75, 0.70, 0.65),
         description="advertised EUR/m² is inflated by studios: factor per unit type; FACTS-2 proposal",
@@ -377,6 +394,8 @@ class GeneratorParams(BaseModel):
             raise ValueError("child_age_range must be within 0..17 and ordered")
         if not 0 <= self.procedure_months[0] <= self.procedure_months[1]:
             raise ValueError("procedure_months must be ordered and non-negative")
+        if not 0 < self.preference_weight_range[0] <= self.preference_weight_range[1]:
+            raise ValueError("preference_weight_range must be ordered and above 0")
         return self
 
     def revis(self, adults: int, children: int, single_parent: bool) -> float:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-import types
-import typing
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,7 +21,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from matcher.domain import Policy, Programme, SupportIntensity
-from matcher.geo import communes
+from matcher.geo import cantons
+from matcher.input_errors import describe, path_text
 from scenarios.data import commune_code
 from scenarios.generator import ZONES, GeneratorParams
 
@@ -36,11 +35,11 @@ CommuneRef = Annotated[str, AfterValidator(commune_code)]
 
 
 def _canton(name: str) -> str:
-    cantons = sorted({c.canton for c in communes().values()})
-    if name in cantons:
+    known = cantons()
+    if name in known:
         return name
-    close = difflib.get_close_matches(name, cantons, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(cantons)}"
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(known)}"
     raise ValueError(f"unknown canton {name!r}{hint}")
 
 
@@ -390,8 +389,8 @@ def validate_spec(raw: dict[str, Any], path: str | Path = "<spec>") -> Spec:
     try:
         spec = Spec.model_validate(raw)
     except ValidationError as exc:
-        field, reason = _describe(exc)
-        raise SpecError(path, field, reason) from None
+        loc, reason = describe(exc, Spec)
+        raise SpecError(path, path_text(loc), reason) from None
     _cross_check(spec, path)
     return spec
 
@@ -399,14 +398,14 @@ def validate_spec(raw: dict[str, Any], path: str | Path = "<spec>") -> Spec:
 def _cross_check(spec: Spec, path: str | Path) -> None:
     zones = spec.zone_names()
     owner: dict[str, str] = {}
-    for zone, cantons in spec.support.zones.items():
-        for c in cantons:
+    for zone, members in spec.support.zones.items():
+        for c in members:
             if c in owner:
                 raise SpecError(
                     path, f"support.zones.{zone}", f"canton {c!r} is already in zone {owner[c]!r}"
                 )
             owner[c] = zone
-    missing = sorted({c.canton for c in communes().values()} - set(owner))
+    missing = sorted(set(cantons()) - set(owner))
     if missing:
         raise SpecError(path, "support.zones", f"cantons in no zone: {', '.join(missing)}")
 
@@ -425,92 +424,6 @@ def _cross_check(spec: Spec, path: str | Path) -> None:
         zone_ok(getattr(change, "zone", None), f"changes[{k}].zone")
         if isinstance(change, AddUnits) and not (change.zone or change.cantons or change.communes):
             raise SpecError(path, f"changes[{k}]", "add_units needs a zone, cantons or communes")
-
-
-def _describe(exc: ValidationError) -> tuple[str, str]:
-    """The first pydantic error as (field path, reason), with a suggestion for a misspelt key."""
-    errors = exc.errors()
-    # a misspelt key also makes the intended key "missing": report the misspelling
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    orig = list(err["loc"])
-    loc = list(orig)
-    kinds = {"add_units", "remove_units", "scale_rents", "scale_inflow", "support_workers"}
-    # a discriminated union puts the tag in the path: changes.0.add_units.count -> changes[0].count
-    loc = [p for i, p in enumerate(loc) if not (i > 0 and isinstance(loc[i - 1], int) and p in kinds)]
-    field = ""
-    for p in loc:
-        field += f"[{p}]" if isinstance(p, int) else (f".{p}" if field else str(p))
-    kind = err["type"]
-    msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if kind == "extra_forbidden":
-        known = _fields_at(orig[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
-        hint = (
-            f"; did you mean {close[0]!r}?"
-            if close
-            else (f"; known keys: {', '.join(known)}" if known else "")
-        )
-        return field, f"unknown key{hint}"
-    if kind == "missing":
-        return field, "required key is missing"
-    if kind == "union_tag_invalid":
-        tag = str((err.get("ctx") or {}).get("tag", ""))
-        close = difflib.get_close_matches(tag, sorted(kinds), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; one of {', '.join(sorted(kinds))}"
-        return f"{field}.kind" if field else "kind", f"unknown change kind {tag!r}{hint}"
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    bounds = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}
-    if kind in bounds:
-        limit = next(iter(ctx.values()), "")
-        return field, f"must be {bounds[kind]} {limit} (got {value!r})"
-    if kind.startswith(
-        ("greater", "less", "int_", "float_", "bool_", "string_", "date_", "literal", "enum")
-    ) and not (isinstance(value, dict | list)):
-        msg = f"{msg[0].lower()}{msg[1:]} (got {value!r})"
-    return field, msg
-
-
-def _fields_at(loc: list[Any]) -> list[str]:
-    """Field names of the model reached by following ``loc`` from :class:`Spec` (best effort)."""
-    tp: Any = Spec
-    for p in loc:
-        tp = _step(tp, p)
-        if tp is None:
-            return []
-    tp = _unwrap(tp)
-    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
-
-
-def _unwrap(tp: Any) -> Any:
-    while typing.get_origin(tp) is Annotated:
-        tp = typing.get_args(tp)[0]
-    return tp
-
-
-def _step(tp: Any, key: Any) -> Any:
-    tp = _unwrap(tp)
-    origin = typing.get_origin(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        field = tp.model_fields.get(str(key))
-        return field.annotation if field else None
-    if origin in (list, tuple) and isinstance(key, int):
-        return typing.get_args(tp)[0]
-    if origin is dict:
-        return typing.get_args(tp)[1]
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(tp):
-            arg = _unwrap(arg)
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                kind = arg.model_fields.get("kind")
-                if kind is not None and key in typing.get_args(kind.annotation):
-                    return arg
-        for arg in typing.get_args(tp):
-            if arg is not type(None):
-                found = _step(arg, key)
-                if found is not None:
-                    return found
-    return None
 
 
 def shipped_specs() -> list[Path]:

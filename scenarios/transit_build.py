@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from matcher.domain import Policy
 from matcher.geo import communes, distance_km
+from matcher.travel import minutes_for_km
 from scenarios.data import commune_code, commune_shapes, employment_hubs, rail_stations, reception_centres
 
 #: Walking: 4.8 km/h on streets 1.3 x the crow-fly distance (assumption).
@@ -53,8 +55,9 @@ LOCAL_WAIT_BY_POPULATION = ((100_000, 3.0), (20_000, 5.0), (0, 12.0))
 #: Changing onto a train (FACTS-2 §6 proposal: a 10-min transfer penalty when not on the same rail
 #: line). Changing onto a bus or tram costs that line's average wait.
 TRANSFER_MIN = 10.0
-#: The diagonal uses the matcher's crow-fly formula (FACTS-2 §6) at a commune's typical internal distance.
-FORMULA_ACCESS_MIN, FORMULA_MIN_PER_KM = 10.0, 2.2
+#: The diagonal uses the matcher's crow-fly formula at the default policy's rates (FACTS-2 §6), at a
+#: commune's typical internal distance.
+FORMULA_POLICY = Policy()
 
 #: Tram stops that are not rail stations (hand-placed, ~200 m; own work).
 TRAM_STOPS = {
@@ -206,7 +209,9 @@ class Network:
 def diagonal_minutes(place: Place) -> float:
     """Minutes within a place's own commune: the formula at half the square root of its area."""
     area = sum(_ring_area_km2(ring) for ring in commune_shapes()[place.commune])
-    return FORMULA_ACCESS_MIN + FORMULA_MIN_PER_KM * 0.5 * math.sqrt(area)
+    km = 0.5 * math.sqrt(area)
+    p = FORMULA_POLICY
+    return float(minutes_for_km(km, p.travel_access_minutes, p.travel_minutes_per_km))
 
 
 def _ring_area_km2(ring: list[tuple[float, float]]) -> float:

@@ -21,15 +21,17 @@ from enum import StrEnum
 import numpy as np
 
 from matcher.domain import Household, Programme, Unit
-from matcher.geo import communes
+from matcher.geo import communes, communes_in_cantons
+from matcher.months import DAYS_PER_MONTH
+from matcher.rent import round_rent
 from scenarios.generator import (
-    DAYS_PER_MONTH,
     GeneratorParams,
     HouseholdProfile,
     draw_availability,
     draw_household,
     draw_unit,
     stream,
+    zone_communes,
 )
 from scenarios.spec import AddUnits, RemoveUnits, ScaleInflow, ScaleRents, Spec, SupportWorkers, Where
 
@@ -118,7 +120,7 @@ def _where_communes(where: Where, zones: dict[str, frozenset[str]]) -> tuple[str
     if where.zone:
         sets.append(zones[where.zone])
     if where.cantons:
-        sets.append(frozenset(c for c, v in communes().items() if v.canton in where.cantons))
+        sets.append(communes_in_cantons(where.cantons))
     if where.communes:
         sets.append(frozenset(where.communes))
     if not sets:
@@ -160,7 +162,7 @@ class RentRules:
     def apply(self, unit: Unit) -> Unit:
         """The same unit at its scaled rent (the draws do not depend on the rent)."""
         f = self.factor(unit.programme, unit.commune)
-        return unit if f == 1.0 else unit.model_copy(update={"rent": max(10.0, round(unit.rent * f, -1))})
+        return unit if f == 1.0 else unit.model_copy(update={"rent": round_rent(unit.rent * f)})
 
 
 @dataclass(frozen=True)
@@ -203,10 +205,7 @@ class Builder:
 
 
 def _builder(spec: Spec, seed: int) -> Builder:
-    zone_sets = {
-        z: frozenset(c for c, v in communes().items() if v.canton in cantons)
-        for z, cantons in spec.support.zones.items()
-    }
+    zone_sets = zone_communes(spec.support.zones)
     zone_of = {c: k for k, z in enumerate(spec.zone_names()) for c in zone_sets[z]}
     return Builder(spec, seed, zone_sets, zone_of, RentRules.of(spec, zone_sets))
 

@@ -239,3 +239,51 @@ def test_generate_cli_writes_a_valid_problem(tmp_path) -> None:  # type: ignore[
         == 0
     )
     assert MatchProblem.from_json(out.read_bytes()) == generate(GeneratorParams(households=12, units=15), 2)
+
+
+def test_generate_cli_names_a_bad_size_as_the_core_words_it(capsys) -> None:  # type: ignore[no-untyped-def]
+    from wunneng.cli import main
+
+    assert main(["scenario", "generate", "--households", "-3", "--units", "5"]) == 2
+    assert capsys.readouterr().err.strip() == "wunneng: error: --households: must be >= 0 (got -3)"
+
+
+def test_the_shipped_example_is_the_generators_output() -> None:
+    """The README's quick start matches examples/small.json: regenerate it when the generator changes
+    (``wunneng scenario generate --households 30 --units 40 --seed 3 --out examples/small.json``)."""
+    from pathlib import Path
+
+    from matcher import MatchProblem
+
+    example = Path(__file__).parents[2] / "examples" / "small.json"
+    assert MatchProblem.from_json(example.read_bytes()) == generate(
+        GeneratorParams(households=30, units=40), 3
+    )
+
+
+def test_preference_weights_and_occupancy_come_from_the_parameters() -> None:
+    """The drawing code holds no sourced number of its own: both follow GeneratorParams."""
+    p = GeneratorParams(
+        households=300,
+        units=200,
+        preference_share=1.0,
+        preference_weight_range=(0.5, 0.5),
+        surface_per_occupant_m2=40,
+    )
+    problem = generate(p, 4)
+    assert {pref.weight for h in problem.households for pref in h.preferred_communes} == {0.5}
+    assert all(
+        u.max_occupancy == max(1, min(2 * max(u.bedrooms, 1) + 1, int(u.surface_m2 // 40)))
+        for u in problem.units
+    )
+    with pytest.raises(ValueError, match="preference_weight_range"):
+        GeneratorParams(preference_weight_range=(0.9, 0.4))
+
+
+def test_world_units_start_in_a_state_of_the_unit_state_machine(baseline) -> None:  # type: ignore[no-untyped-def]
+    from scenarios.world import UnitState, build_world
+
+    world = build_world(baseline, 0)
+    states = {s.state for s in world.units}
+    assert states <= set(UnitState) and all(isinstance(s, UnitState) for s in states)
+    assert states == {UnitState.FREE, UnitState.LET}  # nothing is held before the first proposal

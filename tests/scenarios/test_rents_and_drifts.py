@@ -132,3 +132,89 @@ def test_a_base_from_real_stock_takes_its_sizes_and_mixes_and_nothing_else() -> 
     assert all(h.id not in text for h in pop.problem.households)
     with pytest.raises(ValueError, match=str(MIN_RECORDS)):
         stock_base(base, pop.problem.households[: MIN_RECORDS - 1], pop.problem.units)
+
+
+# --- one home per rule: the scenario package calls the core's rule and never restates it ---------
+
+#: What a copy of a core rule looks like in source, and the rule's one home.
+RESTATED = {
+    r"\b30\.44\b": "days per month: matcher.months.DAYS_PER_MONTH",
+    r"max\(10(\.0)?, round\(": "rent rounding: matcher.rent.round_rent",
+    r"\.canton in ": "communes of cantons: matcher.geo.communes_in_cantons",
+    r"""\[["']loc["']\]""": "a pydantic error as one line: matcher.input_errors",
+    r"\+ 1\) // 2": "bedrooms needed: matcher.rooms",
+}
+
+
+def test_no_scenario_module_restates_a_core_rule() -> None:
+    import re
+    from pathlib import Path
+
+    import scenarios
+
+    found = [
+        f"{path.name}:{n}: {rule}"
+        for path in sorted(Path(scenarios.__file__).parent.glob("*.py"))
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        for pattern, rule in RESTATED.items()
+        if re.search(pattern, line)
+    ]
+    assert found == []
+
+
+def test_a_single_persons_spare_bedrooms_in_the_kpi_are_the_objectives_term() -> None:
+    """The KPI counted no spare bedroom for a single person where the objective counts one."""
+    from matcher import match
+    from scenarios.kpi import fit
+    from tests.matcher.builders import household, problem
+    from tests.matcher.builders import unit as flat
+
+    policy = Policy()
+    for adults, children, bedrooms in [(1, [], 2), (1, [], 3), (2, [4], 3), (1, [], 0)]:
+        h = household(adults=adults, children_ages=children, monthly_income=4000.0)
+        u = flat(bedrooms=bedrooms, surface_m2=30.0 + 20 * bedrooms, max_occupancy=6)
+        (proposal,) = match(problem([h], [u], policy=policy)).proposals
+        term = proposal.breakdown.get("under_occupancy", 0)
+        assert fit(h, u, policy, GeneratorParams()).spare * policy.weights.under_occupancy == term
+
+
+@given(rent=st.floats(0, 5_000), factor=st.floats(0.01, 5))
+def test_scaled_rents_are_quoted_as_the_core_rounds_them(rent: float, factor: float) -> None:
+    from matcher.rent import round_rent
+    from scenarios.spec import ScaleRents
+    from scenarios.world import RentRules
+
+    rules = RentRules([(ScaleRents(kind="scale_rents", factor=factor), None)])
+    u = unit(RentRule.FIXED, rent, 0.33, 0.0)
+    assert rules.apply(u).rent == (rent if factor == 1.0 else round_rent(rent * factor))
+
+
+def test_drawn_rents_are_quoted_as_the_core_rounds_them() -> None:
+    from matcher.rent import round_rent
+    from scenarios.generator import draw_unit, stream
+
+    for k in range(200):
+        u = draw_unit(PARAMS, stream(1, "unit", k), "U", available_from=date(2026, 1, 1), rent_factor=0.01)
+        assert u.rent == round_rent(u.rent) and u.rent >= 10.0
+
+
+def test_zones_and_change_targets_are_the_cores_communes_of_their_cantons() -> None:
+    from matcher.geo import communes_in_cantons
+    from scenarios.params import ZONES, zone_communes
+    from scenarios.spec import RemoveUnits
+    from scenarios.world import _where_communes
+
+    zones = zone_communes()
+    assert zones == {name: communes_in_cantons(cantons) for name, cantons in ZONES.items()}
+    change = RemoveUnits(kind="remove_units", count=1, cantons=["Remich", "Wiltz"])
+    assert set(_where_communes(change, zones) or ()) == communes_in_cantons(["Remich", "Wiltz"])
+
+
+def test_the_simulation_months_are_the_cores_months() -> None:
+    from matcher.months import DAYS_PER_MONTH
+    from scenarios import generator, params
+    from scenarios.world import build_world
+
+    assert generator.DAYS_PER_MONTH is DAYS_PER_MONTH and not hasattr(params, "DAYS_PER_MONTH")
+    spec = validate_spec({"name": "d", "run": {"months": 7, "scale": 0.01}})
+    assert build_world(spec, 0).days == round(7 * DAYS_PER_MONTH)

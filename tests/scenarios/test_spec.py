@@ -196,3 +196,22 @@ def test_missing_file_exits_2(capsys) -> None:  # type: ignore[no-untyped-def]
 def test_support_change_parses() -> None:
     spec = load_spec(BASELINE.with_name("north-workers-plus-2.toml"))
     assert isinstance(spec.changes[0], SupportWorkers) and spec.changes[0].add == 2
+
+
+PYDANTIC_ERRORS = [b for b in BAD if b[0] not in ("unknown zone", "no place")]  # those two are cross-checks
+
+
+@pytest.mark.parametrize("body", [b[1] for b in PYDANTIC_ERRORS], ids=[b[0] for b in PYDANTIC_ERRORS])
+def test_a_spec_error_is_the_cores_one_line(write, body: str) -> None:  # type: ignore[no-untyped-def]
+    """Field and reason are matcher.input_errors' one line, as for the matcher's own input."""
+    from pydantic import ValidationError
+
+    from matcher.input_errors import one_line
+    from scenarios.spec import Spec, _raw
+
+    path = write(f'base = "{BASELINE}"\nname = "bad"\n{body}')
+    with pytest.raises(ValidationError) as invalid:
+        Spec.model_validate(_raw(path, ()))
+    with pytest.raises(SpecError) as err:
+        load_spec(path)
+    assert f"{err.value.field}: {err.value.reason}" == one_line(invalid.value, Spec)

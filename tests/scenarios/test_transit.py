@@ -111,3 +111,16 @@ def test_the_matcher_reads_the_matrix_and_a_rail_town_is_no_longer_too_far() -> 
     assert trip_minutes(formula_only, job, home) > formula_only.max_travel_minutes
     off = Location(lat=49.9, lon=6.0)  # a point off the matrix: the formula
     assert trip_minutes(matrix, off, home) == trip_minutes(formula_only, off, home)
+
+
+def test_a_places_own_commune_takes_the_matchers_formula_at_half_the_root_of_its_area() -> None:
+    """One home for the formula: the diagonal follows matcher.travel, not constants of its own."""
+    from matcher.domain import Policy
+    from matcher.travel import minutes_for_km
+    from scenarios.data import commune_shapes
+
+    place = next(p for p in transit_build.places() if p.commune == LUX)
+    area = sum(transit_build._ring_area_km2(r) for r in commune_shapes()[LUX])
+    policy = Policy()
+    expected = minutes_for_km(0.5 * area**0.5, policy.travel_access_minutes, policy.travel_minutes_per_km)
+    assert transit_build.diagonal_minutes(place) == pytest.approx(float(expected))
