@@ -36,9 +36,9 @@ import numpy as np
 from matcher import MatchProblem, SolveOptions, match
 from matcher.domain import Pair, Programme, SupportZone, Unit
 from matcher.fairness import FairnessPrice, price_of, without_targets
-from matcher.geo import communes, distance_km
+from matcher.geo import distance_km
 from matcher.result import MatchResult
-from matcher.travel import trip_minutes
+from matcher.travel import place_point, trip_minutes, unit_point
 from scenarios.first_come import first_come
 from scenarios.generator import DAYS_PER_MONTH, stream
 from scenarios.lookahead import potentials, sample_worlds, window
@@ -233,13 +233,12 @@ def _answer(state: SimState, t: Tenure) -> None:
     if h.work is not None and trip_minutes(spec.policy, h.work, unit.unit) > beh.long_commute_minutes:
         p *= beh.accept_factor_long_commute
     home = h.current_location
-    if home is not None and home.commune is not None:
-        c = communes()[home.commune]
-        if (
-            float(distance_km(c.lat, c.lon, unit.unit.lat or c.lat, unit.unit.lon or c.lon))
-            > beh.far_from_centre_km
-        ):
-            p *= beh.accept_factor_far
+    # a unit without coordinates stands at its commune's point, never at the household's centre
+    if (
+        home is not None
+        and float(distance_km(*place_point(home), *unit_point(unit.unit))) > beh.far_from_centre_km
+    ):
+        p *= beh.accept_factor_far
     u = float(t.applicant.accept_draws[(t.offers - 1) % len(t.applicant.accept_draws)])
     t.decided_day = t.decide_day
     t.decide_day = math.inf

@@ -254,7 +254,10 @@ def _finish(
     if incumbent is not None and best_ub < objective:
         used, objective = incumbent, int(best_ub)
     # integer costs: round the MIP's float bound up, less its tolerance
-    mip_bound = math.ceil(exact.bound - 1e-6 * max(1.0, abs(exact.bound)))
+    # (no bound when the MIP stopped before proving one: keep the relaxation's)
+    mip_bound = (
+        math.ceil(exact.bound - 1e-6 * max(1.0, abs(exact.bound))) if math.isfinite(exact.bound) else bound
+    )
     best = min(max(bound, mip_bound), objective)
     status = Status.OPTIMAL if best >= objective else Status.FEASIBLE
     return RelaxOutcome(status, used, objective, best, stats=stats)
