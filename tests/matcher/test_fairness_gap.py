@@ -131,3 +131,22 @@ def test_a_run_without_households_is_within_any_gap() -> None:
         problem([], [unit("U1")], alternatives=0), FairnessGap("g", FairnessGroup.SUPPORT, 0)
     )
     assert got.feasible and got.result is not None and got.result.proposals == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(cases(), st.data())
+def test_with_fewer_levels_the_result_is_the_best_over_those_tried(
+    case: tuple[MatchProblem, float], data: st.DataObject
+) -> None:
+    p, g = case
+    gap = FairnessGap("gap", FairnessGroup.HOUSEHOLD_TYPE, g)
+    levels = data.draw(st.lists(st.sampled_from(gap_levels(p, gap)), min_size=1, max_size=2, unique=True))
+    got = match_within_gap(p, gap, levels=levels)
+    assert set(got.objectives) == set(levels)
+    expected = brute_force(
+        p, lambda sh: any(all(s - 1e-9 <= x <= s + g + 1e-9 for x in sh.values()) for s in levels)
+    )
+    if expected is None:
+        assert not got.feasible
+        return
+    assert got.result is not None and got.result.objective == expected and got.level in levels
