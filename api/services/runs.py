@@ -292,13 +292,9 @@ def execute_claimed(db: Database, claim: Claim, solver_workers: int) -> None:
 
 
 def solve_options(options: dict[str, Any], solver_workers: int) -> SolveOptions:
-    """A run's solver settings: its time limit, a fixed seed, and the instance's thread count
-    unless the run asked for one (``workers: 1`` makes a search stopped by the clock repeatable)."""
-    return SolveOptions(
-        time_limit=float(options.get("time_limit", 30.0)),
-        workers=int(options.get("workers") or solver_workers),
-        seed=0,
-    )
+    """A run's solver settings: its time limit, the instance's thread count and a fixed seed (the
+    settings are stored with the run, so a replay solves with the same)."""
+    return SolveOptions(time_limit=float(options.get("time_limit", 30.0)), workers=solver_workers, seed=0)
 
 
 def keep_input(
