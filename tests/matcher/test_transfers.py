@@ -97,3 +97,12 @@ def test_movable_households_are_housed_no_worse_than_at_home(seed: int, movable:
     for h, u in got.items():
         if h not in homes:
             assert pair_problems(p, hh[h], units[u]) == []
+    # every household that moves out is in exactly one exchange, whose moves pass units along
+    found = exchanges(p, result)
+    members = [m.household for x in found for m in x.moves]
+    assert sorted(members) == sorted(set(members))
+    assert {h for h, home in homes.items() if got[h] != home} <= set(members)
+    for x in found:
+        for before, after in zip(x.moves, x.moves[1:], strict=False):
+            assert after.unit == before.home
+        assert x.moves[0].home is not None or x.moves[0].unit not in homes.values()
