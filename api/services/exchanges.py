@@ -63,11 +63,14 @@ def unmark_movable(session: Session, who: Principal, household: str) -> Househol
     if not h.movable:
         raise Conflict(f"household {household!r} is not movable")
     h.movable = False
-    session.execute(
-        update(ProposalRow)
-        .where(ProposalRow.household_id == h.id, ProposalRow.status == ProposalStatus.OPEN)
-        .values(status=ProposalStatus.SUPERSEDED)
-    )
+    live = (ProposalStatus.OPEN, ProposalStatus.ACCEPTED)
+    for p in session.scalars(
+        select(ProposalRow).where(
+            ProposalRow.household_id == h.id, ProposalRow.status.in_(live), ProposalRow.exchange.is_not(None)
+        )
+    ).all():
+        break_exchange(session, who, p)  # its exchanges cannot happen without it
+        p.status = ProposalStatus.SUPERSEDED
     audit.record(session, who, "household.not_movable", "household", household)
     session.commit()
     return h
@@ -194,7 +197,8 @@ def _carry_out(session: Session, who: Principal, run: MatchRun, moves: list[Prop
 
 
 def break_exchange(session: Session, who: Principal, p: ProposalRow) -> None:
-    """A declined move ends its exchange: its other moves, decided or not, are superseded."""
+    """A declined move (or a household no longer movable) ends its exchange: its other moves,
+    decided or not, are superseded."""
     others = [
         m
         for m in members(session, p)

@@ -105,6 +105,17 @@ def test_a_declined_move_ends_its_exchange_and_nobody_moves(client: TestClient, 
     assert homes(client, keys.officer) == {"FAMILY": "STUDIO", "COUPLE": "HOUSE", "SINGLE": "FLAT"}
 
 
+def test_a_household_no_longer_movable_ends_its_exchange(client: TestClient, keys: Keys) -> None:
+    crowded_stock(client, keys.officer)
+    run = finished_run(client, keys.officer)
+    r = client.delete("/v1/households/COUPLE/movable", headers=keys.officer)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"household": "COUPLE", "unit": "HOUSE", "movable": False}
+    moves = client.get(f"/v1/match-runs/{run['id']}/exchanges", headers=keys.officer).json()[0]["moves"]
+    assert {m["status"] for m in moves} == {"superseded"}
+    assert client.delete("/v1/households/COUPLE/movable", headers=keys.officer).status_code == 409
+
+
 def test_a_move_that_fits_someone_worse_is_not_proposed(client: TestClient, keys: Keys) -> None:
     r = client.post("/v1/households/import", json=[_household("SINGLE", 1, [], 2400.0)], headers=keys.officer)
     assert r.status_code == 200
