@@ -20,6 +20,7 @@ from api.metrics import CONTENT_TYPE, Metrics
 from api.routes import (
     admin,
     audit,
+    exchanges,  # movable households and their exchanges
     health,
     letters,  # printable proposal letters
     oidc,  # people's sign-in for the pages
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         *records.routers,
         policies.router,
         runs.router,
+        exchanges.router,
         proposals.router,
         reviews.router,
         pairs.router,

@@ -152,6 +152,8 @@ class HouseholdRow(RecordMixin, Base):
     __table_args__ = (UniqueConstraint("organisation_id", "ref"),)
     status: Mapped[str] = mapped_column(String(16), default=HouseholdStatus.WAITING)
     refusals: Mapped[int] = mapped_column(default=0)
+    #: housed, and enters runs with its unit: it may be offered a better one (api.services.exchanges)
+    movable: Mapped[bool] = mapped_column(default=False)
 
 
 class UnitRow(RecordMixin, Base):
@@ -222,6 +224,22 @@ class MatchRun(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     #: what the run had to leave out and why (e.g. a pin that became ineligible)
     warnings: Mapped[list[Any] | None]
+    # -- what it takes to solve the run again (api.replay) --
+    input_hash: Mapped[str | None] = mapped_column(String(64))  #: sha256 of the canonical input
+    #: the canonical solver input; personal data, dropped when one of its households is erased
+    solver_input: Mapped[str | None] = mapped_column(Text)
+    input_erased_at: Mapped[datetime | None]
+    solver_settings: Mapped[dict[str, Any] | None]  #: time and gap limits, seed, workers, method
+    versions: Mapped[dict[str, Any] | None]  #: of wunneng and the solver libraries
+    solution: Mapped[dict[str, Any] | None]  #: the solver's own answer, before any was dropped
+
+
+class RunMember(Base):
+    """A household whose data is in a run's stored input: its erasure erases that input."""
+
+    __tablename__ = "run_members"
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id"), primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), primary_key=True, index=True)
 
 
 class ProposalRow(Base):
@@ -241,6 +259,10 @@ class ProposalRow(Base):
     reason: Mapped[str | None] = mapped_column(String(32))
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     decided_at: Mapped[datetime | None]
+    # -- a move of a movable household, or a step of a chain (api.services.exchanges) --
+    exchange: Mapped[int | None] = mapped_column(Integer)  #: numbered within its run, from 1
+    exchange_step: Mapped[int | None] = mapped_column(Integer)
+    from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  #: the home it leaves
 
 
 class UnhousedRow(Base):

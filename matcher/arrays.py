@@ -46,6 +46,7 @@ class HouseholdArrays:
     points: Ints  #: caseload points of the support intensity
     priority: Floats
     previous_unit: Ints  #: unit index shown last time, or -1
+    current_unit: Ints  #: a movable household's unit index now (:mod:`matcher.transfers`), or -1
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,6 +126,7 @@ def household_arrays(problem: MatchProblem) -> HouseholdArrays:
         points=np.array([policy.intensity_points[h.support] for h in hh], np.int64),
         priority=rules.base + rules.per_vulnerability * flags + rules.per_month_waiting * months,
         previous_unit=previous,
+        current_unit=np.array([unit_idx.get(h.current_unit or "", -1) for h in hh], np.int64),
     )
 
 

@@ -28,6 +28,7 @@ from matcher.errors import InvalidProblemError
 from matcher.fairness import fairness_constraints
 from matcher.instance import MatchProblem
 from matcher.potentials import pair_potentials, unhoused_potentials
+from matcher.transfers import new_load, new_placement
 
 
 class LimitKind(StrEnum):
@@ -102,7 +103,13 @@ def compile_problem(problem: MatchProblem) -> Compiled:
         edges = np.flatnonzero(units.zone[unit_of_edge] == z)
         limits.append(Limit(LimitKind.SUPPORT_ZONE, zone.id))
         constraints.append(
-            SideConstraint(limits[-1].label, edges, hh.points[elig.household[edges]], zone.capacity_points)
+            SideConstraint(
+                limits[-1].label,
+                edges,
+                hh.points[elig.household[edges]]
+                * new_load(hh, units, elig.household[edges], elig.unit[edges]),
+                zone.capacity_points,
+            )
         )
     cidx = commune_index()
     for q in problem.quotas:
@@ -113,13 +120,17 @@ def compile_problem(problem: MatchProblem) -> Compiled:
         limits.append(Limit(LimitKind.QUOTA, q.id))
         constraints.append(
             SideConstraint(
-                limits[-1].label, edges, np.ones(edges.size, np.int64), q.max_households, q.min_households
+                limits[-1].label,
+                edges,
+                new_placement(hh, elig.household[edges], elig.unit[edges]).astype(np.int64),
+                q.max_households,
+                q.min_households,
             )
         )
     for target, row in fairness_constraints(problem, elig.household):  # matcher.fairness
         limits.append(Limit(LimitKind.FAIRNESS, target.id))
         constraints.append(row)
-    unhoused = unhoused_costs(hh, problem.policy)
+    unhoused = unhoused_costs(hh, problem.policy, units)
     if problem.potentials is not None:  # look-ahead prices, apart from fit (matcher.potentials)
         pot = problem.potentials
         cost = cost + pair_potentials(

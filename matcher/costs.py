@@ -104,12 +104,11 @@ def stability_costs(
     return points
 
 
-def pair_costs(
+def fit_costs(
     hh: HouseholdArrays, units: UnitArrays, policy: Policy, h: NDArray[np.int64], u: NDArray[np.int64]
 ) -> NDArray[np.int64]:
-    """What the solver minimises for each pair: fit (the sum of :func:`pair_terms`) plus
-    stability, in blocks to bound memory."""
-    total = stability_costs(hh, policy, h, u)
+    """Each pair's fit, the sum of :func:`pair_terms`, in blocks to bound memory."""
+    total = np.zeros(h.size, np.int64)
     for lo in range(0, h.size, BLOCK_EDGES):
         part = slice(lo, lo + BLOCK_EDGES)
         for term in pair_terms(hh, units, policy, h[part], u[part]).values():
@@ -117,8 +116,31 @@ def pair_costs(
     return total
 
 
-def unhoused_costs(hh: HouseholdArrays, policy: Policy) -> NDArray[np.int64]:
-    """What leaving each household unhoused costs: priority-weighted, plus stability if it moves."""
+def pair_costs(
+    hh: HouseholdArrays, units: UnitArrays, policy: Policy, h: NDArray[np.int64], u: NDArray[np.int64]
+) -> NDArray[np.int64]:
+    """What the solver minimises for each pair: fit plus stability."""
+    return stability_costs(hh, policy, h, u) + fit_costs(hh, units, policy, h, u)
+
+
+def unhoused_costs(hh: HouseholdArrays, policy: Policy, units: UnitArrays | None = None) -> NDArray[np.int64]:
+    """What leaving each household unhoused costs: priority-weighted, plus stability if it moves.
+
+    A movable household (:mod:`matcher.transfers`) is never to be left without a home: its price is
+    one point above the whole objective of the answer where every movable household stays and no
+    one else is housed, so any answer that unhouses one costs more than that answer (``units`` is
+    then needed, for the fit of staying).
+    """
     w = policy.weights
     had_proposal = hh.previous_unit >= 0
-    return np.rint(w.unhoused * hh.priority + w.stability * had_proposal).astype(np.int64)
+    cost: NDArray[np.int64] = np.rint(w.unhoused * hh.priority + w.stability * had_proposal).astype(np.int64)
+    movable = np.flatnonzero(hh.current_unit >= 0)
+    if movable.size:
+        if units is None:
+            raise ValueError("movable households need the units to price staying")
+        home = hh.current_unit[movable]
+        stay = pair_costs(hh, units, policy, movable, home)
+        others = np.ones(cost.size, bool)
+        others[movable] = False
+        cost[movable] = int(cost[others].sum()) + int(stay.sum()) + 1
+    return cost

@@ -167,6 +167,11 @@ class Household(Frozen):
     )
     preferred_communes: list[CommunePreference] = Field(default_factory=list)
     anchors: list[Anchor] = Field(default_factory=list)
+    current_unit: UnitId | None = Field(
+        None,
+        description="movable: the unit the household lives in now (listed among the run's units); "
+        "the run may move it only to a unit that fits it no worse (matcher.transfers)",
+    )
 
     @property
     def persons(self) -> int:

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays, rent_paid
 from matcher.domain import Policy
+from matcher.transfers import home_of, worse_than_home
 from matcher.travel import minutes
 
 BLOCK_PAIRS = 4_000_000  #: pairs examined per block (~50 MB of temporaries)
@@ -31,6 +32,7 @@ class Reason(IntEnum):
     OVER_BUDGET = 4  #: rent + charges above the household's budget
     NOT_AVAILABLE_IN_TIME = 5  #: free only after the availability horizon
     TOO_FAR = 6  #: travel to work or to a school above the policy's maximum
+    WORSE_THAN_CURRENT = 7  #: a movable household's unit fits it better (:mod:`matcher.transfers`)
 
     @property
     def label(self) -> str:
@@ -92,6 +94,9 @@ def pair_reasons(
         far = np.zeros(out.shape, bool)
         far[goes] = np.where(np.isnan(minutes), -np.inf, minutes).max(axis=1) > policy.max_travel_minutes
         mark(Reason.TOO_FAR, far)
+    if (hh.current_unit[rows] >= 0).any():  # movable households: no worse than home, home always
+        mark(Reason.WORSE_THAN_CURRENT, worse_than_home(hh, units, policy, rows, out < 0))
+        out[home_of(hh, rows, units.lat.size)] = -1
     return out
 
 

@@ -97,6 +97,21 @@ class MatchProblem(Frozen):
         for name, pairs in (("pins", self.pins), ("previous", self.previous)):
             _unique((pair.household for pair in pairs), f"{name} household")
             _unique((pair.unit for pair in pairs), f"{name} unit")
+        homes: dict[str, str] = {}
+        for h in self.households:
+            if h.current_unit is None:
+                continue
+            if h.current_unit not in unit_ids:
+                raise InvalidProblemError(
+                    f"household {h.id}", "current_unit", f"unknown id {h.current_unit!r}"
+                )
+            if h.current_unit in homes:
+                raise InvalidProblemError(
+                    f"household {h.id}",
+                    "current_unit",
+                    f"unit {h.current_unit} is {homes[h.current_unit]}'s home",
+                )
+            homes[h.current_unit] = h.id
         forbidden = {(pair.household, pair.unit) for pair in self.forbids}
         for k, pair in enumerate(self.pins):
             if (pair.household, pair.unit) in forbidden:

@@ -32,6 +32,7 @@ EXCLUSION_MEANING: dict[str, str] = {
     "over_budget": "over budget",
     "not_available_in_time": "not available in time",
     "too_far": "too far",
+    "worse_than_current": "fits worse than the household's current home",
 }
 
 PROGRAMME_NAME: dict[Programme, str] = {
@@ -133,3 +134,13 @@ def trade_off(open_units: int) -> str:
 
 
 NO_SOLUTION = "the solver found no solution"
+
+
+def exchange_step(step: int, moves: int, home: str | None, cycle: bool) -> str:
+    """``This is move 2 of an exchange of 3: the household leaves U4 to another household.``"""
+    kind = "a swap" if cycle else "an exchange"
+    leaves = f" the household leaves {home} to another household," if home is not None else ""
+    return (
+        f"This is move {step} of {kind} of {moves} moves:{leaves} and no household in it gets a home "
+        "that fits it worse than the one it has."
+    )

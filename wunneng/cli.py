@@ -7,7 +7,8 @@ service's dependencies. Everything heavy is imported inside the command that nee
 
 Exit codes: 0 a solution (or the requested output) was printed; 2 bad input or usage, one line
 naming the record, the field and the reason, no traceback; 3 the problem is infeasible or no
-solution was found (the answer, with its reasons, is still printed).
+solution was found (the answer, with its reasons, is still printed). `replay` exits 1 when the
+second solve differs from the stored run.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ PLUGINS = {
     "serve": Plugin("api.cli", "run the HTTP service (API under /v1, docs at /docs)", "service"),
     "db": Plugin("api.cli", "database maintenance: apply migrations", "service"),
     "admin": Plugin("api.cli", "administration: the first platform admin key", "service"),
+    "replay": Plugin("api.replay_cli", "solve a stored run again and compare (for an appeal)", "service"),
 }
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
-from api.deps import AnyAdminDep, PlatformDep, PrincipalDep, SessionDep
+from api.deps import AdminDep, AnyAdminDep, PlatformDep, PrincipalDep, SessionDep
 from api.inputs import CheckedRoute
 from api.models import ApiKey, Organisation, Role
 from api.presenters import key_public
 from api.repositories import page
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import KeyCreate, KeyCreated, KeyPublic, Me, OrganisationCreate, OrganisationPublic, Page
-from api.services import admin
+from api.services import admin, replays
+from api.services.replays import ReplayReport
 
 router = APIRouter(route_class=CheckedRoute, tags=["admin"], responses=ERRORS)
 
@@ -66,3 +67,11 @@ def revoke_key(key_id: IntId, session: SessionDep, who: AnyAdminDep) -> KeyPubli
     """Revoke a key at once. The last active admin key of an organisation (or of the platform) cannot be
     revoked: issue another first."""
     return key_public(admin.revoke_key(session, who, key_id))
+
+
+@router.post("/admin/match-runs/{run_id}/replay")
+def replay_run(run_id: IntId, session: SessionDep, who: AdminDep) -> ReplayReport:
+    """Solve a stored run again from its stored input and settings (an organisation's admin, for an
+    appeal): ``identical``, or the differences and their likely reasons (a version, the time limit, an
+    altered input). 409 when the input was erased with a household's personal data."""
+    return replays.replay_run(session, who, run_id)

@@ -42,7 +42,7 @@ from api.repositories import (
 )
 from api.schemas import DeclineReason, PolicyDocument, RefusalAction, ReviewReason
 from api.security import Principal
-from api.services import audit
+from api.services import audit, exchanges
 from matcher import InvalidProblemError, MatchProblem
 from matcher.compile import compile_problem
 
@@ -60,6 +60,8 @@ def _changed(session: Session, stmt: Any) -> bool:
 def accept(session: Session, who: Principal, proposal_id: int) -> ProposalRow:
     lock_organisation(session, who.organisation_id)
     p = proposal_in_org(session, who.organisation_id, proposal_id)
+    if p.exchange is not None:  # a move of a movable household, or a step of a chain
+        return exchanges.accept_move(session, who, p)
     h_ref, u_ref, run = _refs(session, p)
     now = utcnow()
     ok = (
@@ -150,6 +152,8 @@ def decline(session: Session, who: Principal, proposal_id: int, reason: DeclineR
     ):
         session.rollback()
         raise Conflict(f"proposal {proposal_id} can no longer be declined: {why_closed(session, p)}")
+    if p.exchange is not None:
+        exchanges.break_exchange(session, who, p)
     session.execute(
         delete(PairRule).where(PairRule.household_id == p.household_id, PairRule.unit_id == p.unit_id)
     )

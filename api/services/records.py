@@ -37,7 +37,7 @@ from api.models import (
 from api.repositories import lock_organisation, record_by_ref
 from api.schemas import ImportResult
 from api.security import Principal
-from api.services import audit
+from api.services import audit, replays
 from matcher import Household, InvalidProblemError, MatchProblem, Quota, SupportZone, Unit
 
 
@@ -170,6 +170,8 @@ def _erase_household(session: Session, row: HouseholdRow) -> None:
         .values(detail="", excluded={}, blocking=[])
     )
     session.execute(delete(PairRule).where(PairRule.household_id == row.id))
+    replays.forget_household(session, row.id)  # the runs' stored inputs held its data too
+    row.movable = False
 
 
 def reinstate(session: Session, who: Principal, ref: str) -> HouseholdRow:

@@ -15,10 +15,12 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from api import replay
 from api.db import Database
 from api.errors import Conflict
 from api.models import (
@@ -33,6 +35,7 @@ from api.models import (
     ProposalStatus,
     QuotaRow,
     Role,
+    RunMember,
     RunStatus,
     SupportZoneRow,
     UnhousedRow,
@@ -46,6 +49,7 @@ from api.schemas import PolicyDocument, RunCreate
 from api.security import Principal
 from api.services import audit
 from matcher import InvalidProblemError, MatchProblem, MatchResult, SolveOptions, match
+from matcher.transfers import Exchange, with_exchanges
 
 log = logging.getLogger("wunneng.runs")
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -153,14 +157,29 @@ def build_problem(session: Session, run: MatchRun, document: PolicyDocument) -> 
     org = run.organisation_id
     households = session.scalars(
         select(HouseholdRow)
-        .where(HouseholdRow.organisation_id == org, HouseholdRow.status == HouseholdStatus.WAITING)
+        .where(
+            HouseholdRow.organisation_id == org,
+            or_(
+                HouseholdRow.status == HouseholdStatus.WAITING,
+                (HouseholdRow.status == HouseholdStatus.HOUSED) & HouseholdRow.movable,
+            ),
+        )
         .order_by(HouseholdRow.id)
     ).all()
+    movable = {h.id for h in households if h.status == HouseholdStatus.HOUSED}
     units = session.scalars(
         select(UnitRow)
-        .where(UnitRow.organisation_id == org, UnitRow.status == UnitStatus.FREE)
+        .where(
+            UnitRow.organisation_id == org,
+            or_(
+                UnitRow.status == UnitStatus.FREE,
+                (UnitRow.status == UnitStatus.TAKEN) & UnitRow.household_id.in_(movable),
+            ),
+        )
         .order_by(UnitRow.id)
     ).all()
+    home = {u.household_id: u.ref for u in units if u.status == UnitStatus.TAKEN}
+    households = [h for h in households if h.id not in movable or h.id in home]
     zones = session.scalars(select(SupportZoneRow).where(SupportZoneRow.organisation_id == org)).all()
     quotas = session.scalars(select(QuotaRow).where(QuotaRow.organisation_id == org)).all()
     hh_ref = {h.id: h.ref for h in households if h.data is not None}
@@ -188,7 +207,11 @@ def build_problem(session: Session, run: MatchRun, document: PolicyDocument) -> 
     problem = MatchProblem.model_validate(
         {
             "match_date": run.options.get("match_date") or date.today(),
-            "households": [{**h.data, "id": h.ref} for h in households if h.data is not None],
+            "households": [
+                {**h.data, "id": h.ref, "current_unit": home.get(h.id)}
+                for h in households
+                if h.data is not None
+            ],
             "units": [{**u.data, "id": u.ref} for u in units if u.data is not None],
             "support_zones": [{**z.data, "id": z.ref} for z in zones if z.data is not None],
             "quotas": [{**q.data, "id": q.ref} for q in quotas if q.data is not None],
@@ -245,10 +268,10 @@ def execute_claimed(db: Database, claim: Claim, solver_workers: int) -> None:
                 return
             run.households, run.units = len(snapshot.problem.households), len(snapshot.problem.units)
             run.phase, run.progress = "solving", 0.2
-        time_limit = float(options.get("time_limit", 30.0))
-        result, dropped = solve_keeping_valid_pins(
-            snapshot.problem, SolveOptions(time_limit=time_limit, workers=solver_workers, seed=0)
-        )
+        solve = solve_options(options, solver_workers)
+        result, dropped = solve_keeping_valid_pins(snapshot.problem, solve)
+        solved = without_pins(snapshot.problem, dropped)  # exactly what was solved, for a replay
+        result, found = with_exchanges(solved, result)
     except InvalidProblemError as exc:
         fail_claimed(db, claim, f"invalid input: {exc}")
         return
@@ -264,7 +287,32 @@ def execute_claimed(db: Database, claim: Claim, solver_workers: int) -> None:
             _finish(run, RunStatus.CANCELLED, "cancelled")
             return
         run.phase, run.progress = "storing", 0.9
-        store_result(session, run, result, snapshot, dropped)
+        keep_input(session, run, solved, solve, result)
+        store_result(session, run, result, snapshot, dropped, found)
+
+
+def solve_options(options: dict[str, Any], solver_workers: int) -> SolveOptions:
+    """A run's solver settings: its time limit, the instance's thread count and a fixed seed (the
+    settings are stored with the run, so a replay solves with the same)."""
+    return SolveOptions(time_limit=float(options.get("time_limit", 30.0)), workers=solver_workers, seed=0)
+
+
+def keep_input(
+    session: Session, run: MatchRun, problem: MatchProblem, options: SolveOptions, result: MatchResult
+) -> None:
+    """What a replay needs (:mod:`api.replay`): the exact input, its hash, settings, versions, answer;
+    the households in the input are listed, so erasing one erases the input."""
+    text = replay.canonical_input(problem)
+    run.solver_input, run.input_hash = text, replay.content_hash(text)
+    run.solver_settings, run.versions = replay.settings_of(options), replay.versions()
+    run.solution = replay.solution_of(result)
+    ids = session.scalars(
+        select(HouseholdRow.id).where(
+            HouseholdRow.organisation_id == run.organisation_id,
+            HouseholdRow.ref.in_([h.id for h in problem.households]),
+        )
+    )
+    session.add_all(RunMember(run_id=run.id, household_id=i) for i in ids)
 
 
 @dataclass(frozen=True)
@@ -293,6 +341,11 @@ def solve_keeping_valid_pins(
             pin = problem.pins[k]
             dropped.append(DroppedPin(pin.household, pin.unit, exc.reason))
             problem = problem.model_copy(update={"pins": [p for i, p in enumerate(problem.pins) if i != k]})
+
+
+def without_pins(problem: MatchProblem, dropped: list[DroppedPin]) -> MatchProblem:
+    gone = {(d.household, d.unit) for d in dropped}
+    return problem.model_copy(update={"pins": [p for p in problem.pins if (p.household, p.unit) not in gone]})
 
 
 def _pin_index(record: str) -> int | None:
@@ -344,13 +397,16 @@ def store_result(
     result: MatchResult,
     snapshot: Snapshot,
     dropped: list[DroppedPin] | None = None,
+    exchanges: list[Exchange] | None = None,
 ) -> None:
     """Replace the organisation's open proposals with this run's, in one transaction.
 
     The organisation's records are re-read under its lock: a pair whose household or unit was
     decided, erased or withdrawn while the solver ran is dropped, an erased household gets no
     unhoused row, and no alternative names a unit withdrawn meanwhile. Pins the run had to leave
-    out are flagged on their rule and listed in the run's ``warnings``.
+    out are flagged on their rule and listed in the run's ``warnings``. A movable household
+    proposed its own home stays and gets no proposal; the moves of an exchange are stored with
+    its number and their step, and all of them are dropped if one is.
     """
     org = run.organisation_id
     dropped = dropped or []
@@ -367,18 +423,60 @@ def store_result(
             select(UnitRow.id).where(UnitRow.organisation_id == org, UnitRow.status == UnitStatus.FREE)
         )
     )
+    # movable households still living where the run saw them: {household id: home unit id}
+    seen_home = {
+        snapshot.household_ids[h.id]: snapshot.unit_ids[h.current_unit]
+        for h in snapshot.problem.households
+        if h.current_unit is not None
+    }
+    home_now = dict(
+        session.execute(
+            select(HouseholdRow.id, UnitRow.id)
+            .join(UnitRow, UnitRow.household_id == HouseholdRow.id)
+            .where(
+                HouseholdRow.organisation_id == org,
+                HouseholdRow.status == HouseholdStatus.HOUSED,
+                HouseholdRow.movable,
+                UnitRow.status == UnitStatus.TAKEN,
+            )
+        ).all()
+    )
+    still_home = {h: u for h, u in seen_home.items() if home_now.get(h) == u}
     gone_units = {
-        ref for ref, i in snapshot.unit_ids.items() if i not in free
+        ref for ref, i in snapshot.unit_ids.items() if i not in free and i not in still_home.values()
     }  # taken or withdrawn meanwhile
     session.execute(
         update(ProposalRow)
         .where(ProposalRow.organisation_id == org, ProposalRow.status == ProposalStatus.OPEN)
         .values(status=ProposalStatus.SUPERSEDED)
     )
+    step_of = {
+        m.household: (k, step) for k, x in enumerate(exchanges or [], 1) for step, m in enumerate(x.moves, 1)
+    }
+    vacated = {
+        still_home[snapshot.household_ids[m]] for m in step_of if snapshot.household_ids[m] in still_home
+    }
+
+    def placeable(h: int, u: int) -> bool:
+        household_ok = (status_of.get(h) == HouseholdStatus.WAITING and h not in seen_home) or h in still_home
+        return household_ok and (u in free or u in vacated)
+
+    moves = [
+        p
+        for p in result.proposals
+        if seen_home.get(snapshot.household_ids[p.household]) != snapshot.unit_ids[p.unit]
+    ]
+    broken = {
+        step_of[p.household][0]
+        for p in moves
+        if p.household in step_of
+        and not placeable(snapshot.household_ids[p.household], snapshot.unit_ids[p.unit])
+    }
     stored = dropped_pairs = 0
-    for p in result.proposals:
+    for p in moves:
         h, u = snapshot.household_ids[p.household], snapshot.unit_ids[p.unit]
-        if status_of.get(h) != HouseholdStatus.WAITING or u not in free:
+        exchange, step = step_of.get(p.household, (None, None))
+        if not placeable(h, u) or exchange in broken:
             dropped_pairs += 1
             continue
         session.add(
@@ -392,6 +490,9 @@ def store_result(
                 alternatives=[a.model_dump(mode="json") for a in p.alternatives if a.unit not in gone_units],
                 explanation=p.explanation,
                 pinned=p.pinned,
+                exchange=exchange,
+                exchange_step=step,
+                from_unit_id=seen_home.get(h),
             )
         )
         stored += 1

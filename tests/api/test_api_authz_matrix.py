@@ -83,6 +83,10 @@ ALLOWED: dict[str, set[str]] = {
     "POST /v1/match-runs/{run_id}/retry": OFFICE,
     "GET /v1/match-runs/{run_id}/proposals": OFFICE,
     "GET /v1/match-runs/{run_id}/unhoused": OFFICE,
+    "GET /v1/match-runs/{run_id}/exchanges": OFFICE,
+    "POST /v1/admin/match-runs/{run_id}/replay": {"admin"},
+    "PUT /v1/households/{ref}/movable": OFFICE,
+    "DELETE /v1/households/{ref}/movable": OFFICE,
     "GET /v1/proposals": OFFICE,
     "GET /v1/proposals/{proposal_id}": OFFICE,
     "GET /v1/proposals/{proposal_id}/explanation": OFFICE,
@@ -134,6 +138,7 @@ BODIES: dict[str, Any] = {
     "POST /v1/proposals/{proposal_id}/review-requests": {"reason": "second_opinion"},
     "POST /v1/review-requests/{review_id}/resolve": {"outcome": "upheld"},
     "POST /v1/pair-rules": {"household": "{household}", "unit": "{unit}", "kind": "forbid"},
+    "PUT /v1/households/{ref}/movable": {"unit": "{unit}"},
     "POST /v1/scenario-comparisons": {"specs": ["no-such-spec"]},
 }
 QUERIES: dict[str, dict[str, str]] = {"GET /v1/proposals": {"household": "{household}"}}
