@@ -21,7 +21,6 @@ from matcher.rooms import spare_bedrooms
 from matcher.travel import trip_minutes
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.money import Costs, costs
-from scenarios.params import GeneratorParams
 from scenarios.simulate import SimState, Status, Tenure, free_points
 from scenarios.world import UnitState
 
@@ -115,7 +114,8 @@ _BASE_KPIS = (
         "rent burden, median",
         "%",
         "lower",
-        "(rent + charges) / income the rent rule uses (REVIS or wage, without family allowances)",
+        "(rent + charges - rent subsidy) / income the rent rule uses (REVIS or wage, without family "
+        "allowances)",
     ),
     _k("rent_burden_p90", "rent burden, p90", "%", "lower", "as above, 90th percentile"),
     _k(
@@ -325,21 +325,23 @@ class Fit:
     money: Costs
 
 
-def fit(h: Household, u: Unit, policy: Policy, params: GeneratorParams) -> Fit:
-    """Travel (as the matcher sees it), rent burden (of the rent the household pays) and spare bedrooms."""
+def fit(h: Household, u: Unit, policy: Policy) -> Fit:
+    """Travel and rent burden as the matcher counts them (the rent paid less the rent subsidy), and
+    spare bedrooms."""
     spare = spare_bedrooms(h.adults, len(h.children_ages), u.bedrooms)
     income = h.monthly_income
+    money = costs(policy, h, u)
     return Fit(
         work_min=trip_minutes(policy, h.work, u) if h.work is not None else None,
         school_min=[trip_minutes(policy, s, u) for s in h.schools],
-        burden=100 * u.paid_by(income) / income if income else None,
+        burden=100 * (money.paid - money.subsidy) / income if income else None,
         spare=spare,
-        money=costs(params, h, u),
+        money=money,
     )
 
 
-def _fits(pairs: list[tuple[Household, Unit]], policy: Policy, params: GeneratorParams) -> list[Fit]:
-    return [fit(h, u, policy, params) for h, u in pairs]
+def _fits(pairs: list[tuple[Household, Unit]], policy: Policy) -> list[Fit]:
+    return [fit(h, u, policy) for h, u in pairs]
 
 
 def _fit_kpis(fits: list[Fit], prefix: str = "") -> dict[str, float]:
@@ -399,7 +401,7 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     tenures = state.tenures
     housed = [t for t in tenures if t.movein_day is not None and t.movein_day <= days]
     pairs = [(t.applicant.household, _home(t)) for t in housed]
-    fits = _fits(pairs, policy, spec.generator)
+    fits = _fits(pairs, policy)
 
     def wait(t: Tenure) -> float:
         assert t.movein_day is not None
@@ -499,7 +501,7 @@ def _oneshot(state: SimState) -> dict[str, float]:
     hh = {h.id: h for h in problem.households}
     units = {u.id: u for u in problem.units}
     spec = state.world.spec
-    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], spec.policy, spec.generator)
+    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], spec.policy)
     out = _fit_kpis(fits, "oneshot_")
     out["oneshot_housed"] = float(len(result.proposals))
     out["oneshot_free_units"] = float(len(problem.units))
