@@ -9,8 +9,8 @@ Nationality is a planner-only attribute: the matcher never sees it.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -245,14 +245,14 @@ KPIS: tuple[Kpi, ...] = _BASE_KPIS + _LEASE_KPIS + _reason_kpis()
 _BY_NAME = {k.name: k for k in KPIS}
 
 #: Indicators computed per group (key ``"<dimension>=<value>"``).
-GROUP_KPIS: list[Kpi] = [
+GROUP_KPIS: tuple[Kpi, ...] = (
     _k("households", "households", "", "", "on the list"),
     _k("housed_share", "housed share", "%", "higher", "housed / on the list"),
     _k("wait_median_months", "waiting, median", "months", "lower", "households housed"),
     _k("reception_months_mean", "months in reception at move-in", "months", "lower", "households housed"),
     _k("rent_burden_median", "rent burden, median", "%", "lower", "households housed"),
     _k("travel_work_mean_min", "travel to work", "min", "lower", "households housed with a job"),
-]
+)
 #: Planner-only dimensions households are grouped by.
 DIMENSIONS = ("type", "support", "vulnerability", "nationality")
 
@@ -447,24 +447,8 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     k.update(_money(state, housed, fits))
     k.update(lease_kpis(state))
 
-    groups: dict[str, dict[str, float]] = {}
     fit_of = {id(t): f for t, f in zip(housed, fits, strict=True)}
-    for dim in DIMENSIONS:
-        members: dict[str, list[Tenure]] = {}
-        for t in tenures:
-            members.setdefault(_group_of(t, dim), []).append(t)
-        for value in sorted(members):
-            ts = members[value]
-            hs = [t for t in ts if id(t) in fit_of]
-            gf = [fit_of[id(t)] for t in hs]
-            groups[f"{dim}={value}"] = {
-                "households": float(len(ts)),
-                "housed_share": 100 * len(hs) / len(ts),
-                "wait_median_months": _pct([wait(t) for t in hs], 50),
-                "reception_months_mean": _mean([in_reception(t) for t in hs]),
-                "rent_burden_median": _pct([f.burden for f in gf if f.burden is not None], 50),
-                "travel_work_mean_min": _mean([f.work_min for f in gf if f.work_min is not None]),
-            }
+    groups = group_indicators(tenures, fit_of, wait, in_reception)
 
     placements: Counter[str] = Counter(u.commune for _, u in pairs)
     series = {
@@ -488,6 +472,35 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
         notes=list(world.changes_log),
         fairness=fairness_summary(state),
     )
+
+
+def group_indicators(
+    tenures: list[Tenure],
+    fit_of: dict[int, Fit],
+    wait: Callable[[Tenure], float],
+    in_reception: Callable[[Tenure], float],
+) -> dict[str, dict[str, float]]:
+    """:data:`GROUP_KPIS` of every ``"<dimension>=<value>"`` group, in :data:`DIMENSIONS` order then
+    by value; ``fit_of`` holds the fits of the housed households by ``id``. The members of every group
+    are collected in one pass over the households."""
+    members: dict[tuple[str, str], list[Tenure]] = defaultdict(list)
+    for t in tenures:
+        for dim in DIMENSIONS:
+            members[dim, _group_of(t, dim)].append(t)
+    out: dict[str, dict[str, float]] = {}
+    for dim, value in sorted(members, key=lambda key: (DIMENSIONS.index(key[0]), key[1])):
+        ts = members[dim, value]
+        hs = [t for t in ts if id(t) in fit_of]
+        gf = [fit_of[id(t)] for t in hs]
+        out[f"{dim}={value}"] = {
+            "households": float(len(ts)),
+            "housed_share": 100 * len(hs) / len(ts),
+            "wait_median_months": _pct([wait(t) for t in hs], 50),
+            "reception_months_mean": _mean([in_reception(t) for t in hs]),
+            "rent_burden_median": _pct([f.burden for f in gf if f.burden is not None], 50),
+            "travel_work_mean_min": _mean([f.work_min for f in gf if f.work_min is not None]),
+        }
+    return out
 
 
 def _home(t: Tenure) -> Unit:
