@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from matcher.domain import Accessibility, Location, Programme, RentRule
+from matcher.domain import Accessibility, Location, Programme, RentRule, RentSubsidy
 from matcher.geo import communes
 from matcher.instance import MatchProblem
 from matcher.months import months_between
-from matcher.rent import budget
+from matcher.rent import budget, rent_subsidy
 from matcher.rooms import bedrooms_needed
 from matcher.travel import place_point, unit_point
 
@@ -155,9 +155,12 @@ def unit_arrays(problem: MatchProblem) -> UnitArrays:
     )
 
 
-def rent_paid(units: UnitArrays, u: Ints, income: Floats) -> Floats:
-    """Rent + charges paid for units ``u`` at incomes ``income`` (broadcast): :meth:`Unit.paid_by`."""
+def rent_paid(units: UnitArrays, u: Ints, income: Floats, persons: Ints, subsidy: RentSubsidy) -> Floats:
+    """Rent + charges paid for units ``u`` by households of ``income`` and ``persons`` (broadcast),
+    less the rent subsidy on the lets ``subsidy`` covers: :meth:`Unit.paid_by`."""
     total, share = units.total_rent[u], units.income_share[u]
     linked = np.isfinite(share) & np.isfinite(income)
     by_income = np.maximum(units.rent_floor[u], np.nan_to_num(share) * np.nan_to_num(income))
-    return np.asarray(np.where(linked, np.minimum(total, by_income), total), np.float64)
+    paid = np.where(linked, np.minimum(total, by_income), total)
+    covered = np.isin(units.programme[u], [PROGRAMMES.index(p) for p in subsidy.programmes])
+    return np.asarray(paid - np.where(covered, rent_subsidy(subsidy, paid, income, persons), 0.0), np.float64)

@@ -78,7 +78,7 @@ def pair_terms(
     anchors = _trips(hh.anchors, hh.anchor_weight, h, lat, lon, policy)
     spare = spare_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
     missing = missing_bedrooms(hh.adults[h], hh.children[h], units.bedrooms[u])
-    share = rent_paid(units, u, hh.income[h]) / np.where(
+    share = rent_paid(units, u, hh.income[h], hh.persons[h], policy.rent_subsidy) / np.where(
         np.isnan(hh.income[h]) | (hh.income[h] <= 0), np.inf, hh.income[h]
     )
     burden = np.maximum(0.0, 100.0 * (share - policy.rent_burden_target))

@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from matcher.rent import rent_subsidy
+
 #: Opaque identifiers: never names. Letters, digits and ``_ . : -`` only, 1 to 64 of them.
 ID_PATTERN = r"^[A-Za-z0-9_.:\-]{1,64}$"
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -212,11 +214,21 @@ class Unit(Frozen):
     def total_rent(self) -> float:
         return self.rent + self.charges
 
-    def paid_by(self, income: float | None) -> float:
-        """Rent + charges a household with ``income`` (EUR/month, None if unknown) pays here."""
+    def paid_by(
+        self, income: float | None, persons: int | None = None, subsidy: RentSubsidy | None = None
+    ) -> float:
+        """Rent + charges a household with ``income`` (EUR/month, None if unknown) pays here; given
+        its ``persons`` and the policy's ``subsidy`` rule, less the rent subsidy it is entitled to
+        (:func:`matcher.rent.rent_subsidy`): what the budget check and the rent burden count."""
+        if (persons is None) != (subsidy is None):
+            raise TypeError("give persons and subsidy together, or neither")
         if self.rent_rule is RentRule.FIXED or income is None:
-            return self.total_rent
-        return min(self.total_rent, max(self.rent_floor, self.rent_share * income))
+            paid = self.total_rent
+        else:
+            paid = min(self.total_rent, max(self.rent_floor, self.rent_share * income))
+        if subsidy is None or persons is None or income is None or self.programme not in subsidy.programmes:
+            return paid
+        return paid - float(rent_subsidy(subsidy, paid, income, persons))
 
 
 class SupportZone(Frozen):
@@ -295,6 +307,34 @@ class FairnessTarget(Frozen):
     min_housed_share: float = Field(ge=0, le=1, description="share of the group's households proposed a unit")
 
 
+class RentSubsidy(Frozen):
+    """The state rent subsidy (*subvention de loyer*, FACTS-2 §4) on a let of one of ``programmes``:
+    the rent + charges above ``income_share`` of net income, at most a cap linear in persons through
+    ``cap_single`` (one person) and ``cap_four_persons`` (a couple with two children) and never above
+    ``max_eur``; less than ``min_eur`` is not paid. Private-market lets only: Fonds du Logement, SNHBM,
+    commune and AIS dwellings are excluded. ``programmes = []`` turns it off."""
+
+    programmes: frozenset[Programme] = Field(
+        default_factory=lambda: frozenset({Programme.LISKO_PRIVATE}),
+        description="programmes whose lets are private-market lets (guichet.public.lu)",
+    )
+    income_share: float = Field(
+        0.25, ge=0, le=1, description="the subsidy covers rent + charges above this share of net income"
+    )
+    min_eur: Euros = Field(10.0, description="smallest amount paid, EUR/month (secondary: loyer.lu)")
+    max_eur: Euros = Field(520.0, description="largest amount, EUR/month (secondary: loyer.lu)")
+    cap_single: Euros = Field(200.0, description="cap for one person, EUR/month (Aug 2022 example)")
+    cap_four_persons: Euros = Field(
+        360.0, description="cap for a couple with two children, EUR/month (Aug 2022 example)"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RentSubsidy:
+        if self.min_eur > self.max_eur:
+            raise ValueError("min_eur is above max_eur")
+        return self
+
+
 class Policy(Frozen):
     """The rules and weights of a run. Serialisable and versioned: every result records ``version``."""
 
@@ -306,6 +346,10 @@ class Policy(Frozen):
     )
     rent_burden_target: float = Field(
         0.25, ge=0, le=1, description="share of income above which rent burden costs points"
+    )
+    rent_subsidy: RentSubsidy = Field(
+        default_factory=RentSubsidy,
+        description="the state rent subsidy, taken off what a household pays on a private-market let",
     )
     min_surface_m2: list[float] = Field(
         default_factory=lambda: [9.0, 18.0, 24.0, 30.0],

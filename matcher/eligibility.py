@@ -82,7 +82,8 @@ def pair_reasons(
         | (min_surface[:, None] > units.surface[None, :]),
     )
     mark(Reason.NOT_ACCESSIBLE, (hh.needs[rows, None] & ~units.features[None, :]) != 0)
-    paid = rent_paid(units, np.arange(units.lat.size)[None, :], hh.income[rows, None])
+    every_unit = np.arange(units.lat.size)[None, :]
+    paid = rent_paid(units, every_unit, hh.income[rows, None], hh.persons[rows, None], policy.rent_subsidy)
     mark(Reason.OVER_BUDGET, paid > hh.budget[rows, None] + 1e-9)
     horizon = match_day + policy.availability_horizon_days
     mark(Reason.NOT_AVAILABLE_IN_TIME, np.broadcast_to(units.available_day > horizon, out.shape))

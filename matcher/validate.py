@@ -34,7 +34,7 @@ def pair_problems(problem: MatchProblem, h: Household, u: Unit) -> list[str]:
         out.append("too_small")
     if not set(h.needs) <= set(u.features):
         out.append("not_accessible")
-    if u.paid_by(h.monthly_income) > budget(h, policy) + 1e-9:
+    if u.paid_by(h.monthly_income, h.persons, policy.rent_subsidy) > budget(h, policy) + 1e-9:
         out.append("over_budget")
     if (u.available_from - problem.match_date).days > policy.availability_horizon_days:
         out.append("not_available_in_time")

@@ -9,8 +9,8 @@ Nationality is a planner-only attribute: the matcher never sees it.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +21,6 @@ from matcher.rooms import spare_bedrooms
 from matcher.travel import trip_minutes
 from scenarios.generator import DAYS_PER_MONTH
 from scenarios.money import Costs, costs
-from scenarios.params import GeneratorParams
 from scenarios.simulate import SimState, Status, Tenure, free_points
 from scenarios.world import UnitState
 
@@ -115,7 +114,8 @@ _BASE_KPIS = (
         "rent burden, median",
         "%",
         "lower",
-        "(rent + charges) / income the rent rule uses (REVIS or wage, without family allowances)",
+        "(rent + charges - rent subsidy) / income the rent rule uses (REVIS or wage, without family "
+        "allowances)",
     ),
     _k("rent_burden_p90", "rent burden, p90", "%", "lower", "as above, 90th percentile"),
     _k(
@@ -245,14 +245,14 @@ KPIS: tuple[Kpi, ...] = _BASE_KPIS + _LEASE_KPIS + _reason_kpis()
 _BY_NAME = {k.name: k for k in KPIS}
 
 #: Indicators computed per group (key ``"<dimension>=<value>"``).
-GROUP_KPIS: list[Kpi] = [
+GROUP_KPIS: tuple[Kpi, ...] = (
     _k("households", "households", "", "", "on the list"),
     _k("housed_share", "housed share", "%", "higher", "housed / on the list"),
     _k("wait_median_months", "waiting, median", "months", "lower", "households housed"),
     _k("reception_months_mean", "months in reception at move-in", "months", "lower", "households housed"),
     _k("rent_burden_median", "rent burden, median", "%", "lower", "households housed"),
     _k("travel_work_mean_min", "travel to work", "min", "lower", "households housed with a job"),
-]
+)
 #: Planner-only dimensions households are grouped by.
 DIMENSIONS = ("type", "support", "vulnerability", "nationality")
 
@@ -325,21 +325,23 @@ class Fit:
     money: Costs
 
 
-def fit(h: Household, u: Unit, policy: Policy, params: GeneratorParams) -> Fit:
-    """Travel (as the matcher sees it), rent burden (of the rent the household pays) and spare bedrooms."""
+def fit(h: Household, u: Unit, policy: Policy) -> Fit:
+    """Travel and rent burden as the matcher counts them (the rent paid less the rent subsidy), and
+    spare bedrooms."""
     spare = spare_bedrooms(h.adults, len(h.children_ages), u.bedrooms)
     income = h.monthly_income
+    money = costs(policy, h, u)
     return Fit(
         work_min=trip_minutes(policy, h.work, u) if h.work is not None else None,
         school_min=[trip_minutes(policy, s, u) for s in h.schools],
-        burden=100 * u.paid_by(income) / income if income else None,
+        burden=100 * (money.paid - money.subsidy) / income if income else None,
         spare=spare,
-        money=costs(params, h, u),
+        money=money,
     )
 
 
-def _fits(pairs: list[tuple[Household, Unit]], policy: Policy, params: GeneratorParams) -> list[Fit]:
-    return [fit(h, u, policy, params) for h, u in pairs]
+def _fits(pairs: list[tuple[Household, Unit]], policy: Policy) -> list[Fit]:
+    return [fit(h, u, policy) for h, u in pairs]
 
 
 def _fit_kpis(fits: list[Fit], prefix: str = "") -> dict[str, float]:
@@ -399,7 +401,7 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     tenures = state.tenures
     housed = [t for t in tenures if t.movein_day is not None and t.movein_day <= days]
     pairs = [(t.applicant.household, _home(t)) for t in housed]
-    fits = _fits(pairs, policy, spec.generator)
+    fits = _fits(pairs, policy)
 
     def wait(t: Tenure) -> float:
         assert t.movein_day is not None
@@ -445,24 +447,8 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     k.update(_money(state, housed, fits))
     k.update(lease_kpis(state))
 
-    groups: dict[str, dict[str, float]] = {}
     fit_of = {id(t): f for t, f in zip(housed, fits, strict=True)}
-    for dim in DIMENSIONS:
-        members: dict[str, list[Tenure]] = {}
-        for t in tenures:
-            members.setdefault(_group_of(t, dim), []).append(t)
-        for value in sorted(members):
-            ts = members[value]
-            hs = [t for t in ts if id(t) in fit_of]
-            gf = [fit_of[id(t)] for t in hs]
-            groups[f"{dim}={value}"] = {
-                "households": float(len(ts)),
-                "housed_share": 100 * len(hs) / len(ts),
-                "wait_median_months": _pct([wait(t) for t in hs], 50),
-                "reception_months_mean": _mean([in_reception(t) for t in hs]),
-                "rent_burden_median": _pct([f.burden for f in gf if f.burden is not None], 50),
-                "travel_work_mean_min": _mean([f.work_min for f in gf if f.work_min is not None]),
-            }
+    groups = group_indicators(tenures, fit_of, wait, in_reception)
 
     placements: Counter[str] = Counter(u.commune for _, u in pairs)
     series = {
@@ -488,6 +474,35 @@ def outcome(state: SimState, seconds: float = 0.0) -> Outcome:
     )
 
 
+def group_indicators(
+    tenures: list[Tenure],
+    fit_of: dict[int, Fit],
+    wait: Callable[[Tenure], float],
+    in_reception: Callable[[Tenure], float],
+) -> dict[str, dict[str, float]]:
+    """:data:`GROUP_KPIS` of every ``"<dimension>=<value>"`` group, in :data:`DIMENSIONS` order then
+    by value; ``fit_of`` holds the fits of the housed households by ``id``. The members of every group
+    are collected in one pass over the households."""
+    members: dict[tuple[str, str], list[Tenure]] = defaultdict(list)
+    for t in tenures:
+        for dim in DIMENSIONS:
+            members[dim, _group_of(t, dim)].append(t)
+    out: dict[str, dict[str, float]] = {}
+    for dim, value in sorted(members, key=lambda key: (DIMENSIONS.index(key[0]), key[1])):
+        ts = members[dim, value]
+        hs = [t for t in ts if id(t) in fit_of]
+        gf = [fit_of[id(t)] for t in hs]
+        out[f"{dim}={value}"] = {
+            "households": float(len(ts)),
+            "housed_share": 100 * len(hs) / len(ts),
+            "wait_median_months": _pct([wait(t) for t in hs], 50),
+            "reception_months_mean": _mean([in_reception(t) for t in hs]),
+            "rent_burden_median": _pct([f.burden for f in gf if f.burden is not None], 50),
+            "travel_work_mean_min": _mean([f.work_min for f in gf if f.work_min is not None]),
+        }
+    return out
+
+
 def _home(t: Tenure) -> Unit:
     assert t.home is not None
     return t.home
@@ -499,7 +514,7 @@ def _oneshot(state: SimState) -> dict[str, float]:
     hh = {h.id: h for h in problem.households}
     units = {u.id: u for u in problem.units}
     spec = state.world.spec
-    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], spec.policy, spec.generator)
+    fits = _fits([(hh[p.household], units[p.unit]) for p in result.proposals], spec.policy)
     out = _fit_kpis(fits, "oneshot_")
     out["oneshot_housed"] = float(len(result.proposals))
     out["oneshot_free_units"] = float(len(problem.units))

@@ -77,12 +77,24 @@ def minutes(problem: MatchProblem, place: Location, u: Unit) -> float:
     return problem.policy.travel_access_minutes + problem.policy.travel_minutes_per_km * _km(a, b)
 
 
-def rent_paid(h: Household, u: Unit) -> float:
-    """Fixed: rent + charges; a share of income: that share, at least the floor, at most rent + charges."""
+def rent_paid(problem: MatchProblem, h: Household, u: Unit) -> float:
+    """Fixed: rent + charges; a share of income: that share, at least the floor, at most rent + charges;
+    less the rent subsidy (:class:`matcher.domain.RentSubsidy`) on a let of a programme it covers."""
     full = u.rent + u.charges
-    if u.rent_rule.value == "fixed" or h.monthly_income is None:
-        return full
-    return min(full, max(u.rent_floor, u.rent_share * h.monthly_income))
+    income = h.monthly_income
+    if u.rent_rule.value == "fixed" or income is None:
+        paid = full
+    else:
+        paid = min(full, max(u.rent_floor, u.rent_share * income))
+    rule = problem.policy.rent_subsidy
+    if income is None or u.programme not in rule.programmes:
+        return paid
+    persons = h.adults + len(h.children_ages)
+    # the cap runs in a straight line from one person to four persons, then stops at the upper bound
+    cap = rule.cap_single + (persons - 1) * (rule.cap_four_persons - rule.cap_single) / 3
+    cap = min(cap, rule.max_eur)
+    amount = min(cap, max(0.0, paid - rule.income_share * income))
+    return paid - amount if amount >= rule.min_eur else paid
 
 
 def _points(x: float) -> int:
@@ -96,7 +108,7 @@ def fit_terms(problem: MatchProblem, h: Household, u: Unit) -> dict[str, int]:
     children = len(h.children_ages)
     need = max(1, math.ceil(h.adults / 2) + math.ceil(children / 2))
     single = h.adults + children == 1
-    rent = rent_paid(h, u)
+    rent = rent_paid(problem, h, u)
     burden = 0.0
     if h.monthly_income:
         burden = max(0.0, 100 * rent / h.monthly_income - 100 * problem.policy.rent_burden_target)
