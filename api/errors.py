@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import InvalidProblemError
@@ -91,6 +92,7 @@ class Invalid(ApiError):
         self.loc, self.kind = loc, kind
 
 
+HTTP_METHODS = {"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
@@ -138,6 +140,19 @@ def invalid(errors: list[dict[str, Any]]) -> Response:
     return problem(422, "invalid", said or "invalid request", items)
 
 
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the OpenAPI document declares for ``path``, over every path template it matches.
+
+    Starlette's own 405 names the first matching route's methods only (a path has one route per
+    method here), and the pages mounted at ``/`` answer a 405 on any path with ``GET, HEAD``.
+    """
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].match(path):
+            methods |= {m.upper() for m in operations if m.upper() in HTTP_METHODS}
+    return sorted(methods)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error to a problem document; nothing reaches the server's own traceback logging."""
 
@@ -151,9 +166,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(exc.status, exc.code, exc.message, headers=headers)
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> Response:
+    async def _http(request: Request, exc: HTTPException) -> Response:
         code = CODES.get(exc.status_code, HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_"))
-        return problem(exc.status_code, code, str(exc.detail), headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405 and (methods := allowed_methods(app, request.url.path)):
+            headers["Allow"] = ", ".join(methods)
+        return problem(exc.status_code, code, str(exc.detail), headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> Response:
