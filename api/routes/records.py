@@ -108,11 +108,7 @@ def record_router(kind: RecordKind) -> APIRouter:
         record, ``a.b`` headers for nested fields and ``;`` between list items."""
         raw = await request.body()
         if "csv" in request.headers.get("content-type", ""):
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise Invalid(["body"], "not UTF-8 text") from None
-            items: Any = records.parse_csv(kind, text)
+            items: Any = records.parse_csv(kind, records.decode_csv(raw))
         else:
             items = parse_json(raw)
             if not isinstance(items, list):

@@ -44,6 +44,18 @@ FILE_BODY = {
 }
 
 
+#: What a template or export answers: the file, in the format its path names.
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the file (CSV: `;`-separated UTF-8 with a BOM; XLSX: one sheet)",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            tabular.XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
 def _kind(path: str) -> RecordKind:
     if path not in KIND:
         raise NotFound(f"no spreadsheet import for {path!r}: households or units")
@@ -58,7 +70,9 @@ def _file(data: bytes, fmt: Format, name: str) -> Response:
     )
 
 
-@router.get("/{path}/import/template.{fmt}", name="import_template")
+@router.get(
+    "/{path}/import/template.{fmt}", name="import_template", response_class=Response, responses=FILE_RESPONSE
+)
 def template(path: Literal["households", "units"], fmt: Format, _: OfficerDep) -> Response:
     """An empty sheet with the import's columns (CSV with ``;`` and a BOM, or XLSX)."""
     return _file(tabular.template(path, fmt), fmt, f"{path}-template")
@@ -144,7 +158,7 @@ def _unit_row(x: Any) -> list[Cell]:
     ]  # fmt: skip
 
 
-@router.post("/exports/{what}.{fmt}", name="export")
+@router.post("/exports/{what}.{fmt}", name="export", response_class=Response, responses=FILE_RESPONSE)
 def export(
     what: Literal["households", "units", "proposals", "unhoused"],
     fmt: Format,

@@ -176,7 +176,7 @@ def test_every_bad_input_is_a_4xx_naming_the_field(client: TestClient, keys: Key
         loc = problem["errors"][0]["loc"] if problem and problem.get("errors") else None
         if not (400 <= r.status_code < 500 and loc is not None and loc[: len(case.loc)] == case.loc):
             wrong.append((case.name, r.status_code, loc, r.text[:200]))
-    assert wrong == []
+    assert wrong == [], wrong
 
 
 def test_an_infinite_policy_weight_never_becomes_active(client: TestClient, keys: Keys) -> None:
