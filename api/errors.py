@@ -3,7 +3,8 @@
 Every error is ``{type, title, status, detail, code}``; a validation error (422) adds ``errors``,
 one ``{loc, msg, type}`` per field (``loc`` is the field's path: ``["body", 3, "adults"]``,
 ``["query", "status"]``), whether pydantic, the service or the matching core found it. Bodies never
-echo the input (it may not even be encodable), and nothing here logs a value: an unexpected error
+echo an input value (it may be personal, or not even encodable) and echo key names only in a bounded,
+printable form (:func:`echo`); nothing here logs a value: an unexpected error
 is logged by its type and code location only, since its message may carry a record's fields.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+import unicodedata
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -30,6 +32,10 @@ from matcher import InvalidProblemError
 log = logging.getLogger("wunneng.api")
 
 PROBLEM_JSON = "application/problem+json"
+MAX_ECHO = 64  #: characters of a key name (or any loc part) a problem document echoes
+MAX_MESSAGE = 500  #: characters of a message or detail
+MAX_ERRORS = 50  #: field errors listed in one problem document
+UNSAFE = {"Cc", "Cf", "Cs"}  #: Unicode categories never echoed: control, format, surrogate
 Loc = list[str | int]
 
 
@@ -78,10 +84,6 @@ class Conflict(ApiError):
     status, code = 409, "conflict"
 
 
-class PayloadTooLarge(ApiError):
-    status, code = 413, "payload_too_large"
-
-
 class Invalid(ApiError):
     """A request that parsed but breaks a rule; ``loc`` names the field."""
 
@@ -106,7 +108,7 @@ def problem_body(status: int, code: str, detail: str, errors: list[dict[str, Any
         "type": f"urn:wunneng:problem:{code}",
         "title": HTTPStatus(status).phrase,
         "status": status,
-        "detail": detail,
+        "detail": echo(detail, MAX_MESSAGE),
         "code": code,
     }
     if errors is not None:
@@ -129,13 +131,24 @@ def problem(
     )
 
 
+def echo(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` as a problem document may show it: control, format and lone surrogate characters
+    replaced by U+FFFD, at most ``limit`` characters. A key name or message can carry whatever the
+    client sent (a terminal escape, a 10,000-character key)."""
+    safe = "".join("\ufffd" if unicodedata.category(c) in UNSAFE else c for c in text[: limit + 1])
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+
+
 def _loc(raw: Any) -> Loc:
-    return [p if isinstance(p, int) else str(p) for p in raw]
+    return [p if isinstance(p, int) else echo(str(p)) for p in raw]
 
 
 def invalid(errors: list[dict[str, Any]]) -> Response:
     """A 422 naming each field; ``detail`` reads them out for a person."""
-    items = [{"loc": _loc(e["loc"]), "msg": str(e["msg"]), "type": str(e["type"])} for e in errors]
+    items = [
+        {"loc": _loc(e["loc"]), "msg": echo(str(e["msg"]), MAX_MESSAGE), "type": echo(str(e["type"]))}
+        for e in errors[:MAX_ERRORS]
+    ]
     said = "; ".join(f"{'.'.join(map(str, e['loc'][1:] or e['loc']))}: {e['msg']}" for e in items[:3])
     return problem(422, "invalid", said or "invalid request", items)
 

@@ -14,7 +14,7 @@ from api.config import Settings
 from api.db import Database, migrate
 from api.deps import AppContext
 from api.docs import install_docs
-from api.errors import allowed_methods, install_handlers
+from api.errors import PROBLEM_JSON, allowed_methods, install_handlers, problem_body
 from api.headers import SecurityHeaders
 from api.logs import AccessLog, configure_logging
 from api.metrics import CONTENT_TYPE, Metrics
@@ -76,13 +76,13 @@ class BodyLimit:
                 await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
-        body = b'{"detail":"payload too large","code":"payload_too_large"}'
+        body = problem_body(413, "payload_too_large", f"the body is larger than {self.max_bytes} bytes")
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", PROBLEM_JSON.encode()),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

@@ -168,8 +168,14 @@ class Me(BaseModel):
     organisation: str | None = Field(description="none for a platform admin")
 
 
+#: The most solver seconds one run may take (a request's ``time_limit``, the default setting).
+MAX_RUN_SECONDS = 300.0
+
+
 class RunCreate(Strict):
-    time_limit: float | None = Field(None, gt=0, le=300, description="solver seconds (default 30)")
+    time_limit: float | None = Field(
+        None, gt=0, le=MAX_RUN_SECONDS, description="solver seconds (default 30)"
+    )
     alternatives: int = Field(3, ge=0, le=20)
     match_date: date | None = Field(None, description="the day the run plans for (default: today)")
     wait_seconds: float = Field(0, ge=0, le=60, description="wait this long for the run in the request")
@@ -240,10 +246,6 @@ class ExplanationPublic(BaseModel):
     factors: list[Factor]
     other_options: int
     policy_version: str
-
-
-class AcceptBody(Strict):
-    pass
 
 
 class DeclineBody(Strict):

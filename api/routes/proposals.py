@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
@@ -13,9 +13,8 @@ from api.inputs import CheckedRoute
 from api.models import HouseholdRow, MatchRun, ProposalRow, ProposalStatus, UnitRow
 from api.presenters import proposals_public, reviews_public
 from api.repositories import page, proposal_in_org, record_by_ref, refs
-from api.routes.common import ERRORS, REF_PATTERN, IntId, Limit, Offset
+from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import (
-    AcceptBody,
     DeclineBody,
     ExplanationPublic,
     Factor,
@@ -25,6 +24,7 @@ from api.schemas import (
     ReviewPublic,
 )
 from api.services import decisions
+from matcher.domain import ID_PATTERN
 from matcher.wording import TERM_MEANING
 
 router = APIRouter(route_class=CheckedRoute, prefix="/proposals", tags=["proposals"], responses=ERRORS)
@@ -37,7 +37,7 @@ def list_proposals(
     limit: Limit = 100,
     offset: Offset = 0,
     status: Annotated[ProposalStatus | None, Query()] = None,
-    household: Annotated[str | None, Query(pattern=REF_PATTERN, description="a household id")] = None,
+    household: Annotated[str | None, Query(pattern=ID_PATTERN, description="a household id")] = None,
 ) -> Page[ProposalPublic]:
     """A page of the organisation's proposals, by status and household."""
     query = (
@@ -105,7 +105,6 @@ def accept(
     proposal_id: IntId,
     session: SessionDep,
     who: OfficerDep,
-    body: Annotated[AcceptBody | None, Body()] = None,
 ) -> ProposalPublic:
     """House the household in the unit. 409 if someone decided the proposal, unit or household first."""
     return proposals_public(session, [decisions.accept(session, who, proposal_id)])[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ class RecordKind:
     path: str
     table: type[RecordMixin]
     model: type[BaseModel]
+    personal: bool = False  #: its fields describe people: a 422 names them, never echoes a value
 
     def new(self, org: str, ref: str, data: dict[str, Any]) -> RecordMixin:
         row: RecordMixin = self.table(organisation_id=org, ref=ref, data=data)  # type: ignore[call-arg]
@@ -62,7 +64,7 @@ class RecordKind:
         return MatchProblem.model_validate({"match_date": date.today(), **parts})
 
 
-HOUSEHOLDS = RecordKind("household", "households", HouseholdRow, Household)
+HOUSEHOLDS = RecordKind("household", "households", HouseholdRow, Household, personal=True)
 UNITS = RecordKind("unit", "units", UnitRow, Unit)
 SUPPORT_ZONES = RecordKind("support_zone", "support-zones", SupportZoneRow, SupportZone)
 QUOTAS = RecordKind("quota", "quotas", QuotaRow, Quota)
@@ -74,13 +76,21 @@ def validate(kind: RecordKind, raw: dict[str, Any], loc: list[str | int]) -> Bas
     try:
         doc = kind.model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise Invalid([*loc, *err["loc"]], err["msg"]) from None
+        where, reason = describe(exc, kind.model)
+        if kind.personal:  # the field is named; its value (an income, an age) is not echoed
+            for err in exc.errors():
+                reason = reason.removesuffix(f" (got {err.get('input')!r})")
+        raise Invalid([*loc, *where], reason) from None
     try:
         kind.probe(doc).check()
     except InvalidProblemError as exc:
-        raise Invalid([*loc, exc.field], exc.reason) from None
+        reason = QUOTED_VALUE.sub("", exc.reason) if kind.personal else exc.reason
+        raise Invalid([*loc, exc.field], reason) from None
     return doc
+
+
+#: A value the core quotes at the end of a reason (``unknown commune code '9999'``): left out.
+QUOTED_VALUE = re.compile(r" '[^']*'$")
 
 
 def _ref(doc: BaseModel) -> str:
