@@ -30,6 +30,12 @@ R = TypeVar("R", bound=RecordMixin)
 T = TypeVar("T")
 
 
+def records_with_status(session: Session, table: type[R], org: str, status: str) -> Sequence[R]:
+    """The organisation's records of one status (households waiting, units free), by id."""
+    query = select(table).where(table.organisation_id == org, table.status == status)  # type: ignore[attr-defined]
+    return session.scalars(query.order_by(table.id)).all()
+
+
 def record_by_ref(session: Session, table: type[R], org: str, ref: str, *, lock: bool = False) -> R:
     query = select(table).where(table.organisation_id == org, table.ref == ref)
     row = session.scalar(query.with_for_update() if lock else query)

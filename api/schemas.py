@@ -350,6 +350,22 @@ class ComparisonCreate(Strict):
     wait_seconds: float = Field(0, ge=0, le=60)
 
 
+class StockWhatIf(Strict):
+    """A what-if on the organisation's own stock: a shipped spec whose population, stock and mixes
+    are replaced by those of the organisation's waiting households and free units (counts and
+    shares only, from at least 10 of each)."""
+
+    base: str = Field(
+        "baseline-2026", min_length=1, max_length=64, description="the shipped spec to start from"
+    )
+    seeds: list[Annotated[int, Field(ge=0, le=2**31 - 1)]] = Field(
+        default_factory=lambda: [0], min_length=1, max_length=10
+    )
+    months: int = Field(3, ge=1, le=24, description="simulated months (small: this is a quick look)")
+    time_limit: float = Field(2, gt=0, le=60, description="solver seconds per matching run")
+    wait_seconds: float = Field(0, ge=0, le=60)
+
+
 class SpecInfo(BaseModel):
     name: str
     title: str
