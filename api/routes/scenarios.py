@@ -8,14 +8,13 @@ from functools import partial
 
 from fastapi import APIRouter, status
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from api.deps import ContextDep, PlannerDep, SessionDep
 from api.errors import NotFound
 from api.inputs import CheckedRoute
 from api.models import ScenarioJob
 from api.presenters import comparison_public
-from api.repositories import page, page_of
+from api.repositories import comparison_in_org, comparisons_query, page, page_of
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import ComparisonCreate, ComparisonPublic, Page, SpecInfo, StockWhatIf
 from api.services import scenarios
@@ -25,10 +24,7 @@ JOBS = "/scenario-comparisons"
 
 
 def _job(session: SessionDep, who: PlannerDep, job_id: int) -> ScenarioJob:
-    job = session.get(ScenarioJob, job_id)
-    if job is None or job.organisation_id != who.organisation_id:
-        raise NotFound(f"comparison {job_id} not found")
-    return job
+    return comparison_in_org(session, who.organisation_id, job_id)
 
 
 @router.get("/scenario-specs")
@@ -71,12 +67,7 @@ def list_jobs(
     session: SessionDep, who: PlannerDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[ComparisonPublic]:
     """The organisation's scenario comparisons, newest first."""
-    query = (
-        select(ScenarioJob)
-        .where(ScenarioJob.organisation_id == who.organisation_id)
-        .order_by(ScenarioJob.id.desc())
-    )
-    rows, total = page(session, query, limit, offset)
+    rows, total = page(session, comparisons_query(who.organisation_id), limit, offset)
     return Page[ComparisonPublic](
         items=[comparison_public(j) for j in rows], total=total, limit=limit, offset=offset
     )
