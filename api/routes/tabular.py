@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid, NotFound
+from api.inputs import CheckedRoute
 from api.presenters import proposals_public, records_public
 from api.repositories import latest_succeeded_run, proposals_query, records_query
 from api.routes.common import ERRORS
@@ -30,7 +31,7 @@ from api.services import records, tabular
 from api.services.records import HOUSEHOLDS, UNITS, RecordKind
 from api.services.tabular import Cell, DryRun, Format
 
-router = APIRouter(tags=["spreadsheets"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, tags=["spreadsheets"], responses=ERRORS)
 KIND = {"households": HOUSEHOLDS, "units": UNITS}
 FILE_BODY = {
     "requestBody": {

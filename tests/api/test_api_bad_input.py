@@ -128,6 +128,10 @@ CASES = [
         "NUL in org path", "POST", "/v1/organisations/al%00pha/keys", b"{}", ["path", "org_id"], who="admin"
     ),
     Case("deep JSON import", "POST", "/v1/households/import", nested(100_000), ["body"]),
+    Case("deep JSON export", "POST", "/v1/exports/units.csv", '{"ids": ' + nested(10_000) + "}", ["body"]),
+    Case("surrogate export id", "POST", "/v1/exports/units.csv", '{"ids": ["\\ud800"]}', ["body", "ids", 0]),
+    Case("NaN export id", "POST", "/v1/exports/units.csv", '{"ids": [NaN]}', ["body", "ids", 0]),
+    Case("NUL in export filter", "POST", "/v1/exports/units.xlsx?status=fr%00ee", None, ["query", "status"]),
     Case(
         "deep JSON in field", "POST", "/v1/households/import", f'[{{"id": {nested(50)}}}]', ["body", 0, "id"]
     ),
