@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from api.config import Settings, settings_error
+
+if TYPE_CHECKING:
+    from api.db import Database
 
 
 def _fail(message: str) -> int:
@@ -66,54 +70,61 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    """Apply pending migrations, for deployments that start instances with migrations off."""
-    from api.db import Database, migrate, pending_migrations
+class _Refused(Exception):
+    """A step a command declines to take: its message is the one line printed."""
 
-    settings = _settings(database_url=args.db)
+
+def _on_database(url: str | None, step: Callable[[Database, str], str], failing: str) -> int:
+    """Run ``step`` on the database of the settings (``--db`` wins) and print what it says; a bad
+    setting, a refusal or an unreachable database is one line and exit 2, never a traceback."""
+    from api.db import Database
+
+    settings = _settings(database_url=url)
     if isinstance(settings, str):
         return _fail(settings)
     db = Database(settings.database_url)
     try:
-        before = pending_migrations(db.engine)
-        migrate(settings.database_url)
-    except Exception as exc:  # unreachable database, wrong URL: one line, no traceback
-        return _fail(f"cannot migrate the database: {type(exc).__name__}")
+        said = step(db, settings.database_url)
+    except _Refused as exc:
+        return _fail(str(exc))
+    except Exception as exc:  # unreachable database, wrong URL
+        return _fail(f"{failing}: {type(exc).__name__}")
     finally:
         db.dispose()
-    print(f"applied {len(before)} migration(s): {', '.join(before)}" if before else "already up to date")
+    print(said)
     return 0
+
+
+def _upgrade(db: Database, url: str) -> str:
+    from api.db import migrate, pending_migrations
+
+    before = pending_migrations(db.engine)
+    migrate(url)
+    return f"applied {len(before)} migration(s): {', '.join(before)}" if before else "already up to date"
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Apply pending migrations, for deployments that start instances with migrations off."""
+    return _on_database(args.db, _upgrade, "cannot migrate the database")
 
 
 def cmd_admin_bootstrap(args: argparse.Namespace) -> int:
     """Create the first platform admin key (once; later ones are made through the API)."""
-    from sqlalchemy import select
 
-    from api.db import Database, pending_migrations
-    from api.models import ApiKey, Role
-    from api.services import admin
+    def bootstrap(db: Database, _url: str) -> str:
+        from api.db import pending_migrations
+        from api.repositories import active_platform_key
+        from api.services import admin
 
-    settings = _settings(database_url=args.db)
-    if isinstance(settings, str):
-        return _fail(settings)
-    db = Database(settings.database_url)
-    try:
         if pending_migrations(db.engine):
-            return _fail("the database is not migrated: run `wunneng db upgrade` first")
+            raise _Refused("the database is not migrated: run `wunneng db upgrade` first")
         with db.sessions() as session:
-            existing = session.scalar(
-                select(ApiKey.id).where(ApiKey.role == Role.PLATFORM_ADMIN, ApiKey.revoked_at.is_(None))
-            )
-            if existing is not None:
-                return _fail("a platform admin key exists already; create further keys through the API")
+            if active_platform_key(session) is not None:
+                raise _Refused("a platform admin key exists already; create further keys through the API")
             created = admin.create_platform_key(session, None, args.name)
-    except Exception as exc:
-        return _fail(f"cannot reach the database: {type(exc).__name__}")
-    finally:
-        db.dispose()
-    print(f"platform admin key for {args.name!r} (shown once, store it now):")
-    print(created.key)
-    return 0
+        return f"platform admin key for {args.name!r} (shown once, store it now):\n{created.key}"
+
+    return _on_database(args.db, bootstrap, "cannot reach the database")
 
 
 def register(subparsers: Any) -> None:

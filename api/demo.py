@@ -23,6 +23,7 @@ class DemoKey:
     name: str
     role: Role
     key: str
+    key_id: int
 
 
 ORGANISATIONS = {
@@ -54,16 +55,15 @@ def seed_demo(db: Database) -> list[DemoKey]:
             admin.create_organisation(session, None, org, name)
         for org, name, role in KEYS:
             created = admin.create_key(session, None, org, name, role)
-            out.append(DemoKey(org, name, role, created.key))
+            out.append(DemoKey(org, name, role, created.key, created.id))
         platform = admin.create_platform_key(session, None, PLATFORM_KEY)
-        out.append(DemoKey(None, PLATFORM_KEY, Role.PLATFORM_ADMIN, platform.key))
+        out.append(DemoKey(None, PLATFORM_KEY, Role.PLATFORM_ADMIN, platform.key, platform.id))
         for org, (_, n_households, n_units, seed) in ORGANISATIONS.items():
             if not n_households:
                 continue
             problem = demo_problem(n_households, n_units, seed)
             creator = next(k for k in out if k.organisation == org)
-            key_id = admin_key_id(session, creator.key)
-            who = Principal(key_id, creator.name, creator.role, org)
+            who = Principal(creator.key_id, creator.name, creator.role, org)
             for kind, docs in (
                 (records.HOUSEHOLDS, problem.households),
                 (records.UNITS, problem.units),
@@ -71,18 +71,3 @@ def seed_demo(db: Database) -> list[DemoKey]:
             ):
                 records.import_records(session, who, kind, [d.model_dump(mode="json") for d in docs])
     return out
-
-
-def admin_key_id(session: object, key: str) -> int:
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
-
-    from api.models import ApiKey
-    from api.security import split_key
-
-    assert isinstance(session, Session)
-    parts = split_key(key)
-    assert parts is not None
-    key_id = session.scalar(select(ApiKey.id).where(ApiKey.prefix == parts[0]))
-    assert key_id is not None
-    return key_id

@@ -3,7 +3,8 @@
 Every error is ``{type, title, status, detail, code}``; a validation error (422) adds ``errors``,
 one ``{loc, msg, type}`` per field (``loc`` is the field's path: ``["body", 3, "adults"]``,
 ``["query", "status"]``), whether pydantic, the service or the matching core found it. Bodies never
-echo the input (it may not even be encodable), and nothing here logs a value: an unexpected error
+echo an input value (it may be personal, or not even encodable) and echo key names only in a bounded,
+printable form (:func:`echo`); nothing here logs a value: an unexpected error
 is logged by its type and code location only, since its message may carry a record's fields.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+import unicodedata
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -22,6 +24,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from matcher import InvalidProblemError
@@ -29,6 +32,10 @@ from matcher import InvalidProblemError
 log = logging.getLogger("wunneng.api")
 
 PROBLEM_JSON = "application/problem+json"
+MAX_ECHO = 64  #: characters of a key name (or any loc part) a problem document echoes
+MAX_MESSAGE = 500  #: characters of a message or detail
+MAX_ERRORS = 50  #: field errors listed in one problem document
+UNSAFE = {"Cc", "Cf", "Cs"}  #: Unicode categories never echoed: control, format, surrogate
 Loc = list[str | int]
 
 
@@ -77,10 +84,6 @@ class Conflict(ApiError):
     status, code = 409, "conflict"
 
 
-class PayloadTooLarge(ApiError):
-    status, code = 413, "payload_too_large"
-
-
 class Invalid(ApiError):
     """A request that parsed but breaks a rule; ``loc`` names the field."""
 
@@ -91,6 +94,7 @@ class Invalid(ApiError):
         self.loc, self.kind = loc, kind
 
 
+HTTP_METHODS = {"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
@@ -104,7 +108,7 @@ def problem_body(status: int, code: str, detail: str, errors: list[dict[str, Any
         "type": f"urn:wunneng:problem:{code}",
         "title": HTTPStatus(status).phrase,
         "status": status,
-        "detail": detail,
+        "detail": echo(detail, MAX_MESSAGE),
         "code": code,
     }
     if errors is not None:
@@ -127,15 +131,39 @@ def problem(
     )
 
 
+def echo(text: str, limit: int = MAX_ECHO) -> str:
+    """``text`` as a problem document may show it: control, format and lone surrogate characters
+    replaced by U+FFFD, at most ``limit`` characters. A key name or message can carry whatever the
+    client sent (a terminal escape, a 10,000-character key)."""
+    safe = "".join("\ufffd" if unicodedata.category(c) in UNSAFE else c for c in text[: limit + 1])
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+
+
 def _loc(raw: Any) -> Loc:
-    return [p if isinstance(p, int) else str(p) for p in raw]
+    return [p if isinstance(p, int) else echo(str(p)) for p in raw]
 
 
 def invalid(errors: list[dict[str, Any]]) -> Response:
     """A 422 naming each field; ``detail`` reads them out for a person."""
-    items = [{"loc": _loc(e["loc"]), "msg": str(e["msg"]), "type": str(e["type"])} for e in errors]
+    items = [
+        {"loc": _loc(e["loc"]), "msg": echo(str(e["msg"]), MAX_MESSAGE), "type": echo(str(e["type"]))}
+        for e in errors[:MAX_ERRORS]
+    ]
     said = "; ".join(f"{'.'.join(map(str, e['loc'][1:] or e['loc']))}: {e['msg']}" for e in items[:3])
     return problem(422, "invalid", said or "invalid request", items)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the OpenAPI document declares for ``path``, over every path template it matches.
+
+    Starlette's own 405 names the first matching route's methods only (a path has one route per
+    method here), and the pages mounted at ``/`` answer a 405 on any path with ``GET, HEAD``.
+    """
+    methods: set[str] = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        if compile_path(template)[0].match(path):
+            methods |= {m.upper() for m in operations if m.upper() in HTTP_METHODS}
+    return sorted(methods)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -151,9 +179,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(exc.status, exc.code, exc.message, headers=headers)
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> Response:
+    async def _http(request: Request, exc: HTTPException) -> Response:
         code = CODES.get(exc.status_code, HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_"))
-        return problem(exc.status_code, code, str(exc.detail), headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405 and (methods := allowed_methods(app, request.url.path)):
+            headers["Allow"] = ", ".join(methods)
+        return problem(exc.status_code, code, str(exc.detail), headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> Response:

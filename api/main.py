@@ -7,13 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.config import Settings
 from api.db import Database, migrate
 from api.deps import AppContext
 from api.docs import install_docs
-from api.errors import install_handlers
+from api.errors import PROBLEM_JSON, allowed_methods, install_handlers, problem_body
 from api.headers import SecurityHeaders
 from api.logs import AccessLog, configure_logging
 from api.metrics import CONTENT_TYPE, Metrics
@@ -76,13 +77,13 @@ class BodyLimit:
                 await self._too_large(send)
 
     async def _too_large(self, send: Send) -> None:
-        body = b'{"detail":"payload too large","code":"payload_too_large"}'
+        body = problem_body(413, "payload_too_large", f"the body is larger than {self.max_bytes} bytes")
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", PROBLEM_JSON.encode()),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }
@@ -161,5 +162,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(v1)
     app.include_router(oidc.router)
     if settings.web_dir.is_dir():
-        app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")
+        app.mount("/", _pages(app, StaticFiles(directory=settings.web_dir, html=True)), name="web")
     return app
+
+
+def _pages(app: FastAPI, files: StaticFiles) -> ASGIApp:
+    """The pages at ``/``, which match every path: on a path of the API (a method it does not
+    take there) a 405 listing the API's methods, never a page lookup answering ``GET, HEAD``."""
+
+    async def pages(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and allowed_methods(app, scope["path"]):
+            raise HTTPException(405)
+        await files(scope, receive, send)
+
+    return pages

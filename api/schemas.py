@@ -173,8 +173,14 @@ class Me(BaseModel):
     organisation: str | None = Field(description="none for a platform admin")
 
 
+#: The most solver seconds one run may take (a request's ``time_limit``, the default setting).
+MAX_RUN_SECONDS = 300.0
+
+
 class RunCreate(Strict):
-    time_limit: float | None = Field(None, gt=0, le=300, description="solver seconds (default 30)")
+    time_limit: float | None = Field(
+        None, gt=0, le=MAX_RUN_SECONDS, description="solver seconds (default 30)"
+    )
     alternatives: int = Field(3, ge=0, le=20)
     match_date: date | None = Field(None, description="the day the run plans for (default: today)")
     wait_seconds: float = Field(0, ge=0, le=60, description="wait this long for the run in the request")
@@ -245,10 +251,6 @@ class ExplanationPublic(BaseModel):
     factors: list[Factor]
     other_options: int
     policy_version: str
-
-
-class AcceptBody(Strict):
-    pass
 
 
 class DeclineBody(Strict):
@@ -350,6 +352,22 @@ class ComparisonCreate(Strict):
     scale: float | None = Field(None, gt=0, le=1, description="override every spec's run.scale (quick looks)")
     months: int | None = Field(None, ge=1, le=60, description="override every spec's run.months")
     time_limit: float | None = Field(None, gt=0, le=60, description="override the solver seconds per run")
+    wait_seconds: float = Field(0, ge=0, le=60)
+
+
+class StockWhatIf(Strict):
+    """A what-if on the organisation's own stock: a shipped spec whose population, stock and mixes
+    are replaced by those of the organisation's waiting households and free units (counts and
+    shares only, from at least 10 of each)."""
+
+    base: str = Field(
+        "baseline-2026", min_length=1, max_length=64, description="the shipped spec to start from"
+    )
+    seeds: list[Annotated[int, Field(ge=0, le=2**31 - 1)]] = Field(
+        default_factory=lambda: [0], min_length=1, max_length=10
+    )
+    months: int = Field(3, ge=1, le=24, description="simulated months (small: this is a quick look)")
+    time_limit: float = Field(2, gt=0, le=60, description="solver seconds per matching run")
     wait_seconds: float = Field(0, ge=0, le=60)
 
 

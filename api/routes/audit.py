@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import or_, select
 
 from api.deps import AnyAdminDep, SessionDep
 from api.inputs import CheckedRoute
-from api.models import AuditEntry, Role
+from api.models import Role
 from api.presenters import audit_public
-from api.repositories import page
+from api.repositories import audit_query, page
 from api.routes.common import ERRORS, Limit, Offset
 from api.schemas import AuditAction, AuditPublic, Page
 
@@ -33,17 +32,8 @@ def read_audit(
 ) -> Page[AuditPublic]:
     """The audit log: an organisation's admin reads its own; the platform admin what platform admins did.
     Filters: action, target, run."""
-    if who.role == Role.PLATFORM_ADMIN:  # what platform admins did, in any organisation's log
-        scope = or_(AuditEntry.role == Role.PLATFORM_ADMIN, AuditEntry.organisation_id.is_(None))
-    else:
-        scope = AuditEntry.organisation_id == who.organisation_id
-    query = select(AuditEntry).where(scope).order_by(AuditEntry.id)
-    if action is not None:
-        query = query.where(AuditEntry.action == action)
-    if target is not None:
-        query = query.where(AuditEntry.target_ref == target)
-    if run_id is not None:
-        query = query.where(AuditEntry.run_id == run_id)
-    rows, total = page(session, query, limit, offset)
+    # the platform admin reads what platform admins did, in any organisation's log
+    org = None if who.role == Role.PLATFORM_ADMIN else who.organisation_id
+    rows, total = page(session, audit_query(org, action, target, run_id), limit, offset)
     items = [audit_public(e) for e in rows]
     return Page[AuditPublic](items=items, total=total, limit=limit, offset=offset)

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 
 from api.errors import Problem
+from matcher.domain import ID_PATTERN
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=10**9, description="items to skip")]
-REF_PATTERN = r"^[A-Za-z0-9_.:\-]{1,64}$"
-Ref = Annotated[str, Path(pattern=REF_PATTERN, description="pseudonymous id")]
+Ref = Annotated[str, Path(pattern=ID_PATTERN, description="pseudonymous id")]
 IntId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 ERRORS: dict[int | str, dict[str, Any]] = {

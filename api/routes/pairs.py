@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
-from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.inputs import CheckedRoute
-from api.models import PairKind, PairRule
+from api.models import PairKind
 from api.presenters import pair_rules_public
-from api.repositories import page
+from api.repositories import page, pair_rules_query
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import Page, PairRuleCreate, PairRulePublic
 from api.services import decisions
@@ -22,8 +21,7 @@ def list_rules(
     session: SessionDep, who: OfficerDep, limit: Limit = 100, offset: Offset = 0
 ) -> Page[PairRulePublic]:
     """The organisation's pins and forbids (officers' and those from declines)."""
-    query = select(PairRule).where(PairRule.organisation_id == who.organisation_id).order_by(PairRule.id)
-    rows, total = page(session, query, limit, offset)
+    rows, total = page(session, pair_rules_query(who.organisation_id), limit, offset)
     return Page[PairRulePublic](
         items=pair_rules_public(session, list(rows)), total=total, limit=limit, offset=offset
     )

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlalchemy import select
 
 from api.deps import AdminDep, MemberDep, SessionDep
-from api.errors import NotFound
 from api.inputs import CheckedRoute
-from api.models import PolicyVersion
 from api.presenters import policy_public
-from api.repositories import active_policy, page
+from api.repositories import active_policy, page, policies_query, policy_by_version
 from api.routes.common import ERRORS, Limit, Offset
 from api.schemas import Page, PolicyDocument, PolicyPublic
 from api.services import admin
@@ -24,12 +21,7 @@ def list_policies(
 ) -> Page[PolicyPublic]:
     """The organisation's policy versions, oldest first; the newest is active."""
     active = active_policy(session, who.organisation_id)
-    query = (
-        select(PolicyVersion)
-        .where(PolicyVersion.organisation_id == who.organisation_id)
-        .order_by(PolicyVersion.id)
-    )
-    rows, total = page(session, query, limit, offset)
+    rows, total = page(session, policies_query(who.organisation_id), limit, offset)
     return Page[PolicyPublic](
         items=[policy_public(r, active.id) for r in rows], total=total, limit=limit, offset=offset
     )
@@ -45,13 +37,7 @@ def get_active(session: SessionDep, who: MemberDep) -> PolicyPublic:
 @router.get("/{version}")
 def get_policy(version: str, session: SessionDep, who: MemberDep) -> PolicyPublic:
     """One policy version of the organisation."""
-    row = session.scalar(
-        select(PolicyVersion).where(
-            PolicyVersion.organisation_id == who.organisation_id, PolicyVersion.version == version
-        )
-    )
-    if row is None:
-        raise NotFound(f"policy version {version!r} not found")
+    row = policy_by_version(session, who.organisation_id, version)
     return policy_public(row, active_policy(session, who.organisation_id).id)
 
 

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
-from sqlalchemy import select
+from fastapi import APIRouter, Query, status
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Conflict, Invalid, NotFound
 from api.inputs import CheckedRoute
-from api.models import HouseholdRow, MatchRun, ProposalRow, ProposalStatus, UnitRow
+from api.models import HouseholdRow, MatchRun, ProposalStatus, UnitRow
 from api.presenters import proposals_public, reviews_public
-from api.repositories import page, proposal_in_org, record_by_ref, refs
-from api.routes.common import ERRORS, REF_PATTERN, IntId, Limit, Offset
+from api.repositories import page, proposal_in_org, proposals_query, record_by_ref, refs
+from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import (
-    AcceptBody,
     DeclineBody,
     ExplanationPublic,
     Factor,
@@ -25,6 +23,7 @@ from api.schemas import (
     ReviewPublic,
 )
 from api.services import decisions
+from matcher.domain import ID_PATTERN
 from matcher.wording import TERM_MEANING
 
 router = APIRouter(route_class=CheckedRoute, prefix="/proposals", tags=["proposals"], responses=ERRORS)
@@ -37,20 +36,17 @@ def list_proposals(
     limit: Limit = 100,
     offset: Offset = 0,
     status: Annotated[ProposalStatus | None, Query()] = None,
-    household: Annotated[str | None, Query(pattern=REF_PATTERN, description="a household id")] = None,
+    household: Annotated[str | None, Query(pattern=ID_PATTERN, description="a household id")] = None,
 ) -> Page[ProposalPublic]:
     """A page of the organisation's proposals, by status and household."""
-    query = (
-        select(ProposalRow).where(ProposalRow.organisation_id == who.organisation_id).order_by(ProposalRow.id)
-    )
-    if status is not None:
-        query = query.where(ProposalRow.status == status)
+    household_id = None
     if household is not None:
         try:
-            found = record_by_ref(session, HouseholdRow, who.organisation_id, household)
+            household_id = record_by_ref(session, HouseholdRow, who.organisation_id, household).id
         except NotFound:
             raise Invalid(["query", "household"], f"no household {household!r}") from None
-        query = query.where(ProposalRow.household_id == found.id)
+    statuses = None if status is None else [status]
+    query = proposals_query(who.organisation_id, statuses, household_id)
     rows, total = page(session, query, limit, offset)
     return Page[ProposalPublic](
         items=proposals_public(session, rows), total=total, limit=limit, offset=offset
@@ -105,7 +101,6 @@ def accept(
     proposal_id: IntId,
     session: SessionDep,
     who: OfficerDep,
-    body: Annotated[AcceptBody | None, Body()] = None,
 ) -> ProposalPublic:
     """House the household in the unit. 409 if someone decided the proposal, unit or household first."""
     return proposals_public(session, [decisions.accept(session, who, proposal_id)])[0]

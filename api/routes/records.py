@@ -4,14 +4,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid
 from api.inputs import CheckedRoute, parse_json
-from api.models import AuditEntry, HouseholdRow, HouseholdStatus, UnitStatus
+from api.models import HouseholdRow, HouseholdStatus, UnitStatus
 from api.presenters import audit_public, records_public
-from api.repositories import page, record_by_ref
+from api.repositories import history_query, page, record_by_ref, records_query
 from api.routes.common import ERRORS, Limit, Offset, Ref
 from api.schemas import AuditPublic, ImportResult, Page, RecordPublic
 from api.services import records
@@ -38,10 +37,7 @@ def record_router(kind: RecordKind) -> APIRouter:
     Status: Any = STATUSES.get(kind.name)
 
     def listed(session: SessionDep, who: OfficerDep, limit: int, offset: int, status: Any) -> Page[Public]:
-        query = select(table).where(table.organisation_id == who.organisation_id).order_by(table.id)
-        if status is not None:
-            query = query.where(table.status == status)  # type: ignore[attr-defined]
-        rows, total = page(session, query, limit, offset)
+        rows, total = page(session, records_query(table, who.organisation_id, status), limit, offset)
         return Page[Public](
             items=records_public(session, kind, rows), total=total, limit=limit, offset=offset
         )
@@ -108,11 +104,7 @@ def record_router(kind: RecordKind) -> APIRouter:
         record, ``a.b`` headers for nested fields and ``;`` between list items."""
         raw = await request.body()
         if "csv" in request.headers.get("content-type", ""):
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise Invalid(["body"], "not UTF-8 text") from None
-            items: Any = records.parse_csv(kind, text)
+            items: Any = records.parse_csv(kind, records.decode_csv(raw))
         else:
             items = parse_json(raw)
             if not isinstance(items, list):
@@ -133,15 +125,7 @@ def record_router(kind: RecordKind) -> APIRouter:
         ) -> Page[AuditPublic]:
             """The household's audit trail (records, pins, decisions, reviews, erasure) for its officers."""
             record_by_ref(session, HouseholdRow, who.organisation_id, ref)
-            query = (
-                select(AuditEntry)
-                .where(
-                    AuditEntry.organisation_id == who.organisation_id,
-                    AuditEntry.target_type == "household",
-                    AuditEntry.target_ref == ref,
-                )
-                .order_by(AuditEntry.id)
-            )
+            query = history_query(who.organisation_id, "household", ref)
             rows, total = page(session, query, limit, offset)
             items = [audit_public(e) for e in rows]
             return Page[AuditPublic](items=items, total=total, limit=limit, offset=offset)

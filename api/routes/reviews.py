@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.inputs import CheckedRoute
-from api.models import ReviewRequest
 from api.presenters import reviews_public
-from api.repositories import page
+from api.repositories import page, reviews_query
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import Page, ReviewPublic, ReviewResolve, ReviewStatus
 from api.services import decisions
@@ -28,10 +26,7 @@ def list_reviews(
     status: Annotated[ReviewStatus | None, Query()] = None,
 ) -> Page[ReviewPublic]:
     """The organisation's review requests, optionally open or resolved only."""
-    query = select(ReviewRequest).where(ReviewRequest.organisation_id == who.organisation_id)
-    if status is not None:
-        query = query.where(ReviewRequest.status == status)
-    rows, total = page(session, query.order_by(ReviewRequest.id), limit, offset)
+    rows, total = page(session, reviews_query(who.organisation_id, status), limit, offset)
     return Page[ReviewPublic](items=reviews_public(session, rows), total=total, limit=limit, offset=offset)
 
 

@@ -4,12 +4,11 @@ platform admin every organisation."""
 from __future__ import annotations
 
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from api.deps import SessionDep, StatsDep
 from api.inputs import CheckedRoute
-from api.models import Organisation, Role
-from api.repositories import page_of
+from api.models import Role
+from api.repositories import organisation_ids, page_of
 from api.routes.common import ERRORS, Limit, Offset
 from api.schemas import OverrideRate, Overview, Page
 from api.security import Principal
@@ -21,7 +20,7 @@ router = APIRouter(route_class=CheckedRoute, prefix="/stats", tags=["stats"], re
 def _orgs(session: SessionDep, who: Principal) -> list[str]:
     if who.role in (Role.OFFICER, Role.ADMIN):  # an organisation's own staff see their own figures
         return [who.organisation_id]
-    return list(session.scalars(select(Organisation.id).order_by(Organisation.id)))
+    return organisation_ids(session)
 
 
 @router.get("/overview")

@@ -18,12 +18,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid, NotFound
-from api.models import MatchRun, ProposalRow
+from api.inputs import CheckedRoute
 from api.presenters import proposals_public, records_public
+from api.repositories import latest_succeeded_run, proposals_query, records_query
 from api.routes.common import ERRORS
 from api.routes.runs import run_unhoused
 from api.schemas import ImportResult
@@ -31,11 +31,23 @@ from api.services import records, tabular
 from api.services.records import HOUSEHOLDS, UNITS, RecordKind
 from api.services.tabular import Cell, DryRun, Format
 
-router = APIRouter(tags=["spreadsheets"], responses=ERRORS)
+router = APIRouter(route_class=CheckedRoute, tags=["spreadsheets"], responses=ERRORS)
 KIND = {"households": HOUSEHOLDS, "units": UNITS}
 FILE_BODY = {
     "requestBody": {
         "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            tabular.XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+#: What a template or export answers: the file, in the format its path names.
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the file (CSV: `;`-separated UTF-8 with a BOM; XLSX: one sheet)",
         "content": {
             "text/csv": {"schema": {"type": "string"}},
             tabular.XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
@@ -58,7 +70,9 @@ def _file(data: bytes, fmt: Format, name: str) -> Response:
     )
 
 
-@router.get("/{path}/import/template.{fmt}", name="import_template")
+@router.get(
+    "/{path}/import/template.{fmt}", name="import_template", response_class=Response, responses=FILE_RESPONSE
+)
 def template(path: Literal["households", "units"], fmt: Format, _: OfficerDep) -> Response:
     """An empty sheet with the import's columns (CSV with ``;`` and a BOM, or XLSX)."""
     return _file(tabular.template(path, fmt), fmt, f"{path}-template")
@@ -144,7 +158,7 @@ def _unit_row(x: Any) -> list[Cell]:
     ]  # fmt: skip
 
 
-@router.post("/exports/{what}.{fmt}", name="export")
+@router.post("/exports/{what}.{fmt}", name="export", response_class=Response, responses=FILE_RESPONSE)
 def export(
     what: Literal["households", "units", "proposals", "unhoused"],
     fmt: Format,
@@ -164,20 +178,15 @@ def export(
     if what in ("households", "units"):
         kind = KIND[what]
         table: Any = kind.table
-        query = select(table).where(table.organisation_id == who.organisation_id)
-        if status:
-            query = query.where(table.status == status)
-        found = records_public(session, kind, session.scalars(query.order_by(table.id)).all())
+        query = records_query(table, who.organisation_id, status or None)
+        found = records_public(session, kind, session.scalars(query).all())
         found = [x for x in found if keep is None or x.id in keep]
         columns = HOUSEHOLD_COLUMNS if what == "households" else UNIT_COLUMNS
         rows = [(_household_row if what == "households" else _unit_row)(x) for x in found]
     elif what == "proposals":
-        chosen = select(ProposalRow).where(ProposalRow.organisation_id == who.organisation_id)
-        if status == "decided":
-            chosen = chosen.where(ProposalRow.status.in_(["accepted", "declined"]))
-        elif status:
-            chosen = chosen.where(ProposalRow.status == status)
-        proposals = proposals_public(session, session.scalars(chosen.order_by(ProposalRow.id)).all())
+        statuses = ["accepted", "declined"] if status == "decided" else [status] if status else None
+        chosen = proposals_query(who.organisation_id, statuses)
+        proposals = proposals_public(session, session.scalars(chosen).all())
         columns = PROPOSAL_COLUMNS
         rows = [
             [
@@ -196,12 +205,7 @@ def export(
             if keep is None or p.household in keep
         ]
     else:
-        run = session.scalar(
-            select(MatchRun)
-            .where(MatchRun.organisation_id == who.organisation_id, MatchRun.status == "succeeded")
-            .order_by(MatchRun.id.desc())
-            .limit(1)
-        )
+        run = latest_succeeded_run(session, who.organisation_id)
         unhoused = run_unhoused(run.id, session, who, limit=10**9, offset=0).items if run else []
         columns = UNHOUSED_COLUMNS
         rows = [

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +41,7 @@ from api.schemas import ImportResult
 from api.security import Principal
 from api.services import audit, replays
 from matcher import Household, InvalidProblemError, MatchProblem, Quota, SupportZone, Unit
+from matcher.input_errors import describe
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class RecordKind:
     path: str
     table: type[RecordMixin]
     model: type[BaseModel]
+    personal: bool = False  #: its fields describe people: a 422 names them, never echoes a value
 
     def new(self, org: str, ref: str, data: dict[str, Any]) -> RecordMixin:
         row: RecordMixin = self.table(organisation_id=org, ref=ref, data=data)  # type: ignore[call-arg]
@@ -60,7 +64,7 @@ class RecordKind:
         return MatchProblem.model_validate({"match_date": date.today(), **parts})
 
 
-HOUSEHOLDS = RecordKind("household", "households", HouseholdRow, Household)
+HOUSEHOLDS = RecordKind("household", "households", HouseholdRow, Household, personal=True)
 UNITS = RecordKind("unit", "units", UnitRow, Unit)
 SUPPORT_ZONES = RecordKind("support_zone", "support-zones", SupportZoneRow, SupportZone)
 QUOTAS = RecordKind("quota", "quotas", QuotaRow, Quota)
@@ -72,13 +76,21 @@ def validate(kind: RecordKind, raw: dict[str, Any], loc: list[str | int]) -> Bas
     try:
         doc = kind.model.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise Invalid([*loc, *err["loc"]], err["msg"]) from None
+        where, reason = describe(exc, kind.model)
+        if kind.personal:  # the field is named; its value (an income, an age) is not echoed
+            for err in exc.errors():
+                reason = reason.removesuffix(f" (got {err.get('input')!r})")
+        raise Invalid([*loc, *where], reason) from None
     try:
         kind.probe(doc).check()
     except InvalidProblemError as exc:
-        raise Invalid([*loc, exc.field], exc.reason) from None
+        reason = QUOTED_VALUE.sub("", exc.reason) if kind.personal else exc.reason
+        raise Invalid([*loc, exc.field], reason) from None
     return doc
+
+
+#: A value the core quotes at the end of a reason (``unknown commune code '9999'``): left out.
+QUOTED_VALUE = re.compile(r" '[^']*'$")
 
 
 def _ref(doc: BaseModel) -> str:
@@ -221,21 +233,77 @@ def import_records(session: Session, who: Principal, kind: RecordKind, raws: lis
     return ImportResult(created=created, updated=updated)
 
 
+def decode_csv(data: bytes) -> str:
+    """A CSV file's text (UTF-8, with or without the BOM Excel writes); 422 for anything else."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(["body"], "not UTF-8 text: save the CSV as UTF-8") from None
+    return text
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    """The non-blank rows of a CSV separated by ``,`` or, as French and German Excel write it, ``;``
+    (whichever the first line holds more of)."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows: list[list[str]] = []
+    try:
+        rows.extend(
+            r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)
+        )
+    except csv.Error as exc:  # a cell over the csv module's field limit (128 KiB), a stray quote...
+        raise Invalid(["body", len(rows) + 1], f"unreadable CSV: {exc}") from None
+    return rows
+
+
+def check_table(kind: RecordKind, header: Sequence[str], rows: int) -> None:
+    """A table the import can read: a header row naming known columns, each once, and one row at
+    least; 422 naming the file (``body``) or the header's column (row 1)."""
+    names = [h.strip() for h in header]
+    for name in names:
+        check_text(name, ["body", 1])  # NUL: a binary file that happens to decode
+    if not any(n.split(".")[0] in kind.model.model_fields for n in names):
+        raise Invalid(["body", 1], "no header row: the first row must name the columns, as the template does")
+    probe: dict[str, Any] = {}
+    for name in filter(None, names):
+        if names.count(name) > 1:
+            raise Invalid(["body", 1, name], "the column is named twice")
+        *path, leaf = name.split(".")
+        target = probe
+        for part in path:
+            target = target.setdefault(part, {})
+            if not isinstance(target, dict):
+                raise Invalid(["body", 1, name], "conflicting columns")
+        target.setdefault(leaf, None)
+    try:
+        kind.model.model_validate(probe)
+    except ValidationError as exc:
+        if any(e["type"] == "extra_forbidden" for e in exc.errors()):
+            loc, reason = describe(exc, kind.model)
+            raise Invalid(
+                ["body", 1, ".".join(map(str, loc))], reason.replace("unknown key", "unknown column", 1)
+            ) from None
+    if rows == 0:
+        raise Invalid(["body"], "the file has no rows below its header")
+
+
 def parse_csv(kind: RecordKind, text: str) -> list[dict[str, Any]]:
-    """CSV rows as nested dicts: ``a.b`` headers nest, list fields split on ``;``, cells starting with
-    ``[`` or ``{`` are JSON, empty cells are left out (the default applies)."""
+    """CSV rows (``,`` or ``;``) as nested dicts: ``a.b`` headers nest, list fields split on ``;``,
+    cells starting with ``[`` or ``{`` are JSON, empty cells are left out (the default applies)."""
     list_fields = {
         name
         for name, f in kind.model.model_fields.items()
         if typing.get_origin(f.annotation) in (list, frozenset, set)
     }
+    table = csv_rows(text)
+    if not table:
+        raise Invalid(["body"], "the file is empty")
+    header, *body = table
+    check_table(kind, header, len(body))
     rows: list[dict[str, Any]] = []
-    reader = csv.DictReader(io.StringIO(text))
-    try:
-        for line, cells in enumerate(reader, start=2):
-            rows.append(_csv_row(line, cells, list_fields))
-    except csv.Error as exc:  # a cell over the csv module's field limit (128 KiB), a stray quote...
-        raise Invalid(["body", len(rows) + 2], f"unreadable CSV: {exc}") from None
+    for line, cells in enumerate(body, start=2):
+        rows.append(_csv_row(line, dict(zip(header, cells, strict=False)), list_fields))
     return rows
 
 

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import logging
 import math
-import tempfile
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from api.db import Database
 from api.errors import Invalid
-from api.models import RunStatus, ScenarioJob, utcnow
-from api.schemas import ComparisonCreate, SpecInfo
+from api.models import HouseholdRow, HouseholdStatus, RunStatus, ScenarioJob, UnitRow, UnitStatus, utcnow
+from api.repositories import records_with_status
+from api.schemas import ComparisonCreate, SpecInfo, StockWhatIf
 from api.security import Principal
 from api.services import audit
-from scenarios.report import table_rows, write_report
+from matcher import Household, Unit
+from scenarios.from_stock import stock_base
+from scenarios.report import render_report, table_rows
 from scenarios.runner import Task, by_spec, estimate, run_tasks, values
 from scenarios.spec import Spec, SpecError, load_spec, shipped_specs, validate_spec
 
@@ -89,6 +91,39 @@ def create_comparison(session: Session, who: Principal, body: ComparisonCreate) 
     return job
 
 
+def stock_comparison(session: Session, who: Principal, body: StockWhatIf) -> ScenarioJob:
+    """A comparison job of one spec: ``body.base`` sized and mixed like the organisation's waiting
+    households and free units. Only counts and shares enter the spec (``scenarios.from_stock``), so
+    the stored request is as aggregate as any other."""
+    known = shipped()
+    if body.base.removesuffix(".toml") not in known:
+        raise Invalid(["body", "base"], f"unknown spec; one of {', '.join(sorted(known))}")
+    org = who.organisation_id
+    households = [
+        Household.model_validate({**row.data, "id": row.ref})
+        for row in records_with_status(session, HouseholdRow, org, HouseholdStatus.WAITING)
+        if row.data is not None
+    ]
+    units = [
+        Unit.model_validate({**row.data, "id": row.ref})
+        for row in records_with_status(session, UnitRow, org, UnitStatus.FREE)
+        if row.data is not None
+    ]
+    try:
+        spec = stock_base(known[body.base.removesuffix(".toml")], households, units)
+    except ValueError as exc:  # too few records: the shares would describe individuals
+        raise Invalid(["body"], str(exc)) from None
+    whole = spec.model_copy(update={"run": spec.run.model_copy(update={"scale": 1.0})})  # real sizes
+    request = ComparisonCreate(
+        specs=[whole.model_dump(mode="json", exclude={"base"})],
+        seeds=body.seeds,
+        months=body.months,
+        time_limit=body.time_limit,
+        wait_seconds=body.wait_seconds,
+    )
+    return create_comparison(session, who, request)
+
+
 def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
 
@@ -119,10 +154,7 @@ def execute_comparison(db: Database, job_id: int) -> None:
             for k in outs[0].kpis:
                 e = estimate(values(outs, k))
                 kpis[name][k] = {"mean": _finite(e.mean), "half": _finite(e.half), "n": e.n}
-        with tempfile.TemporaryDirectory(prefix="wunneng-report-") as folder:
-            report = write_report(folder, specs, outcomes, title=f"Scenario comparison {job_id}").read_text(
-                "utf-8"
-            )
+        report = render_report(specs, outcomes, title=f"Scenario comparison {job_id}")
         result = {"seeds": request.seeds, "table": table_rows(runs), "kpis": kpis}
     except Exception as exc:
         log.exception("comparison %s failed", job_id)

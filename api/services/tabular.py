@@ -86,13 +86,7 @@ def read_sheet(data: bytes) -> list[list[str]]:
         rows = [[_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
         book.close()
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise Invalid(["body"], "not UTF-8 text: save the CSV as UTF-8") from None
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        rows = records.csv_rows(records.decode_csv(data))
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise Invalid(["body"], "the file is empty")
@@ -115,6 +109,7 @@ def parse(kind: RecordKind, data: bytes) -> Parsed:
     """Every row checked on its own: rows that pass, and a problem for each one that does not."""
     header, *body = read_sheet(data)
     header = [h.strip() for h in header]
+    records.check_table(kind, header, len(body))
     parsed: list[tuple[int, dict[str, Any]]] = []
     problems: list[RowProblem] = []
     for number, cells in enumerate(body, start=2):

@@ -103,6 +103,7 @@ ALLOWED: dict[str, set[str]] = {
     "GET /v1/stats/override-rate": {*MEMBERS, "platform"},
     "GET /v1/scenario-specs": {"planner", "admin"},
     "POST /v1/scenario-comparisons": {"planner", "admin"},
+    "POST /v1/scenario-comparisons/from-stock": {"planner", "admin"},
     "GET /v1/scenario-comparisons": {"planner", "admin"},
     "GET /v1/scenario-comparisons/{job_id}": {"planner", "admin"},
     "GET /v1/scenario-comparisons/{job_id}/report": {"planner", "admin"},
@@ -140,6 +141,7 @@ BODIES: dict[str, Any] = {
     "POST /v1/pair-rules": {"household": "{household}", "unit": "{unit}", "kind": "forbid"},
     "PUT /v1/households/{ref}/movable": {"unit": "{unit}"},
     "POST /v1/scenario-comparisons": {"specs": ["no-such-spec"]},
+    "POST /v1/scenario-comparisons/from-stock": {"base": "no-such-spec"},
 }
 QUERIES: dict[str, dict[str, str]] = {"GET /v1/proposals": {"household": "{household}"}}
 

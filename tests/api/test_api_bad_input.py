@@ -128,6 +128,10 @@ CASES = [
         "NUL in org path", "POST", "/v1/organisations/al%00pha/keys", b"{}", ["path", "org_id"], who="admin"
     ),
     Case("deep JSON import", "POST", "/v1/households/import", nested(100_000), ["body"]),
+    Case("deep JSON export", "POST", "/v1/exports/units.csv", '{"ids": ' + nested(10_000) + "}", ["body"]),
+    Case("surrogate export id", "POST", "/v1/exports/units.csv", '{"ids": ["\\ud800"]}', ["body", "ids", 0]),
+    Case("NaN export id", "POST", "/v1/exports/units.csv", '{"ids": [NaN]}', ["body", "ids", 0]),
+    Case("NUL in export filter", "POST", "/v1/exports/units.xlsx?status=fr%00ee", None, ["query", "status"]),
     Case(
         "deep JSON in field", "POST", "/v1/households/import", f'[{{"id": {nested(50)}}}]', ["body", 0, "id"]
     ),
@@ -176,7 +180,7 @@ def test_every_bad_input_is_a_4xx_naming_the_field(client: TestClient, keys: Key
         loc = problem["errors"][0]["loc"] if problem and problem.get("errors") else None
         if not (400 <= r.status_code < 500 and loc is not None and loc[: len(case.loc)] == case.loc):
             wrong.append((case.name, r.status_code, loc, r.text[:200]))
-    assert wrong == []
+    assert wrong == [], wrong
 
 
 def test_an_infinite_policy_weight_never_becomes_active(client: TestClient, keys: Keys) -> None:
@@ -207,3 +211,43 @@ def test_errors_are_problem_documents(client: TestClient, keys: Keys) -> None:
     r = client.get("/v1/me")
     assert r.status_code == 401 and r.json()["code"] == "unauthorized"
     assert client.get("/v1/no-such-route", headers=keys.officer).json()["status"] == 404
+
+
+INCOME = 123457.25
+PERSONAL = {"id": "H-2", "adults": 1, "registered_on": "2025-05-01"}
+
+
+def test_422_never_echoes_a_personal_value_and_bounds_key_names(client: TestClient, keys: Keys) -> None:
+    """The field is named, its value is not; an unknown key comes back printable and short."""
+    assert client.post("/v1/households", json={**PERSONAL}, headers=keys.officer).status_code == 201
+    bad_values = [
+        {**PERSONAL, "monthly_income": -INCOME},
+        {**PERSONAL, "monthly_income": INCOME, "max_rent": "lots"},
+        {**PERSONAL, "children_ages": [4, 123457]},
+        {**PERSONAL, "work": {"commune": "1234"}},  # no such commune: the core quotes the code
+        {**PERSONAL, "work": {"lat": 123457.0, "lon": 6.1}},
+    ]
+    for body in bad_values:
+        for method, url, payload in (
+            ("POST", "/v1/households", {**body, "id": "H-3"}),
+            ("POST", "/v1/households/import", [{**body, "id": "H-3"}]),
+            ("PUT", "/v1/households/H-2", body),
+            ("PATCH", "/v1/households/H-2", {k: v for k, v in body.items() if k != "id"}),
+        ):
+            r = client.request(method, url, json=payload, headers=keys.officer)
+            assert r.status_code == 422, (method, url, r.text)
+            assert r.json()["errors"][0]["loc"][-1] not in ("body", 0), r.text  # the field is named
+            assert "123457" not in r.text and "1234" not in r.text, (method, url, r.text)
+
+    weird = "\x1b[31m\u202e\udfff" + "k" * 10_000
+    raw = json.dumps({**PERSONAL, weird: 1}).encode("utf-8", "surrogatepass")
+    for url in ("/v1/households", "/v1/households/import"):
+        content = raw if url == "/v1/households" else b"[" + raw + b"]"
+        r = client.post(url, content=content, headers={**keys.officer, "content-type": "application/json"})
+        assert r.status_code == 422
+        problem = r.json()
+        key = problem["errors"][0]["loc"][-1]
+        assert isinstance(key, str) and 0 < len(key) <= 64, key
+        shown = problem["detail"] + "".join(str(p) for e in problem["errors"] for p in [*e["loc"], e["msg"]])
+        assert not any(c in shown for c in ("\x1b", "\u202e", "\udfff")), shown
+        assert len(r.content) < 2_000

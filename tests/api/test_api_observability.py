@@ -136,6 +136,16 @@ def test_db_upgrade_and_admin_bootstrap(tmp_path: Path, capsys: pytest.CaptureFi
         assert me["role"] == "platform_admin" and me["organisation"] is None
 
 
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["admin", "bootstrap"]])
+def test_an_unreachable_database_is_one_line_and_exit_2(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "postgresql+psycopg://nobody:nothing@127.0.0.1:1/none?connect_timeout=2"
+    assert wunneng([*command, "--db", url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("wunneng: error: cannot ") and "\n" not in err and "nothing" not in err
+
+
 def test_a_bad_setting_is_one_line_and_exit_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

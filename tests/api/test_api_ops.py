@@ -212,6 +212,19 @@ def test_settings_come_from_the_environment_and_are_validated(
     assert settings_error(err.value).startswith(f"WUNNENG_{name.upper()}: ")
 
 
+def test_the_default_run_time_is_at_most_what_a_request_may_ask(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from api.config import settings_error
+
+    monkeypatch.setenv("WUNNENG_RUN_TIME_LIMIT", "300")
+    assert Settings().run_time_limit == 300
+    monkeypatch.setenv("WUNNENG_RUN_TIME_LIMIT", "301")  # a request's time_limit is at most 300
+    with pytest.raises(ValidationError) as err:
+        Settings()
+    assert settings_error(err.value).startswith("WUNNENG_RUN_TIME_LIMIT: ")
+
+
 def test_a_comparison_whose_instance_stopped_fails_and_a_live_one_is_left_alone(
     client: TestClient, keys: Keys
 ) -> None:

@@ -74,3 +74,33 @@ def test_aggregate_views_hold_no_personal_data(client: TestClient, keys: Keys) -
         o["organisation"]
         for o in client.get("/v1/stats/overview", headers=keys.other_officer).json()["items"]
     ] == ["beta"]
+
+
+@pytest.mark.slow
+def test_a_what_if_on_the_organisations_own_stock(client: TestClient, keys: Keys) -> None:
+    url = "/v1/scenario-comparisons/from-stock"
+    body = {"seeds": [0], "months": 2, "time_limit": 2, "wait_seconds": 60}
+    r = client.post(url, json=body, headers=keys.planner)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body"]  # no stock yet
+    assert "at least 10" in r.json()["detail"]
+    problem = small_problem(12, 15)
+    load(client, keys.officer, problem)
+    assert client.post(url, json=body, headers=keys.officer).status_code == 403
+    r = client.post(url, json={**body, "base": "no-such-spec"}, headers=keys.planner)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "base"]
+    r = client.post(url, json=body, headers=keys.planner)
+    assert r.status_code == 202
+    job = r.json()
+    assert job["status"] == "succeeded", job["error"]
+    spec = job["request"]["specs"][0]
+    assert spec["name"] == "organisation-stock"
+    assert spec["population"]["waiting_households"] == 12 and spec["stock"]["units"] == 15
+    assert spec["run"]["scale"] == 1.0
+    singles = sum(1 for h in problem.households if h.adults == 1 and not h.children_ages)
+    assert spec["generator"]["type_shares"]["single"] == pytest.approx(singles / 12)
+    assert not any(h.id in str(job) for h in problem.households)  # counts and shares, no record
+    assert job["result"]["kpis"]["organisation-stock"]["households"]["n"] == 1
+    report = client.get(f"/v1/scenario-comparisons/{job['id']}/report", headers=keys.planner)
+    assert report.status_code == 200 and "organisation-stock" in report.text and "<img" in report.text
+    # Another organisation's planner sees neither the job nor alpha's stock.
+    assert client.get(f"/v1/scenario-comparisons/{job['id']}", headers=keys.other_admin).status_code == 404

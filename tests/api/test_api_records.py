@@ -61,7 +61,8 @@ def test_422_names_the_field(client: TestClient, keys: Keys) -> None:
 def test_413_for_oversized_payloads(client: TestClient, keys: Keys) -> None:
     big = [{**HOUSEHOLD, "id": f"H-{i}"} for i in range(5000)]
     r = client.post("/v1/households/import", json=big, headers=keys.officer)
-    assert r.status_code == 413
+    assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "payload_too_large" and r.json()["status"] == 413
     assert client.get("/v1/households", headers=keys.officer).json()["total"] == 0
 
 

@@ -12,6 +12,7 @@ from api_helpers import Keys
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["id", "adults", "children_ages", "monthly_income", "registered_on", "work.commune", "schools"]
 GOOD = [
     ["H-1", "2", "4;9", "2100", "2026-02-01", "0304", "0304;0102"],
@@ -44,7 +45,7 @@ def test_dry_run_lists_every_bad_row_with_column_and_reason(client: TestClient, 
         report = r.json()
         assert (report["rows"], report["valid"]) == (4, 2), (delimiter, bom, report)
         assert [(p["row"], p["column"]) for p in report["problems"]] == [(4, "adults"), (5, "registered_on")]
-        assert "greater than or equal to 1" in report["problems"][0]["reason"]
+        assert report["problems"][0]["reason"] == "must be >= 1"  # the bound, not the value
     assert client.get("/v1/households", headers=keys.officer).json()["total"] == 0  # nothing stored
 
 
@@ -116,3 +117,57 @@ def test_bad_files_are_4xx(client: TestClient, keys: Keys) -> None:
         client.post("/v1/households/import/dry-run", content=b"PK\x03\x04junk", headers=h).status_code == 422
     )
     assert client.post("/v1/quotas/import/dry-run", content=b"id\nQ", headers=h).status_code in (404, 422)
+
+
+def test_files_are_documented_with_their_content_types(client: TestClient, keys: Keys) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, method, url in (
+        ("/v1/{path}/import/template.{fmt}", "get", "/v1/units/import/template.{fmt}"),
+        ("/v1/exports/{what}.{fmt}", "post", "/v1/exports/units.{fmt}"),
+    ):
+        documented = set(paths[path][method]["responses"]["200"]["content"])
+        assert documented == {"text/csv", XLSX}, (path, documented)
+        for fmt in ("csv", "xlsx"):
+            r = client.request(method, url.format(fmt=fmt), headers=keys.officer)
+            assert r.status_code == 200 and r.headers["content-type"].split(";")[0] in documented
+
+
+#: Files that hold no table the import can read: each a 422 naming the file or the column.
+UNREADABLE = [
+    ("empty", b"", ["body"]),
+    ("only blank lines", b"\r\n  \r\n\n", ["body"]),
+    ("binary garbage", bytes(range(256)) * 4, ["body"]),
+    ("NUL bytes", b"id,adults\x00\nH-1,1\n", ["body", 1]),
+    ("ASCII garbage", bytes(range(128)) * 4, ["body", 2]),  # a stray CR ends the reading at row 2
+    ("damaged XLSX", b"PK\x03\x04" + bytes(200), ["body"]),
+    ("no header row", as_csv(GOOD, ",", False), ["body", 1]),
+    ("header only", as_csv([HEADER], ";", True), ["body"]),
+    ("an unknown column (;)", as_csv([[*HEADER, "income"], [*GOOD[0], "1"]], ";", False),
+     ["body", 1, "income"]),
+    ("an unknown column (, BOM)", as_csv([["id", "adultz"], ["H-1", "1"]], ",", True), ["body", 1, "adultz"]),
+    ("an unknown nested column", as_csv([[*HEADER, "work.street"], [*GOOD[0], "x"]], ";", True),
+     ["body", 1, "work.street"]),
+    ("a column twice", as_csv([["id", "adults", "adults"], ["H-1", "1", "2"]], ";", True),
+     ["body", 1, "adults"]),
+    ("XLSX unknown column", as_xlsx([["id", "adults", "bogus"], ["H-1", 1, "x"]]), ["body", 1, "bogus"]),
+    ("XLSX empty sheet", as_xlsx([]), ["body"]),
+]  # fmt: skip
+
+
+def test_unreadable_files_are_422_naming_file_or_column(client: TestClient, keys: Keys) -> None:
+    wrong = []
+    for name, body, loc in UNREADABLE:
+        for url, content_type in (
+            ("/v1/households/import/dry-run", None),
+            ("/v1/households/import/file?rows=valid", None),
+            ("/v1/households/import", "text/csv"),  # the record import's CSV form
+        ):
+            if content_type and body.startswith(b"PK"):
+                continue  # the record import reads CSV only
+            headers = {**keys.officer, **({"content-type": content_type} if content_type else {})}
+            r = client.post(url, content=body, headers=headers)
+            errors = r.json().get("errors") or [{}]
+            if r.status_code != 422 or errors[0].get("loc") != loc:
+                wrong.append((name, url, r.status_code, errors[0].get("loc")))
+    assert wrong == [], wrong
+    assert client.get("/v1/households", headers=keys.officer).json()["total"] == 0
