@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Header, Query, status
 from sqlalchemy import select
 
 from api.deps import OfficerDep, SessionDep
-from api.errors import Conflict, Invalid, NotFound
+from api.errors import Invalid, NotFound
+from api.i18n import Language, choose
 from api.inputs import CheckedRoute
-from api.models import HouseholdRow, MatchRun, ProposalRow, ProposalStatus, UnitRow
+from api.models import HouseholdRow, ProposalRow, ProposalStatus
 from api.presenters import proposals_public, reviews_public
-from api.repositories import page, proposal_in_org, record_by_ref, refs
+from api.repositories import page, proposal_in_org, record_by_ref
 from api.routes.common import ERRORS, REF_PATTERN, IntId, Limit, Offset
 from api.schemas import (
     AcceptBody,
@@ -25,7 +26,8 @@ from api.schemas import (
     ReviewPublic,
 )
 from api.services import decisions
-from matcher.wording import TERM_MEANING
+from api.services.letters import proposal_words
+from matcher.wording import term_meaning
 
 router = APIRouter(route_class=CheckedRoute, prefix="/proposals", tags=["proposals"], responses=ERRORS)
 
@@ -64,39 +66,28 @@ def get_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> Pr
 
 
 @router.get("/{proposal_id}/explanation")
-def explain_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> ExplanationPublic:
-    """For the household: why this unit, and what weighed most, in plain words."""
+def explain_proposal(
+    proposal_id: IntId,
+    session: SessionDep,
+    who: OfficerDep,
+    lang: Annotated[Language | None, Query(description="fr, de or en; else the browser's language")] = None,
+    accept_language: Annotated[str | None, Header(max_length=200)] = None,
+) -> ExplanationPublic:
+    """For the household, in its language: why this unit, and what weighed most, in plain words."""
     p = proposal_in_org(session, who.organisation_id, proposal_id)
-    if not p.explanation:
-        raise Conflict("this household's data was erased")
-    unit = refs(session, UnitRow, {p.unit_id})[p.unit_id]
-    run = session.get_one(MatchRun, p.run_id)
+    words = proposal_words(session, p)
+    language = lang or choose(accept_language)
     factors = sorted(
-        (
-            Factor(term=k, points=v, meaning=TERM_MEANING.get(k, k.replace("_", " ")))
-            for k, v in p.breakdown.items()
-            if v
-        ),
+        (Factor(term=k, points=v, meaning=term_meaning(k, language)) for k, v in p.breakdown.items() if v),
         key=lambda f: -f.points,
-    )
-    if factors:
-        weighed = "; ".join(f.meaning for f in factors[:3])
-        mattered = f" What weighed most against a perfect fit: {weighed}."
-    else:
-        mattered = " Nothing weighed against it: it fits every wish the household gave."
-    better = sum(1 for a in p.alternatives if a.get("extra_cost", 0) < 0)
-    others = (
-        f" {better} home(s) that would have suited you slightly better went to other households."
-        if better
-        else ""
     )
     return ExplanationPublic(
         proposal=p.id,
-        unit=unit,
-        summary=f"We propose {p.explanation}{mattered}{others}",
+        unit=words.unit.id,
+        summary=words.summary(language),
         factors=factors,
         other_options=len(p.alternatives),
-        policy_version=run.policy_version,
+        policy_version=words.policy_version,
     )
 
 
