@@ -157,7 +157,7 @@ form.addEventListener("submit", async (event) => {
       await sleep(POLL_MS);
       job = await api(`/scenario-comparisons/${job.id}`);
     }
-    progress.value = job.progress;
+    progress.value = job.status === "succeeded" ? 1 : 0; // a failed job's bar is never left where it stopped
     await renderJobs();
     say(status, describe(job), job.status === "succeeded" ? "ok" : "error");
     if (job.has_report) await openReport(job);
