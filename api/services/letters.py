@@ -31,8 +31,7 @@ body { font: 11pt/1.5 "Noto Serif", Georgia, serif; color: #111; max-width: 42re
 h1 { font-size: 16pt; margin: 0 0 .3rem; } h2 { font-size: 12pt; margin: 1.2rem 0 .3rem; }
 .ref { color: #444; font-size: 9.5pt; } table { border-collapse: collapse; margin: .6rem 0; }
 th, td { text-align: left; padding: .2rem 1.2rem .2rem 0; } td.num { text-align: right; }
-button { font: inherit; padding: .3rem 1rem; }
-@media print { button { display: none; } body { margin: 0; max-width: none; } @page { margin: 2cm; } }
+@media print { body { margin: 0; max-width: none; } @page { margin: 2cm; } }
 """
 
 
@@ -136,6 +135,5 @@ def letter_html(lang: Language, *, proposal: int, words: ProposalWords, today: d
         f"<h2>{e(message(lang, 'letter.why'))}</h2>{why_html}"
         f"<h2>{e(message(lang, 'letter.contest'))}</h2><p>{e(message(lang, 'letter.contest.text'))}</p>"
         f"<p>{e(message(lang, 'letter.signature'))}</p>"
-        f'<button type="button" onclick="print()">{e(message(lang, "letter.print"))}</button>'
         "</body></html>"
     )
