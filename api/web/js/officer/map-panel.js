@@ -56,6 +56,34 @@ export function zoneUse(state) {
   return zones.map((z) => ({ ...z, use: z.capacity ? z.used / z.capacity : z.used ? Infinity : 0 }));
 }
 
+// Where a household's work place or a school is: its coordinates, else its commune's centre.
+function at(loc, byCode) {
+  if (!loc) return null;
+  if (loc.lat != null && loc.lon != null) return project([loc.lon, loc.lat]);
+  const f = byCode.get(loc.commune);
+  return f ? centre(f) : null;
+}
+
+// Optional lines from each proposed unit to its household's work place and schools.
+function travelLines(state, unitAt, byCode) {
+  const households = byId(state.households);
+  return state.open.flatMap((p) => {
+    const from = unitAt.get(p.unit);
+    const r = households.get(p.household)?.record;
+    if (!from || !r) return [];
+    const work = at(r.work, byCode);
+    const dataset = { unit: p.unit, household: p.household };
+    return [
+      work ? { from, to: work, className: "line-work", dataset, title: t("map.to_work", "{unit} to the work place of {household}", dataset) } : null,
+      ...r.schools.map((s) => at(s, byCode)).filter(Boolean).map((to) => ({ from, to, className: "line-school", dataset, title: t("map.to_school", "{unit} to a school of {household}", dataset) })),
+    ].filter(Boolean);
+  });
+}
+
+export function initMap(state) {
+  $("#map-lines").addEventListener("change", () => renderMap(state));
+}
+
 export function renderMap(state) {
   const zones = zoneUse(state);
   const zoneOf = (lau2) => zones.find((z) => z.communes.has(lau2));
@@ -67,8 +95,10 @@ export function renderMap(state) {
     .map((u) => {
       const r = u.record;
       const [x, y] = r.lat != null && r.lon != null ? project([r.lon, r.lat]) : centre(byCode.get(r.commune));
-      const title = proposed.has(u.id) ? `${u.id}: proposed to ${proposed.get(u.id)}` : `${u.id}: free, ${words(r.programme)}`;
-      return { x, y, title, className: proposed.has(u.id) ? "unit-proposed" : "unit-free" };
+      const title = proposed.has(u.id)
+        ? t("map.unit_proposed", "{unit}: proposed to {household}", { unit: u.id, household: proposed.get(u.id) })
+        : t("map.unit_free", "{unit}: free, {programme}", { unit: u.id, programme: words(r.programme) });
+      return { x, y, title, unit: u.id, className: proposed.has(u.id) ? "unit-proposed" : "unit-free" };
     });
   // A zone's label sits at the mean centre of its communes.
   const labels = zones.flatMap((z) => {
@@ -78,6 +108,8 @@ export function renderMap(state) {
     return [{ x: mean(0), y: mean(1), text: `${z.id} ${Number.isFinite(z.use) ? number(z.use * 100) : t("map.over", "over")} %` }];
   });
   const free = points.filter((p) => p.className === "unit-free").length;
+  const unitAt = new Map(points.map((p) => [p.unit, [p.x, p.y]]));
+  const lines = $("#map-lines").checked ? travelLines(state, unitAt, byCode) : [];
   replace(
     $("#map"),
     hatch(drawMap({
@@ -95,6 +127,7 @@ export function renderMap(state) {
           : t("map.commune_no_zone", "{where}, no support zone", { where });
       },
       points,
+      lines,
       labels,
     })),
   );
@@ -109,6 +142,8 @@ export function renderMap(state) {
     h("li", {}, h("span", { class: "swatch", style: `background:${NO_ZONE_SWATCH}` }), t("map.no_zone", "no support zone")),
     h("li", {}, t("map.free_unit", "○ free unit")),
     h("li", {}, t("map.proposed_unit", "● unit with an open proposal")),
+    lines.length ? h("li", {}, h("span", { class: "swatch line-work" }), t("map.work_line", "to the work place")) : null,
+    lines.length ? h("li", {}, h("span", { class: "swatch line-school" }), t("map.school_line", "to a school")) : null,
   );
   replace(
     $("#zone-use"),
