@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
 from matcher import wording
 from matcher.assignment import AssignmentSolution
 from matcher.compile import Compiled, LimitKind
 from matcher.costs import pair_terms, stability_costs
+from matcher.domain import Household, Policy, Unit
 from matcher.result import Alternative, MatchResult, Proposal, Unhoused, UnhousedReason, ZoneUse
 
 
@@ -170,24 +173,42 @@ def _why_unhoused(
 def _why(
     compiled: Compiled, h: int, u: int, breakdown: dict[str, int], alts: list[Alternative], shown: bool
 ) -> str:
-    """The proposal's explanation, from the household's data without personal details."""
-    problem, hh = compiled.problem, compiled.households
-    unit = problem.units[u]
-    policy = problem.policy
-    works = bool(np.isfinite(hh.work[h]).all()) and policy.weights.travel_work > 0
-    income = float(hh.income[h])
-    known = np.isfinite(income) and income > 0
+    """The proposal's explanation for officers (English, stored with the run)."""
+    problem = compiled.problem
+    return proposal_explanation(
+        problem.households[h], problem.units[u], breakdown, alts, problem.policy, shown_before=shown
+    )
+
+
+def proposal_explanation(
+    household: Household,
+    unit: Unit,
+    breakdown: Mapping[str, int],
+    alternatives: Sequence[Alternative],
+    policy: Policy,
+    *,
+    shown_before: bool = False,
+    lang: wording.Language = "en",
+) -> str:
+    """Why this unit, in ``lang``, from the household's data without personal details.
+
+    Takes the records, not the compiled arrays, so that the service can say the same thing later
+    in the household's language from what it stored (breakdown and alternatives)."""
+    income = household.monthly_income
+    known = income is not None and income > 0
     paid = unit.paid_by(income if known else None)  # an income-linked rent: what this household pays
-    free_alts = [a for a in alts if not a.taken]
+    works = household.work is not None and policy.weights.travel_work > 0
+    free_alts = [a for a in alternatives if not a.taken]
     return wording.proposal_text(
         unit,
         breakdown,
-        minutes_to_work=breakdown["travel_work"] / policy.weights.travel_work if works else None,
-        in_asked_commune=breakdown["preference"] == 0 and hh.preference[h].max() > 0,
-        rent_percent=100 * paid / income if known else None,
+        minutes_to_work=breakdown.get("travel_work", 0) / policy.weights.travel_work if works else None,
+        in_asked_commune=breakdown.get("preference", 0) == 0 and bool(household.preferred_communes),
+        rent_percent=100 * paid / income if known and income else None,
         paid=paid,
-        better_taken=sum(1 for a in alts if a.extra_cost < 0 and a.taken),
+        better_taken=sum(1 for a in alternatives if a.extra_cost < 0 and a.taken),
         next_free_extra=free_alts[0].extra_cost if free_alts else None,
-        alternatives=len(alts),
-        shown_before=shown,
+        alternatives=len(alternatives),
+        shown_before=shown_before,
+        lang=lang,
     )

@@ -10,15 +10,16 @@ from api.deps import OfficerDep, SessionDep
 from api.inputs import CheckedRoute
 from api.models import HouseholdRow, ProposalRow, ProposalStatus, UnitRow
 from api.repositories import refs, run_in_org
-from api.routes.common import ERRORS, REF_PATTERN, IntId, Ref
+from api.routes.common import ERRORS, IntId, Ref
 from api.services import exchanges
+from matcher.domain import ID_PATTERN
 
 router = APIRouter(route_class=CheckedRoute, tags=["exchanges"], responses=ERRORS)
 
 
 class MovableBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    unit: str = Field(pattern=REF_PATTERN, description="the unit of this organisation it lives in now")
+    unit: str = Field(pattern=ID_PATTERN, description="the unit of this organisation it lives in now")
 
 
 class MovablePublic(BaseModel):

@@ -9,13 +9,10 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import OfficerDep, SessionDep
-from api.errors import Conflict
 from api.i18n import Language, choose
-from api.models import HouseholdRow, UnitRow
 from api.repositories import proposal_in_org
 from api.routes.common import ERRORS, IntId
-from api.services.letters import letter_html
-from matcher import Household, Unit
+from api.services.letters import letter_html, proposal_words
 
 router = APIRouter(prefix="/proposals", tags=["proposals"], responses=ERRORS)
 
@@ -30,19 +27,7 @@ def letter(
 ) -> HTMLResponse:
     """The letter for the household, with a print stylesheet; 409 once the household is erased."""
     p = proposal_in_org(session, who.organisation_id, proposal_id)
-    household = session.get_one(HouseholdRow, p.household_id)
-    unit = session.get_one(UnitRow, p.unit_id)
-    if household.data is None or unit.data is None:
-        raise Conflict("this household's data was erased")
-    hh = Household.model_validate({**household.data, "id": household.ref})
-    home = Unit.model_validate({**unit.data, "id": unit.ref})
-    html = letter_html(
-        lang or choose(accept_language),
-        proposal=p.id,
-        household=household.ref,
-        unit=unit.data,
-        breakdown=p.breakdown,
-        today=date.today(),
-        paid=home.paid_by(hh.monthly_income),
+    words = proposal_words(session, p)
+    return HTMLResponse(
+        letter_html(lang or choose(accept_language), proposal=p.id, words=words, today=date.today())
     )
-    return HTMLResponse(html)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, status
 
 from api.deps import OfficerDep, SessionDep
-from api.errors import Conflict, Invalid, NotFound
+from api.errors import Invalid, NotFound
+from api.i18n import Language, choose
 from api.inputs import CheckedRoute
-from api.models import HouseholdRow, MatchRun, ProposalStatus, UnitRow
+from api.models import HouseholdRow, ProposalStatus
 from api.presenters import proposals_public, reviews_public
-from api.repositories import page, proposal_in_org, proposals_query, record_by_ref, refs
+from api.repositories import page, proposal_in_org, proposals_query, record_by_ref
 from api.routes.common import ERRORS, IntId, Limit, Offset
 from api.schemas import (
     DeclineBody,
@@ -23,8 +24,9 @@ from api.schemas import (
     ReviewPublic,
 )
 from api.services import decisions
+from api.services.letters import proposal_words
 from matcher.domain import ID_PATTERN
-from matcher.wording import TERM_MEANING
+from matcher.wording import term_meaning
 
 router = APIRouter(route_class=CheckedRoute, prefix="/proposals", tags=["proposals"], responses=ERRORS)
 
@@ -60,39 +62,28 @@ def get_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> Pr
 
 
 @router.get("/{proposal_id}/explanation")
-def explain_proposal(proposal_id: IntId, session: SessionDep, who: OfficerDep) -> ExplanationPublic:
-    """For the household: why this unit, and what weighed most, in plain words."""
+def explain_proposal(
+    proposal_id: IntId,
+    session: SessionDep,
+    who: OfficerDep,
+    lang: Annotated[Language | None, Query(description="fr, de or en; else the browser's language")] = None,
+    accept_language: Annotated[str | None, Header(max_length=200)] = None,
+) -> ExplanationPublic:
+    """For the household, in its language: why this unit, and what weighed most, in plain words."""
     p = proposal_in_org(session, who.organisation_id, proposal_id)
-    if not p.explanation:
-        raise Conflict("this household's data was erased")
-    unit = refs(session, UnitRow, {p.unit_id})[p.unit_id]
-    run = session.get_one(MatchRun, p.run_id)
+    words = proposal_words(session, p)
+    language = lang or choose(accept_language)
     factors = sorted(
-        (
-            Factor(term=k, points=v, meaning=TERM_MEANING.get(k, k.replace("_", " ")))
-            for k, v in p.breakdown.items()
-            if v
-        ),
+        (Factor(term=k, points=v, meaning=term_meaning(k, language)) for k, v in p.breakdown.items() if v),
         key=lambda f: -f.points,
-    )
-    if factors:
-        weighed = "; ".join(f.meaning for f in factors[:3])
-        mattered = f" What weighed most against a perfect fit: {weighed}."
-    else:
-        mattered = " Nothing weighed against it: it fits every wish the household gave."
-    better = sum(1 for a in p.alternatives if a.get("extra_cost", 0) < 0)
-    others = (
-        f" {better} home(s) that would have suited you slightly better went to other households."
-        if better
-        else ""
     )
     return ExplanationPublic(
         proposal=p.id,
-        unit=unit,
-        summary=f"We propose {p.explanation}{mattered}{others}",
+        unit=words.unit.id,
+        summary=words.summary(language),
         factors=factors,
         other_options=len(p.alternatives),
-        policy_version=run.policy_version,
+        policy_version=words.policy_version,
     )
 
 

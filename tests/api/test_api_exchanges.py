@@ -73,7 +73,7 @@ def test_a_cycle_of_three_is_proposed_as_one_exchange_and_carried_out_when_all_a
     }
     assert [m["step"] for m in moves] == [1, 2, 3]
     for m in moves:
-        text = client.get(f"/v1/proposals/{m['proposal']}/explanation", headers=keys.officer).text
+        text = client.get(f"/v1/proposals/{m['proposal']}/explanation?lang=en", headers=keys.officer).text
         assert "swap" in text, text
 
     for k, m in enumerate(moves):

@@ -77,3 +77,27 @@ def test_letter_language_from_the_browser_and_guards(
     assert client.get(path, params={"lang": "xx"}, headers=keys.officer).status_code == 422
     assert client.get(path, headers=keys.other_officer).status_code == 404
     assert client.get(path, headers=keys.planner).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fr", ["Nous proposons", " à "]), ("de", ["Wir schlagen vor", " Monat "]), ("en", ["We propose"])],
+)
+def test_explanation_in_the_households_language(
+    client: TestClient, keys: Keys, proposal: dict[str, object], lang: str, words: list[str]
+) -> None:
+    path = f"/v1/proposals/{proposal['id']}/explanation"
+    body = client.get(path, params={"lang": lang}, headers=keys.officer).json()
+    text = " ".join([body["summary"], *(f["meaning"] for f in body["factors"])])
+    for w in words:
+        assert w in text, (w, text)
+    for code in RAW_CODES:
+        assert not re.search(rf"\b{code}\b", text.replace(str(proposal["unit"]), "")), code
+    if lang != "en":  # none of the English sentences of the same explanation
+        english = client.get(path, params={"lang": "en"}, headers=keys.officer).json()
+        sentences = [s.strip() for s in re.split(r"[.:;]", english["summary"]) if len(s.strip()) > 12]
+        assert not [s for s in sentences if s in text]
+        assert [f["term"] for f in body["factors"]] == [f["term"] for f in english["factors"]]
+    de = client.get(path, headers={**keys.officer, "accept-language": "de-LU,de;q=0.9"}).json()
+    assert de["summary"].startswith("Wir schlagen vor")
+    assert client.get(path, params={"lang": "xx"}, headers=keys.officer).status_code == 422

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,12 @@ class Server:
     url: str
     keys: dict[str, str]  # key holder (officer-ben, planner-eva...) -> API key
     issuer: str = ""  # the OpenID Connect provider on loopback
+
+
+def says(lang: str, key: str, **values: object) -> str:
+    """A message of the pages' catalogue in ``lang``, its placeholders filled as the page fills them."""
+    messages: dict[str, str] = json.loads((ROOT / "api" / "web" / "i18n" / f"{lang}.json").read_text("utf-8"))
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), "")), messages[key])
 
 
 def sign_in_oidc(page: Page, server: Server, sub: str, lands_on: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import BrowserContext, Page, expect
 
 from scenarios.generator import GeneratorParams, generate
-from tests.web.browser import Server, sign_in_oidc
+from tests.web.browser import Server, says, sign_in_oidc
 from tests.web.test_officer_page import open_pairs, run_matching
 
 pytestmark = pytest.mark.browser
@@ -86,9 +87,11 @@ def alternatives(page: Page) -> dict[str, tuple[str, dict[str, int]]]:
     for household, unit, items in shown:
         alts: dict[str, int] = {}
         for text in items:
-            ref, _, rest = text.partition(": ")
-            number = rest.split(" ")[0].replace("\u2212", "-").replace("+", "")  # the page's minus sign
-            alts[ref] = int(number)
+            ref, _, rest = text.partition(":")  # "U7: +12 points", "U7 : +12 points", "U7: +12 Punkte"
+            shown_points = re.match(r"\s*([+\u2212])([\d\s.,\u202f]+)", rest)  # the page's minus sign
+            assert shown_points, text
+            sign, digits = shown_points.groups()
+            alts[ref.strip()] = int(re.sub(r"\D", "", digits)) * (-1 if sign == "\u2212" else 1)
         out[household] = (unit, alts)
     return out
 
@@ -118,7 +121,9 @@ def test_an_officers_day(
         # Units from an XLSX, households from a `;` CSV with a bad row: dry run, fix, import.
         upload(page, "units", "units.xlsx", XLSX, units_xlsx(units))
         page.get_by_role("button", name=f"Store all {len(units)} rows").click()
-        expect(page.locator("#units-table caption")).to_contain_text(f"of {len(units)} units")
+        expect(page.locator("#units-table caption")).to_contain_text(
+            says(lang, "units.count", shown="", total=len(units)).strip()
+        )
         bad = [dict(households[0], adults=0), *households[1:]]
         upload(page, "households", "households.csv", "text/csv", households_csv(bad))
         problem_rows = page.locator("#import-problems tbody tr")
@@ -128,13 +133,13 @@ def test_an_officers_day(
         upload(page, "households", "households.csv", "text/csv", households_csv(households))
         page.get_by_role("button", name=f"Store all {len(households)} rows").click()
         expect(page.locator("#households-table caption")).to_have_text(
-            f"{len(households)} of {len(households)} households"
+            says(lang, "hh.count", shown=len(households), total=len(households))
         )
 
         # Edit a household in its form.
         first = households[0]["id"]
         page.locator("#households-table").get_by_role("button", name=first).click()
-        page.get_by_role("button", name=f"Edit household {first}").click()
+        page.get_by_role("button", name=says(lang, "hh.edit", ref=first)).click()
         page.get_by_role("dialog", name=f"Edit household {first}").get_by_label(
             "Budget: rent + charges at most (EUR)"
         ).fill("1800")
@@ -147,9 +152,10 @@ def test_an_officers_day(
         pairs = open_pairs(page)
         assert pairs
         accepted_h, accepted_u = pairs[0]
-        page.get_by_role("button", name=f"Accept {accepted_u} for {accepted_h}").click()
-        page.get_by_role("button", name="Confirm acceptance").click()
-        expect(page.locator("#decision-status")).to_have_text(f"Accepted {accepted_u} for {accepted_h}.")
+        pair = says(lang, "prop.pair", unit=accepted_u, household=accepted_h)
+        page.get_by_role("button", name=says(lang, "prop.accept_pair", pair=pair)).click()
+        page.get_by_role("button", name=says(lang, "prop.accept_confirm")).click()
+        expect(page.locator("#decision-status")).to_have_text(says(lang, "prop.accepted", pair=pair))
         run_matching(page)
         after = alternatives(page)
 
@@ -166,7 +172,7 @@ def test_an_officers_day(
         # The household's letter, in the page's language, printed.
         page.locator("#letter-lang").select_option(lang)
         household = open_pairs(page)[0][0]
-        page.get_by_role("button", name=f"Letter for {household}").click()
+        page.get_by_role("button", name=says(lang, "prop.letter_for", household=household)).click()
         frame = page.locator("#letter-frame")
         expect(frame).to_have_attribute("data-ready", "true")
         letter = page.frame_locator("#letter-frame")
@@ -175,7 +181,7 @@ def test_an_officers_day(
         printed = browser.new_page()
         printed.set_content(html)
         printed.emulate_media(media="print")
-        expect(printed.get_by_role("button")).to_be_hidden()  # the print stylesheet drops the button
+        expect(printed.get_by_role("button")).to_have_count(0)  # no script or control: the page prints it
         assert printed.pdf()[:4] == b"%PDF"
         printed.close()
     finally:

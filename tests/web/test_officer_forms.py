@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.browser import Server, new_organisation, sign_in, sign_in_with_key, unlabelled_controls
+from tests.web.test_officer_page import run_matching
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +113,47 @@ def test_map_classes_tell_near_full_from_full_and_no_zone_from_low_use(page: Pag
         "() => [...document.querySelectorAll('#map path.commune')].map((p) => p.getAttribute('fill'))"
     )
     assert set(fills) == {"url(#no-zone)"}
+
+
+def test_map_lines_from_proposed_units_to_work_and_schools(page: Page, server: Server) -> None:
+    key = new_organisation(server, "map-lines", "officer-jo")
+    auth = {"Authorization": f"Bearer {key}"}
+    households = [
+        {
+            "id": "H-LINES-1",
+            "adults": 1,
+            "monthly_income": 3200,
+            "registered_on": "2025-01-01",
+            "work": {"commune": "0304"},
+            "schools": [{"lat": 49.61, "lon": 6.13}, {"commune": "0102"}],
+        },
+        {"id": "H-LINES-2", "adults": 1, "monthly_income": 3200, "registered_on": "2025-01-01"},
+    ]
+    for doc in households:
+        assert httpx.post(f"{server.url}/v1/households", json=doc, headers=auth).status_code == 201
+    for ref in ("U-LINES-1", "U-LINES-2"):
+        assert httpx.post(f"{server.url}/v1/units", json={**UNIT, "id": ref}, headers=auth).status_code == 201
+    sign_in_with_key(page, server, key, "/officer.html")
+    run_matching(page)
+    proposals = httpx.get(f"{server.url}/v1/proposals?status=open", headers=auth).json()["items"]
+    assert {p["household"] for p in proposals} == {"H-LINES-1", "H-LINES-2"}
+    expect(page.locator("#map line")).to_have_count(0)  # the lines are optional
+
+    page.get_by_label("Lines from each proposed unit to the household's work place and schools").check()
+    work, schools = page.locator("#map line.line-work"), page.locator("#map line.line-school")
+    expect(work).to_have_count(1)  # H-LINES-1 works; H-LINES-2 has neither work nor school
+    expect(schools).to_have_count(2)
+    unit = next(p["unit"] for p in proposals if p["household"] == "H-LINES-1")
+    ends = page.evaluate(
+        """() => [...document.querySelectorAll('#map line')].map((l) => [l.dataset.household, l.dataset.unit,
+              l.getAttribute('x1'), l.getAttribute('y1')])"""
+    )
+    assert {(h, u) for h, u, _, _ in ends} == {("H-LINES-1", unit)}
+    proposed = page.evaluate(
+        """() => [...document.querySelectorAll('#map circle.unit-proposed')]
+              .map((c) => [c.getAttribute('cx'), c.getAttribute('cy')])"""
+    )
+    assert all([x, y] in proposed for _, _, x, y in ends)  # every line starts at a proposed unit's dot
+    expect(page.locator("#map-legend")).to_contain_text("to a school")
+    page.get_by_label("Lines from each proposed unit to the household's work place and schools").uncheck()
+    expect(page.locator("#map line")).to_have_count(0)

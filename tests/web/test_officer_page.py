@@ -9,7 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.web.browser import DOCS_SCREENSHOT, Server, screenshot, sign_in, unlabelled_controls
+from tests.web.browser import DOCS_SCREENSHOT, Server, says, screenshot, sign_in, unlabelled_controls
 
 FINISHED = (
     "(old) => { const p = document.querySelector('#run-panel');"
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 def run_matching(page: Page) -> None:
     """Press "Run matching" and wait until the new run is finished and every panel shows it."""
     before = page.locator("#run-panel").get_attribute("data-run-id")
-    page.get_by_role("button", name="Run matching").click()
+    page.locator("#run-button").click()  # "Run matching", in the page's language
     page.wait_for_function(FINISHED, arg=before, timeout=90_000)
     expect(page.locator("#run-panel")).to_have_attribute("data-run-status", "succeeded")
 
@@ -115,8 +115,13 @@ def test_officer_runs_decides_and_reruns(page: Page, browser: BrowserContext, se
 
     # The household-facing explanation of an open proposal.
     household = rerun[0][0]
+    page.locator("#letter-lang").select_option("fr")  # in the household's language, as its letter
     page.get_by_role("button", name=f"Explanation for {household}").click()
     explanation = page.get_by_role("dialog", name="Explanation for the household")
+    expect(explanation).to_contain_text("Nous proposons")
+    page.keyboard.press("Escape")
+    page.locator("#letter-lang").select_option("en")
+    page.get_by_role("button", name=f"Explanation for {household}").click()
     expect(explanation).to_contain_text("We propose")
     screenshot(page, "explanation-dialog", full_page=False)
     page.keyboard.press("Escape")
@@ -161,7 +166,7 @@ def test_filters_and_pair_rules(page: Page, server: Server) -> None:
     units = page.locator("#units-table tbody tr")
     assert units.count() > 0
     for i in range(units.count()):
-        expect(units.nth(i).locator("td").first).to_have_text("gls")
+        expect(units.nth(i).locator("td").first).to_have_text(says("en", "code.gls"))  # a name, not "gls"
 
     # Searchable pickers with nothing chosen in advance.
     expect(page.locator("#pair-household")).to_have_value("")

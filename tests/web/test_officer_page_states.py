@@ -3,9 +3,10 @@ when the officer signs out while the page is still loading."""
 
 from __future__ import annotations
 
-from typing import Any
+import multiprocessing
+import os
+import signal
 
-import httpx
 import pytest
 from playwright.sync_api import Page, Route, expect
 
@@ -15,18 +16,9 @@ from tests.web.test_officer_page import run_matching
 pytestmark = pytest.mark.browser
 
 
-def ineligible_pair(server: Server, holder: str) -> tuple[str, str]:
-    """A waiting household and a free unit too small for it (a pin to it makes the run fail)."""
-    h = {"Authorization": f"Bearer {server.keys[holder]}"}
-    households = httpx.get(f"{server.url}/v1/households?status=waiting&limit=1000", headers=h).json()
-    units = httpx.get(f"{server.url}/v1/units?status=free&limit=1000", headers=h).json()
-
-    def persons(x: dict[str, Any]) -> int:
-        return int(x["record"]["adults"]) + len(x["record"]["children_ages"])
-
-    biggest = max(households["items"], key=persons)
-    small = next(u for u in units["items"] if u["record"]["max_occupancy"] < persons(biggest))
-    return biggest["id"], small["id"]
+def solver_processes() -> list[multiprocessing.process.BaseProcess]:
+    """The server's solver worker processes (the app runs in this test process, so they are ours)."""
+    return [p for p in multiprocessing.active_children() if p.name == "wunneng-solver" and p.is_alive()]
 
 
 def test_no_run_yet_then_a_good_run(page: Page, server: Server) -> None:
@@ -69,3 +61,32 @@ def test_sign_out_while_the_page_is_loading(page: Page, server: Server) -> None:
     )
     expect(page.locator("#page-status")).not_to_contain_text("no longer valid")
     assert navigations == [server.url + "/?signed-out=1"], navigations
+
+
+def test_a_failed_run_shows_its_failure_and_nothing_of_the_run_before(page: Page, server: Server) -> None:
+    """The solver process dies mid-run (frozen, then killed, as a crash or the OOM killer would): the
+    page shows that run's failure, an empty bar, and no result line of its own."""
+    sign_in(page, server, "officer-dan", "/officer.html")
+    run_matching(page)  # a good run first: its result line must not be shown as the failed run's
+    good = page.locator("#run-panel").get_attribute("data-run-id")
+    workers = solver_processes()
+    assert workers, "the good run left its solver process running"
+    for w in workers:
+        assert w.pid is not None
+        os.kill(w.pid, signal.SIGSTOP)  # the next run is claimed and sent, but never solved
+    try:
+        page.get_by_role("button", name="Run matching").click()
+        expect(page.locator("#run-panel")).to_have_attribute("data-run-status", "running")
+    finally:
+        for w in workers:
+            assert w.pid is not None
+            os.kill(w.pid, signal.SIGKILL)
+    expect(page.locator("#run-panel")).to_have_attribute("data-run-status", "failed")
+    expect(page.locator("#run-button")).to_be_enabled()
+    failed = page.locator("#run-panel").get_attribute("data-run-id")
+    assert failed != good
+    expect(page.locator("#run-status")).to_contain_text(f"Run {failed} failed: the solver process stopped")
+    assert page.locator("#run-progress").evaluate("p => p.value") == 0
+    summary = page.locator("#run-summary")
+    expect(summary).to_contain_text(f"none: this run failed; still open from run {good}")
+    expect(summary.locator("dd").first).to_contain_text(str(failed))

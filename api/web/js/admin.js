@@ -3,6 +3,7 @@
 import { all, api } from "./api.js";
 import { $, h, options, replace, say, when, words } from "./dom.js";
 import { guard } from "./session.js";
+import { t } from "./i18n.js";
 
 const table = (id, head, rows) =>
   h("table", { id }, h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, rows));
@@ -18,12 +19,12 @@ async function renderPolicies() {
   const active = policies.find((p) => p.active);
   replace(
     $("#policies"),
-    table("policies-table", ["Version", "Added", "Refusal rule", ""], policies.map((p) =>
+    table("policies-table", [t("col.version", "Version"), t("col.added", "Added"), t("col.refusal_rule", "Refusal rule"), ""], policies.map((p) =>
       h("tr", { dataset: { version: p.version } },
         h("td", {}, p.version),
         h("td", {}, when(p.created_at)),
-        h("td", {}, p.document.refusals.limit ? `${words(p.document.refusals.action)} after ${p.document.refusals.limit}` : "count only"),
-        h("td", {}, p.active ? h("span", { class: "tag accepted" }, "active") : ""),
+        h("td", {}, p.document.refusals.limit ? t("admin.refusal_after", "{action} after {limit}", { action: words(p.document.refusals.action), limit: p.document.refusals.limit }) : t("admin.count_only", "count only")),
+        h("td", {}, p.active ? h("span", { class: "tag accepted" }, words("active")) : ""),
       ))),
   );
   $("#policy-view").textContent = JSON.stringify(active.document, null, 2);
@@ -37,7 +38,7 @@ async function renderOrganisations(me) {
   const platform = me.role === "platform_admin";
   $("#org-form").hidden = !platform;
   const orgs = platform ? await all("/organisations") : [{ id: me.organisation, name: me.organisation, created_at: null }];
-  replace($("#organisations"), table("orgs-table", ["Identifier", "Name", "Since"], orgs.map((o) =>
+  replace($("#organisations"), table("orgs-table", [t("page.identifier", "Identifier"), t("page.name", "Name"), t("col.since", "Since")], orgs.map((o) =>
     h("tr", {}, h("td", {}, o.id), h("td", {}, o.name), h("td", {}, when(o.created_at))))));
   options($("#key-org"), orgs.map((o) => o.id), { label: (v) => v });
   if (!$("#key-org").dataset.touched) $("#key-org").value = me.organisation;
@@ -45,19 +46,19 @@ async function renderOrganisations(me) {
 
 async function renderKeys(me) {
   const keys = await all("/keys");
-  replace($("#keys"), table("keys-table", ["Holder", "Role", "Issued", "State", ""], keys.map((k) =>
+  replace($("#keys"), table("keys-table", [t("col.holder", "Holder"), t("page.role", "Role"), t("col.issued", "Issued"), t("col.state", "State"), ""], keys.map((k) =>
     h("tr", { dataset: { key: k.id } },
-      h("td", {}, k.name), h("td", {}, k.role), h("td", {}, when(k.created_at)),
-      h("td", {}, k.revoked ? "revoked" : "active"),
-      h("td", {}, k.revoked || k.id === me.key_id ? "" : h("button", { type: "button", class: "danger", "aria-label": `Revoke the key of ${k.name}`, onclick: () => revoke(k, me) }, "Revoke")),
+      h("td", {}, k.name), h("td", {}, words(k.role)), h("td", {}, when(k.created_at)),
+      h("td", {}, words(k.revoked ? "revoked" : "active")),
+      h("td", {}, k.revoked || k.id === me.key_id ? "" : h("button", { type: "button", class: "danger", "aria-label": t("admin.revoke_of", "Revoke the key of {name}", { name: k.name }), onclick: () => revoke(k, me) }, t("admin.revoke", "Revoke"))),
     ))));
 }
 
 async function revoke(key, me) {
-  if (!confirm(`Revoke the key of ${key.name}? It stops working at once.`)) return;
+  if (!confirm(t("admin.revoke_confirm", "Revoke the key of {name}? It stops working at once.", { name: key.name }))) return;
   try {
     await api(`/keys/${key.id}`, { method: "DELETE" });
-    say($("#key-status"), `Revoked the key of ${key.name}.`, "ok");
+    say($("#key-status"), t("admin.revoked", "Revoked the key of {name}.", { name: key.name }), "ok");
     await renderKeys(me);
   } catch (error) {
     say($("#key-status"), error.message, "error");
@@ -72,11 +73,11 @@ async function renderAudit() {
   if (action) params.set("action", action);
   const entries = (await all(`/audit?${params}`)).reverse();
   replace($("#audit"), entries.length
-    ? table("audit-table", ["When", "Who", "Action", "Target", "Run", "Policy", "Details"], entries.map((e) =>
-      h("tr", {}, h("td", {}, when(e.at)), h("td", {}, `${e.actor} (${e.role})`), h("td", {}, words(e.action)),
+    ? table("audit-table", [t("col.when", "When"), t("col.who", "Who"), t("page.action", "Action"), t("col.target", "Target"), t("col.run", "Run"), t("col.policy", "Policy"), t("col.details", "Details")], entries.map((e) =>
+      h("tr", {}, h("td", {}, when(e.at)), h("td", {}, `${e.actor} (${words(e.role)})`), h("td", {}, words(e.action)),
         h("td", {}, `${e.target_type} ${e.target_ref ?? ""}`), h("td", {}, e.run_id ?? ""), h("td", {}, e.policy_version ?? ""),
         h("td", {}, JSON.stringify(e.details)))))
-    : h("p", { class: "hint" }, "No entries."));
+    : h("p", { class: "hint" }, t("admin.no_entries", "No entries.")));
 }
 
 function onSubmit(form, statusEl, action) {
@@ -99,22 +100,22 @@ try {
     try {
       doc = JSON.parse($("#policy-json").value);
     } catch (error) {
-      throw new Error(`Not valid JSON: ${error.message}`);
+      throw new Error(t("admin.not_json", "Not valid JSON: {message}", { message: error.message }));
     }
     const added = await api("/policies", { method: "POST", body: doc });
-    say($("#policy-status"), `Version ${added.version} added; it is now the active policy.`, "ok");
+    say($("#policy-status"), t("admin.version_added", "Version {version} added; it is now the active policy.", { version: added.version }), "ok");
     await renderPolicies();
   });
   onSubmit($("#org-form"), $("#org-status"), async () => {
     const org = await api("/organisations", { method: "POST", body: { id: $("#org-id").value.trim(), name: $("#org-name").value.trim() } });
-    say($("#org-status"), `Added ${org.id}.`, "ok");
+    say($("#org-status"), t("admin.org_added", "Added {id}.", { id: org.id }), "ok");
     $("#org-form").reset();
     await renderOrganisations(me);
   });
   onSubmit($("#key-form"), $("#key-status"), async () => {
     const org = $("#key-org").value;
     const made = await api(`/organisations/${encodeURIComponent(org)}/keys`, { method: "POST", body: { name: $("#key-name").value.trim(), role: $("#key-role").value } });
-    say($("#key-status"), `Key for ${made.name} (${made.role}, ${made.organisation}). Copy it now: it is shown only once.`, "ok");
+    say($("#key-status"), t("admin.key_made", "Key for {name} ({role}, {organisation}). Copy it now: it is shown only once.", { name: made.name, role: words(made.role), organisation: made.organisation }), "ok");
     const out = $("#new-key");
     out.hidden = false;
     out.textContent = made.key;

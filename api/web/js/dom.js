@@ -1,4 +1,4 @@
-import { locale } from "./i18n.js";
+import { locale, t } from "./i18n.js";
 
 // Tiny DOM helpers: build elements without innerHTML, so no data is ever parsed as markup.
 
@@ -28,7 +28,8 @@ export function say(region, text, kind = "info") {
 }
 
 export const euros = (n) => `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(n)} EUR`;
-export const words = (code) => (code ?? "").replaceAll("_", " ");
+// A code of the data (a programme, a status, a reason) as the page's language names it.
+export const words = (code) => (code ? t(`code.${code}`, code.replaceAll("_", " ")) : "");
 
 export function monthsSince(isoDate, today = new Date()) {
   const d = new Date(isoDate);

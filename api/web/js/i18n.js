@@ -25,6 +25,13 @@ let messages = {};
 export const t = (key, fallback, vars = {}) =>
   (messages[key] ?? fallback).replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 
+// A number as the page's language writes it (1 234,5 / 1.234,5 / 1,234.5); anything else as it is.
+export const number = (n, digits = 0) =>
+  typeof n === "number" ? new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n) : String(n);
+
+// A calendar date (``2026-09-01``) as the page's language writes it.
+export const day = (iso) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${iso}T00:00:00Z`)) : "");
+
 export async function loadMessages() {
   try {
     const response = await fetch(`/i18n/${lang}.json`);

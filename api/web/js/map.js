@@ -41,8 +41,9 @@ export function centre(feature) {
 }
 
 // fill(feature) -> colour; title(feature) -> tooltip text; points: [{x, y, className, title}];
+// lines: [{from: [x, y], to: [x, y], className, title, dataset}] drawn under the points;
 // labels: [{x, y, text}] drawn on top (zone names, which colours alone cannot tell apart).
-export function drawMap({ features, fill, title, points, labels = [], label }) {
+export function drawMap({ features, fill, title, points, lines = [], labels = [], label }) {
   const [x, y, w, hgt] = bounds(features);
   const pad = 2;
   const root = svg("svg", {
@@ -57,6 +58,17 @@ export function drawMap({ features, fill, title, points, labels = [], label }) {
     t.textContent = title(f);
     path.append(t);
     communes.append(path);
+  }
+  const paths = svg("g");
+  for (const l of lines) {
+    const [x1, y1] = l.from.map((c) => c.toFixed(1));
+    const [x2, y2] = l.to.map((c) => c.toFixed(1));
+    const line = svg("line", { x1, y1, x2, y2, class: l.className });
+    for (const [k, v] of Object.entries(l.dataset ?? {})) line.dataset[k] = v;
+    const t = svg("title");
+    t.textContent = l.title;
+    line.append(t);
+    paths.append(line);
   }
   const marks = svg("g");
   const r = w / 70; // large enough to see and to point at
@@ -73,6 +85,6 @@ export function drawMap({ features, fill, title, points, labels = [], label }) {
     t.textContent = l.text;
     texts.append(t);
   }
-  root.append(communes, marks, texts);
+  root.append(communes, paths, marks, texts);
   return root;
 }

@@ -4,6 +4,7 @@
 import { all, api } from "./api.js";
 import { $, h, replace, say, when, words } from "./dom.js";
 import { guard } from "./session.js";
+import { number, t } from "./i18n.js";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 const POLL_MS = 1000;
@@ -38,21 +39,21 @@ function specList(all) {
 function request() {
   const specs = [...form.querySelectorAll("input[name=spec]:checked")].map((i) => i.value);
   const seeds = $("#seeds").value.split(/[\s,;]+/).filter(Boolean).map(Number);
-  if (specs.length < 2) throw new Error("Choose at least two scenarios.");
-  if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error("Seeds are whole numbers, 0 or more.");
+  if (specs.length < 2) throw new Error(t("planner.two", "Choose at least two scenarios."));
+  if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(t("planner.seeds", "Seeds are whole numbers, 0 or more."));
   return { specs, seeds, scale: Number($("#scale").value), months: Number($("#months").value) };
 }
 
 function describe(job) {
-  if (job.status === "succeeded") return `Comparison ${job.id} finished.`;
-  if (job.status === "failed") return `Comparison ${job.id} failed: ${job.error ?? "no reason given"}`;
-  return `Comparison ${job.id} ${job.status}, ${Math.round(job.progress * 100)} %`;
+  if (job.status === "succeeded") return t("planner.finished", "Comparison {id} finished.", { id: job.id });
+  if (job.status === "failed") return t("planner.failed", "Comparison {id} failed: {error}", { id: job.id, error: job.error ?? t("run.no_reason", "no reason given") });
+  return t("planner.progress", "Comparison {id} {status}, {percent} %", { id: job.id, status: words(job.status), percent: Math.round(job.progress * 100) });
 }
 
 async function renderJobs() {
   const jobs = await all("/scenario-comparisons");
   if (!jobs.length) {
-    replace($("#jobs"), h("p", { class: "hint" }, "No comparison yet."));
+    replace($("#jobs"), h("p", { class: "hint" }, t("planner.none", "No comparison yet.")));
     return;
   }
   replace(
@@ -60,7 +61,7 @@ async function renderJobs() {
     h(
       "table",
       { id: "jobs-table" },
-      h("thead", {}, h("tr", {}, ["#", "Scenarios", "Status", "Started", ""].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ["#", t("col.scenarios", "Scenarios"), t("col.status", "Status"), t("col.started", "Started"), ""].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
@@ -69,10 +70,10 @@ async function renderJobs() {
             "tr",
             { dataset: { job: j.id, status: j.status } },
             h("td", {}, String(j.id)),
-            h("td", {}, (j.request.specs ?? []).map((s) => (typeof s === "string" ? s : "inline spec")).join(" vs ")),
-            h("td", {}, j.status === "failed" ? `failed: ${j.error ?? ""}` : j.status),
+            h("td", {}, (j.request.specs ?? []).map((s) => (typeof s === "string" ? s : t("planner.inline", "inline spec"))).join(t("planner.vs", " vs "))),
+            h("td", {}, j.status === "failed" ? `${words("failed")}: ${j.error ?? ""}` : words(j.status)),
             h("td", {}, when(j.created_at)),
-            h("td", {}, j.has_report ? h("button", { type: "button", class: "quiet", "aria-label": `Open report ${j.id}`, onclick: () => openReport(j) }, "Open report") : ""),
+            h("td", {}, j.has_report ? h("button", { type: "button", class: "quiet", "aria-label": t("planner.open_report_n", "Open report {id}", { id: j.id }), onclick: () => openReport(j) }, t("planner.open_report", "Open report")) : ""),
           ),
         ),
       ),
@@ -82,12 +83,12 @@ async function renderJobs() {
 
 function kpiTable(job) {
   const rows = job.result?.table ?? [];
-  if (rows.length < 2) return h("p", { class: "hint" }, "No indicators in this comparison.");
+  if (rows.length < 2) return h("p", { class: "hint" }, t("planner.no_kpi", "No indicators in this comparison."));
   const [head, ...body] = rows;
   return h(
     "table",
     { id: "kpi" },
-    h("caption", {}, `Indicators, seeds ${job.result.seeds.join(", ")}: means over seeds; Δ columns are differences to the first scenario`),
+    h("caption", {}, t("planner.kpi_caption", "Indicators, seeds {seeds}: means over seeds; Δ columns are differences to the first scenario", { seeds: job.result.seeds.join(", ") })),
     h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, body.map((r) => h("tr", {}, h("th", { scope: "row" }, words(r[0])), r.slice(1).map((c) => h("td", { class: "num" }, c))))),
   );
@@ -96,7 +97,7 @@ function kpiTable(job) {
 async function openReport(job) {
   const panel = $("#report-panel");
   panel.hidden = false;
-  $("#report-title").textContent = `Report of comparison ${job.id}`;
+  $("#report-title").textContent = t("planner.report_of", "Report of comparison {id}", { id: job.id });
   replace($("#kpi-table"), kpiTable(job));
   const html = await api(`/scenario-comparisons/${job.id}/report`, { as: "text" });
   // The report is self-contained (inline images, no script); the empty sandbox keeps it inert.
@@ -116,7 +117,7 @@ async function renderOverview() {
     h(
       "table",
       { id: "overview-table" },
-      h("thead", {}, h("tr", {}, ["Organisation", "Waiting", "Housed", "Free units", "Open proposals", "Runs", "Override rate"].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, [t("page.organisation", "Organisation"), t("col.waiting_now", "Waiting"), t("col.housed", "Housed"), t("col.free_units", "Free units"), t("col.open_proposals", "Open proposals"), t("col.runs", "Runs"), t("col.override_rate", "Override rate")].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
@@ -126,12 +127,12 @@ async function renderOverview() {
             "tr",
             {},
             h("th", { scope: "row" }, o.organisation),
-            h("td", { class: "num" }, String(o.households_by_status.waiting ?? 0)),
-            h("td", { class: "num" }, String(o.households_by_status.housed ?? 0)),
-            h("td", { class: "num" }, String(o.units_by_status.free ?? 0)),
-            h("td", { class: "num" }, String(o.open_proposals)),
-            h("td", { class: "num" }, String(o.runs)),
-            h("td", { class: "num" }, r && r.decided ? `${Math.round(r.override_rate * 100)} % of ${r.decided}` : "–"),
+            h("td", { class: "num" }, number(o.households_by_status.waiting ?? 0)),
+            h("td", { class: "num" }, number(o.households_by_status.housed ?? 0)),
+            h("td", { class: "num" }, number(o.units_by_status.free ?? 0)),
+            h("td", { class: "num" }, number(o.open_proposals)),
+            h("td", { class: "num" }, number(o.runs)),
+            h("td", { class: "num" }, r && r.decided ? t("planner.rate", "{percent} % of {decided}", { percent: Math.round(r.override_rate * 100), decided: number(r.decided) }) : "–"),
           );
         }),
       ),
@@ -157,12 +158,12 @@ form.addEventListener("submit", async (event) => {
       await sleep(POLL_MS);
       job = await api(`/scenario-comparisons/${job.id}`);
     }
-    progress.value = job.progress;
+    progress.value = job.status === "succeeded" ? 1 : 0; // a failed job's bar is never left where it stopped
     await renderJobs();
     say(status, describe(job), job.status === "succeeded" ? "ok" : "error");
     if (job.has_report) await openReport(job);
   } catch (error) {
-    say(status, `The comparison could not run: ${error.message}`, "error");
+    say(status, t("planner.could_not", "The comparison could not run: {message}", { message: error.message }), "error");
   } finally {
     button.disabled = false;
   }
@@ -174,5 +175,5 @@ try {
   await Promise.all([renderJobs(), renderOverview()]);
   document.body.dataset.ready = "true";
 } catch (error) {
-  say($("#page-status"), `Could not load the page: ${error.message}`, "error");
+  say($("#page-status"), t("page.load_failed", "Could not load the page: {message}", { message: error.message }), "error");
 }

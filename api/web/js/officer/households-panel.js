@@ -4,6 +4,7 @@
 import { $, h, monthsSince, options, replace, words } from "../dom.js";
 import { householdButton } from "./proposals-panel.js";
 import { state } from "./state.js";
+import { number, t } from "../i18n.js";
 
 // The core's enums (matcher.domain.SupportIntensity, Vulnerability; matcher.result.UnhousedReason).
 const SUPPORT = ["intensive", "normal", "light"];
@@ -13,9 +14,9 @@ const UNHOUSED = ["no_eligible_unit", "lost_to_others", "support_capacity_full",
 const form = $("#household-filters");
 
 export function initHouseholds() {
-  options($("#hf-support"), SUPPORT, { all: "any" });
-  options($("#hf-vulnerability"), VULNERABILITIES, { all: "any" });
-  options($("#hf-reason"), ["proposed", ...UNHOUSED], { all: "any", label: (v) => (v === "proposed" ? "has an open proposal" : words(v)) });
+  options($("#hf-support"), SUPPORT, { all: t("filter.any", "any") });
+  options($("#hf-vulnerability"), VULNERABILITIES, { all: t("filter.any", "any") });
+  options($("#hf-reason"), ["proposed", ...UNHOUSED], { all: t("filter.any", "any"), label: (v) => (v === "proposed" ? t("hh.proposed", "has an open proposal") : words(v)) });
   form.addEventListener("input", () => renderHouseholds(state));
   form.addEventListener("submit", (e) => e.preventDefault());
 }
@@ -45,25 +46,28 @@ export function renderHouseholds(s) {
     h(
       "table",
       { id: "households-table" },
-      h("caption", { "aria-live": "polite" }, `${rows.length} of ${s.households.length} households`),
-      h("thead", {}, h("tr", {}, ["Household", "Status", "People", "Support", "Vulnerabilities", "Waiting (months)", "Refusals", "Latest run"].map((c) => h("th", { scope: "col" }, c)))),
+      h("caption", { "aria-live": "polite" }, t("hh.count", "{shown} of {total} households", { shown: number(rows.length), total: number(s.households.length) })),
+      h("thead", {}, h("tr", {}, [t("col.household", "Household"), t("col.status", "Status"), t("col.people", "People"), t("col.support", "Support"), t("col.vulnerabilities", "Vulnerabilities"), t("col.waiting", "Waiting (months)"), t("col.refusals", "Refusals"), t("col.latest_run", "Latest run")].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
         rows.map((hh) => {
           const r = hh.record;
-          const people = r ? `${r.adults} adult${r.adults > 1 ? "s" : ""}${r.children_ages.length ? `, ${r.children_ages.length} child${r.children_ages.length > 1 ? "ren" : ""}` : ""}` : "erased";
+          const kids = r?.children_ages.length ?? 0;
+          const adults = r ? (r.adults === 1 ? t("hh.adult", "1 adult") : t("hh.adults", "{n} adults", { n: r.adults })) : "";
+          const children = kids === 0 ? "" : kids === 1 ? t("hh.child", "1 child") : t("hh.children", "{n} children", { n: kids });
+          const people = r ? [adults, children].filter(Boolean).join(", ") : words("erased");
           return h(
             "tr",
             { dataset: { household: hh.id, status: hh.status } },
             h("td", {}, householdButton(hh.id)),
-            h("td", {}, hh.status ?? ""),
+            h("td", {}, words(hh.status)),
             h("td", {}, people),
-            h("td", {}, r ? r.support : ""),
+            h("td", {}, r ? words(r.support) : ""),
             h("td", {}, r ? r.vulnerabilities.map((v) => h("span", { class: "tag" }, words(v))) : ""),
-            h("td", { class: "num" }, r ? monthsSince(r.registered_on).toFixed(1) : ""),
-            h("td", { class: "num" }, String(hh.refusals ?? 0)),
-            h("td", {}, hh.status === "housed" ? `housed` : words(outcome.get(hh.id) === "proposed" ? "has an open proposal" : outcome.get(hh.id) ?? "–")),
+            h("td", { class: "num" }, r ? number(monthsSince(r.registered_on), 1) : ""),
+            h("td", { class: "num" }, number(hh.refusals ?? 0)),
+            h("td", {}, hh.status === "housed" ? words("housed") : outcome.get(hh.id) === "proposed" ? t("hh.proposed", "has an open proposal") : words(outcome.get(hh.id)) || "–"),
           );
         }),
       ),

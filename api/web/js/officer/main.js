@@ -8,7 +8,7 @@ import { guard } from "../session.js";
 import { initHouseholdDialog } from "./household-dialog.js";
 import { initFiles } from "./files-panel.js";
 import { initHouseholds, renderHouseholds } from "./households-panel.js";
-import { renderMap } from "./map-panel.js";
+import { initMap, renderMap } from "./map-panel.js";
 import { initPairs, renderPairs } from "./pairs-panel.js";
 import { initProposals, renderProposals } from "./proposals-panel.js";
 import { initReviews, renderReviews } from "./reviews-panel.js";
@@ -41,6 +41,7 @@ try {
   initProposals(refresh);
   initHouseholds();
   initUnits();
+  initMap(state);
   initPairs(refresh);
   initReviews(refresh);
   say(status, "Loading…");

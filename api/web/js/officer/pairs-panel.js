@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { $, h, replace, say, words } from "../dom.js";
 import { communeName } from "../communes.js";
+import { t } from "../i18n.js";
 
 const form = $("#pair-form");
 const status = $("#pair-status");
@@ -14,7 +15,7 @@ export function initPairs(onChange) {
     event.preventDefault();
     const body = { household: $("#pair-household").value.trim(), unit: $("#pair-unit").value.trim(), kind: $("#pair-kind").value };
     if (!body.household || !body.unit) {
-      say(status, "Choose a household and a unit.", "error");
+      say(status, t("pairs.choose", "Choose a household and a unit."), "error");
       (body.household ? $("#pair-unit") : $("#pair-household")).focus();
       return;
     }
@@ -23,9 +24,9 @@ export function initPairs(onChange) {
       await refresh();
       $("#pair-household").value = "";
       $("#pair-unit").value = "";
-      say(status, `Added: ${body.kind} ${body.household} in ${body.unit}.`, "ok");
+      say(status, t("pairs.added", "Added: {kind} {household} in {unit}.", { kind: words(body.kind), household: body.household, unit: body.unit }), "ok");
     } catch (error) {
-      say(status, `Could not add the rule: ${error.message}`, "error");
+      say(status, t("pairs.add_failed", "Could not add the rule: {message}", { message: error.message }), "error");
     }
   });
 }
@@ -34,10 +35,10 @@ async function remove(rule) {
   try {
     await api(`/pair-rules/${rule.id}`, { method: "DELETE" });
     await refresh();
-    say(status, `Removed: ${rule.kind} ${rule.household} in ${rule.unit}.`, "ok");
+    say(status, t("pairs.removed", "Removed: {kind} {household} in {unit}.", { kind: words(rule.kind), household: rule.household, unit: rule.unit }), "ok");
     $("#pair-household").focus();
   } catch (error) {
-    say(status, `Could not remove the rule: ${error.message}`, "error");
+    say(status, t("pairs.remove_failed", "Could not remove the rule: {message}", { message: error.message }), "error");
   }
 }
 
@@ -47,9 +48,9 @@ export function renderPairs(s) {
   replace($("#pair-household-list"), s.households.filter((x) => x.status === "waiting").map((x) =>
     h("option", { value: x.id }, x.record ? `${x.record.adults + x.record.children_ages.length} persons, ${x.record.support}` : x.id)));
   replace($("#pair-unit-list"), s.units.filter((x) => x.status === "free").map((x) =>
-    h("option", { value: x.id }, x.record ? `${communeName(s.communes, x.record.commune)}, ${words(x.record.programme)}, ${x.record.bedrooms} bedrooms` : x.id)));
+    h("option", { value: x.id }, x.record ? `${communeName(s.communes, x.record.commune)}, ${words(x.record.programme)}, ${x.record.bedrooms === 1 ? t("unit.bedroom", "1 bedroom") : t("unit.bedrooms", "{n} bedrooms", { n: x.record.bedrooms })}` : x.id)));
   if (!s.rules.length) {
-    replace($("#pair-rules"), h("p", { class: "hint" }, "No pins or forbids."));
+    replace($("#pair-rules"), h("p", { class: "hint" }, t("pairs.none", "No pins or forbids.")));
     return;
   }
   replace(
@@ -57,7 +58,7 @@ export function renderPairs(s) {
     h(
       "table",
       { id: "pair-rules-table" },
-      h("thead", {}, h("tr", {}, ["Rule", "Household", "Unit", "Source", ""].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, [t("page.rule", "Rule"), t("col.household", "Household"), t("col.unit", "Unit"), t("col.source", "Source"), ""].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
@@ -69,7 +70,7 @@ export function renderPairs(s) {
             h("td", {}, r.household),
             h("td", {}, r.unit),
             h("td", {}, r.source),
-            h("td", {}, h("button", { type: "button", class: "quiet", "aria-label": `Remove ${r.kind} ${r.household} in ${r.unit}`, onclick: () => remove(r) }, "Remove")),
+            h("td", {}, h("button", { type: "button", class: "quiet", "aria-label": t("pairs.remove_this", "Remove {kind} {household} in {unit}", { kind: words(r.kind), household: r.household, unit: r.unit }), onclick: () => remove(r) }, t("pairs.remove", "Remove"))),
           ),
         ),
       ),

@@ -7,6 +7,7 @@ import { $, h, replace, say, when, words, euros } from "../dom.js";
 import { communeName } from "../communes.js";
 import { openHousehold } from "./household-dialog.js";
 import { byId } from "./state.js";
+import { number, t } from "../i18n.js";
 
 // The API's decline reason codes (api.schemas.DeclineReason).
 export const DECLINE_REASONS = [
@@ -33,7 +34,7 @@ export function householdButton(ref) {
 function unitSummary(state, units, ref) {
   const unit = units.get(ref)?.record;
   if (!unit) return h("strong", {}, ref);
-  const size = unit.bedrooms === 0 ? "studio" : `${unit.bedrooms} bedroom${unit.bedrooms > 1 ? "s" : ""}`;
+  const size = unit.bedrooms === 0 ? t("unit.studio", "studio") : unit.bedrooms === 1 ? t("unit.bedroom", "1 bedroom") : t("unit.bedrooms", "{n} bedrooms", { n: unit.bedrooms });
   return [
     h("strong", {}, ref),
     h("div", { class: "muted" }, `${communeName(state.communes, unit.commune)} · ${words(unit.programme)} · ${size} · ${euros(unit.rent + unit.charges)}`),
@@ -43,31 +44,31 @@ function unitSummary(state, units, ref) {
 function breakdown(p) {
   const terms = Object.entries(p.breakdown).filter(([, v]) => v);
   return [
-    h("strong", {}, String(p.cost)),
+    h("strong", {}, number(p.cost)),
     terms.length
-      ? h("ul", { class: "breakdown", "aria-label": "cost breakdown" }, terms.map(([k, v]) => h("li", {}, `${words(k)}: ${v}`)))
-      : h("div", { class: "muted" }, "no penalty"),
+      ? h("ul", { class: "breakdown", "aria-label": t("prop.breakdown", "cost breakdown") }, terms.map(([k, v]) => h("li", {}, `${words(k)}: ${number(v)}`)))
+      : h("div", { class: "muted" }, t("prop.no_penalty", "no penalty")),
   ];
 }
 
 function alternatives(p) {
-  if (!p.alternatives.length) return h("span", { class: "muted" }, "none eligible");
+  if (!p.alternatives.length) return h("span", { class: "muted" }, t("prop.none_eligible", "none eligible"));
   return h(
     "ul",
     { class: "breakdown" },
     p.alternatives.map((a) =>
-      h("li", {}, `${a.unit}: ${a.extra_cost >= 0 ? "+" : "−"}${Math.abs(a.extra_cost)} points${a.taken ? ", proposed to another household" : ""}`),
+      h("li", {}, t(a.taken ? "prop.alt_taken" : "prop.alt", a.taken ? "{unit}: {sign}{points} points, proposed to another household" : "{unit}: {sign}{points} points", { unit: a.unit, sign: a.extra_cost >= 0 ? "+" : "−", points: number(Math.abs(a.extra_cost)) })),
     ),
   );
 }
 
 async function decide(p, action, reason) {
-  const pair = `${p.unit} for ${p.household}`;
+  const pair = t("prop.pair", "{unit} for {household}", { unit: p.unit, household: p.household });
   if (action === "accept") {
     const ok = await confirmAction({
-      title: `Accept ${pair}?`,
-      text: `${p.unit} is then taken and ${p.household} housed; the decision is recorded under your name.`,
-      confirm: "Confirm acceptance",
+      title: t("prop.accept_title", "Accept {pair}?", { pair }),
+      text: t("prop.accept_text", "{unit} is then taken and {household} housed; the decision is recorded under your name.", { unit: p.unit, household: p.household }),
+      confirm: t("prop.accept_confirm", "Confirm acceptance"),
     });
     if (!ok) return;
   }
@@ -75,9 +76,9 @@ async function decide(p, action, reason) {
     if (action === "accept") await api(`/proposals/${p.id}/accept`, { method: "POST" });
     else await api(`/proposals/${p.id}/decline`, { method: "POST", body: { reason } });
     await refresh();
-    say(decisionStatus, action === "accept" ? `Accepted ${pair}.` : `Declined ${pair}: ${words(reason)}.`, "ok");
+    say(decisionStatus, action === "accept" ? t("prop.accepted", "Accepted {pair}.", { pair }) : t("prop.declined", "Declined {pair}: {reason}.", { pair, reason: words(reason) }), "ok");
   } catch (error) {
-    say(decisionStatus, `Could not ${action} ${pair}: ${error.message}`, "error");
+    say(decisionStatus, t(action === "accept" ? "prop.accept_failed" : "prop.decline_failed", action === "accept" ? "Could not accept {pair}: {message}" : "Could not decline {pair}: {message}", { pair, message: error.message }), "error");
     await refresh();
   }
   // The row just decided is gone: keyboard focus lands on the outcome, just above the list.
@@ -85,17 +86,17 @@ async function decide(p, action, reason) {
 }
 
 function decisionControls(p) {
-  const pair = `${p.unit} for ${p.household}`;
+  const pair = t("prop.pair", "{unit} for {household}", { unit: p.unit, household: p.household });
   const reasonId = `decline-reason-${p.id}`;
   const select = h(
     "select",
-    { id: reasonId, "aria-label": `Reason to decline ${pair}` },
-    h("option", { value: "" }, "Reason…"),
+    { id: reasonId, "aria-label": t("prop.reason_for", "Reason to decline {pair}", { pair }) },
+    h("option", { value: "" }, t("prop.reason", "Reason…")),
     DECLINE_REASONS.map((r) => h("option", { value: r }, words(r))),
   );
   const decline = () => {
     if (!select.value) {
-      say(decisionStatus, `Choose a reason to decline ${pair}.`, "error");
+      say(decisionStatus, t("prop.choose_reason", "Choose a reason to decline {pair}.", { pair }), "error");
       select.focus();
       return;
     }
@@ -104,27 +105,27 @@ function decisionControls(p) {
   return h(
     "div",
     { class: "inline" },
-    h("button", { type: "button", "aria-label": `Accept ${pair}`, onclick: () => decide(p, "accept") }, "Accept"),
+    h("button", { type: "button", "aria-label": t("prop.accept_pair", "Accept {pair}", { pair }), onclick: () => decide(p, "accept") }, t("prop.accept", "Accept")),
     select,
-    h("button", { type: "button", class: "danger", "aria-label": `Decline ${pair}`, onclick: decline }, "Decline"),
+    h("button", { type: "button", class: "danger", "aria-label": t("prop.decline_pair", "Decline {pair}", { pair }), onclick: decline }, t("prop.decline", "Decline")),
   );
 }
 
 async function explain(p) {
   const dialog = $("#explanation-dialog");
   const body = $("#explanation-dialog-body");
-  replace(body, h("p", {}, "Loading…"));
+  replace(body, h("p", {}, t("loading", "Loading…")));
   dialog.showModal();
   try {
-    const e = await api(`/proposals/${p.id}/explanation`);
+    const e = await api(`/proposals/${p.id}/explanation?lang=${$("#letter-lang").value}`);
     replace(
       body,
-      h("p", { class: "muted" }, `Proposal ${e.proposal} for household ${p.household} · policy ${e.policy_version}`),
+      h("p", { class: "muted" }, t("prop.explanation_ref", "Proposal {proposal} for household {household} · policy {policy}", { proposal: e.proposal, household: p.household, policy: e.policy_version })),
       h("p", {}, e.summary),
       e.factors.length
-        ? [h("h3", {}, "What weighed against a perfect fit"), h("ul", {}, e.factors.map((f) => h("li", {}, `${f.meaning} (${f.points} points)`)))]
+        ? [h("h3", {}, t("prop.weighed", "What weighed against a perfect fit")), h("ul", {}, e.factors.map((f) => h("li", {}, t("prop.factor", "{meaning} ({points} points)", { meaning: f.meaning, points: number(f.points) }))))]
         : null,
-      h("p", {}, `Other homes considered: ${e.other_options}.`),
+      h("p", {}, t("prop.others", "Other homes considered: {n}.", { n: number(e.other_options) })),
     );
   } catch (error) {
     replace(body, h("p", { class: "status", "data-kind": "error" }, error.message));
@@ -136,7 +137,7 @@ async function letter(p) {
   const dialog = $("#letter-dialog");
   const frame = $("#letter-frame");
   const lang = $("#letter-lang").value;
-  $("#letter-dialog-title").textContent = `Letter for ${p.household}`;
+  $("#letter-dialog-title").textContent = t("prop.letter_for", "Letter for {household}", { household: p.household });
   frame.dataset.lang = lang;
   frame.dataset.ready = "false";
   frame.srcdoc = await api(`/proposals/${p.id}/letter?lang=${lang}`, { as: "text" });
@@ -145,14 +146,14 @@ async function letter(p) {
 }
 
 function openTable(state) {
-  if (!state.open.length) return h("p", { class: "hint" }, "No open proposals. Run matching to get some.");
+  if (!state.open.length) return h("p", { class: "hint" }, t("prop.none_open", "No open proposals. Run matching to get some."));
   const units = byId(state.units);
   const households = byId(state.households);
   return h(
     "table",
     { id: "proposals-table" },
-    h("caption", {}, `${state.open.length} open proposals`),
-    h("thead", {}, h("tr", {}, ["Household", "Unit", h("span", {}, "Cost points"), "Alternatives", "Why this unit", "Decision"].map((c) => h("th", { scope: "col" }, c)))),
+    h("caption", {}, t("prop.open_count", "{n} open proposals", { n: number(state.open.length) })),
+    h("thead", {}, h("tr", {}, [t("col.household", "Household"), t("col.unit", "Unit"), h("span", {}, t("col.cost", "Cost points")), t("col.alternatives", "Alternatives"), t("col.why", "Why this unit"), t("col.decision", "Decision")].map((c) => h("th", { scope: "col" }, c)))),
     h(
       "tbody",
       {},
@@ -161,14 +162,14 @@ function openTable(state) {
         return h(
           "tr",
           { dataset: { proposal: p.id, household: p.household, unit: p.unit, status: p.status } },
-          h("td", {}, householdButton(p.household), p.pinned ? h("span", { class: "tag" }, "pinned") : null,
-            refusals ? h("div", { class: "muted" }, `refusals: ${refusals}`) : null),
+          h("td", {}, householdButton(p.household), p.pinned ? h("span", { class: "tag" }, t("prop.pinned", "pinned")) : null,
+            refusals ? h("div", { class: "muted" }, t("prop.refusals", "refusals: {n}", { n: number(refusals) })) : null),
           h("td", {}, unitSummary(state, units, p.unit)),
           h("td", {}, breakdown(p)),
           h("td", {}, alternatives(p)),
           h("td", { class: "explanation" }, p.explanation,
-            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Explanation for ${p.household}`, onclick: () => explain(p) }, "Explanation for the household")),
-            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Letter for ${p.household}`, onclick: () => letter(p) }, "Letter to print"))),
+            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": t("prop.explanation_for", "Explanation for {household}", { household: p.household }), onclick: () => explain(p) }, t("prop.explanation", "Explanation for the household"))),
+            h("div", {}, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": t("prop.letter_for", "Letter for {household}", { household: p.household }), onclick: () => letter(p) }, t("prop.letter", "Letter to print")))),
           h("td", {}, decisionControls(p)),
         );
       }),
@@ -177,12 +178,12 @@ function openTable(state) {
 }
 
 function decidedTable(state) {
-  if (!state.decided.length) return h("p", { class: "hint" }, "No decisions yet.");
+  if (!state.decided.length) return h("p", { class: "hint" }, t("prop.no_decisions", "No decisions yet."));
   return h(
     "table",
     { id: "decided-table" },
-    h("caption", {}, `${state.decided.length} decisions, newest first`),
-    h("thead", {}, h("tr", {}, ["Household", "Unit", "Decision", "Reason", "By", "When"].map((c) => h("th", { scope: "col" }, c)))),
+    h("caption", {}, t("prop.decided_count", "{n} decisions, newest first", { n: number(state.decided.length) })),
+    h("thead", {}, h("tr", {}, [t("col.household", "Household"), t("col.unit", "Unit"), t("col.decision", "Decision"), t("col.reason", "Reason"), t("col.by", "By"), t("col.when", "When")].map((c) => h("th", { scope: "col" }, c)))),
     h(
       "tbody",
       {},
@@ -192,7 +193,7 @@ function decidedTable(state) {
           { dataset: { proposal: p.id, household: p.household, unit: p.unit, status: p.status } },
           h("td", {}, householdButton(p.household)),
           h("td", {}, p.unit),
-          h("td", {}, h("span", { class: `tag ${p.status}` }, p.status)),
+          h("td", {}, h("span", { class: `tag ${p.status}` }, words(p.status))),
           h("td", {}, words(p.reason) || "–"),
           h("td", {}, p.decided_by ?? ""),
           h("td", {}, when(p.decided_at)),
@@ -203,12 +204,12 @@ function decidedTable(state) {
 }
 
 function unhousedTable(state) {
-  if (!state.latestDone) return h("p", { class: "hint" }, "No run yet.");
-  if (!state.unhoused.length) return h("p", { class: "hint" }, "Everyone in the latest run got a proposal.");
+  if (!state.latestDone) return h("p", { class: "hint" }, t("run.none", "No run yet."));
+  if (!state.unhoused.length) return h("p", { class: "hint" }, t("prop.everyone", "Everyone in the latest run got a proposal."));
   return h(
     "table",
     { id: "unhoused-table" },
-    h("thead", {}, h("tr", {}, ["Household", "Reason", "Detail"].map((c) => h("th", { scope: "col" }, c)))),
+    h("thead", {}, h("tr", {}, [t("col.household", "Household"), t("col.reason", "Reason"), t("col.detail", "Detail")].map((c) => h("th", { scope: "col" }, c)))),
     h(
       "tbody",
       {},
@@ -225,6 +226,6 @@ export function renderProposals(state) {
   replace($("#unhoused"), unhousedTable(state));
   const r = state.overrideRate;
   $("#override-rate").textContent = r && r.decided
-    ? `Override rate ${Math.round(r.override_rate * 100)} % (${r.declined} declined of ${r.decided} decided)`
-    : "No decisions yet";
+    ? t("prop.override", "Override rate {percent} % ({declined} declined of {decided} decided)", { percent: Math.round(r.override_rate * 100), declined: number(r.declined), decided: number(r.decided) })
+    : t("prop.no_decisions_short", "No decisions yet");
 }

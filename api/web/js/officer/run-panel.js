@@ -1,7 +1,8 @@
 // "Run matching": starts a run (a background job on the server) and polls it for live progress.
 
 import { api } from "../api.js";
-import { $, h, replace, say, when } from "../dom.js";
+import { $, h, replace, say, when, words } from "../dom.js";
+import { number, t } from "../i18n.js";
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 const POLL_MS = 400;
@@ -15,12 +16,15 @@ const status = $("#run-status");
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function describe(run) {
+  const id = run.id;
   if (run.status === "succeeded") {
-    return `Run ${run.id} succeeded: solver ${run.solver_status ?? "?"}, ${run.households} households, ${run.units} units.`;
+    return t("run.succeeded", "Run {id} succeeded: solver {solver}, {households} households, {units} units.", {
+      id, solver: run.solver_status ?? "?", households: number(run.households), units: number(run.units),
+    });
   }
-  if (run.status === "failed") return `Run ${run.id} failed: ${run.error ?? "no reason given"}`;
-  if (run.status === "cancelled") return `Run ${run.id} was cancelled.`;
-  return `Run ${run.id} ${run.status} (${run.phase}), ${Math.round(run.progress * 100)} %`;
+  if (run.status === "failed") return t("run.failed", "Run {id} failed: {error}", { id, error: run.error ?? t("run.no_reason", "no reason given") });
+  if (run.status === "cancelled") return t("run.cancelled", "Run {id} was cancelled.", { id });
+  return t("run.progress", "Run {id} {status} ({phase}), {percent} %", { id, status: words(run.status), phase: words(run.phase), percent: Math.round(run.progress * 100) });
 }
 
 // A finished run's bar is full when it succeeded and empty otherwise: never stuck where it stopped.
@@ -56,7 +60,7 @@ export function initRun(refresh) {
       await refresh(); // the final status is shown once every panel holds the run's results
       show(run);
     } catch (error) {
-      say(status, `Matching stopped: ${error.message}`, "error");
+      say(status, t("run.stopped", "Matching stopped: {message}", { message: error.message }), "error");
     } finally {
       const refocus = cancel.contains(document.activeElement);
       cancel.hidden = true;
@@ -70,28 +74,30 @@ export function initRun(refresh) {
 
 // The result line belongs to the run it describes: a failed or cancelled run has none of its own.
 function result(run, done, state) {
-  const counts = `${state.open.length} open proposals, ${state.unhoused.length} households not housed`;
+  const counts = t("run.counts", "{open} open proposals, {unhoused} households not housed", {
+    open: number(state.open.length), unhoused: number(state.unhoused.length),
+  });
   if (run.status === "succeeded") return counts;
-  const own = FINAL.has(run.status) ? `none: this run ${run.status}` : "not yet";
-  return done ? `${own}; still open from run ${done.id}: ${counts}` : own;
+  const own = FINAL.has(run.status) ? t("run.none_this_run", "none: this run {status}", { status: words(run.status) }) : t("run.not_yet", "not yet");
+  return done ? t("run.still_open", "{own}; still open from run {id}: {counts}", { own, id: done.id, counts }) : own;
 }
 
 export function renderRun(state) {
   const run = state.latestRun;
   if (!run) {
-    replace($("#run-summary"), h("p", { class: "hint" }, "No run yet: press Run matching to get proposals."));
+    replace($("#run-summary"), h("p", { class: "hint" }, t("run.none_yet", "No run yet: press Run matching to get proposals.")));
     return;
   }
   if (!panel.dataset.runId) show(run);
   const facts = [
-    ["Latest run", `${run.id}, ${when(run.created_at)}`],
-    ["Status", run.status + (run.solver_status ? ` (solver: ${run.solver_status})` : "")],
-    ["Input", `${run.households ?? "?"} waiting households, ${run.units ?? "?"} free units`],
-    ["Result", result(run, state.latestDone, state)],
-    ["Optimality gap", run.gap === null ? "–" : `${(run.gap * 100).toFixed(1)} %`],
-    ["Policy version", run.policy_version],
+    [t("run.latest", "Latest run"), `${run.id}, ${when(run.created_at)}`],
+    [t("run.status", "Status"), words(run.status) + (run.solver_status ? ` (${t("run.solver", "solver")}: ${run.solver_status})` : "")],
+    [t("run.input", "Input"), t("run.input_counts", "{households} waiting households, {units} free units", { households: number(run.households ?? "?"), units: number(run.units ?? "?") })],
+    [t("run.result", "Result"), result(run, state.latestDone, state)],
+    [t("run.gap", "Optimality gap"), run.gap === null ? "–" : `${number(run.gap * 100, 1)} %`],
+    [t("run.policy", "Policy version"), run.policy_version],
   ];
-  if (run.conflict) facts.push(["Conflict", run.conflict]);
+  if (run.conflict) facts.push([t("run.conflict", "Conflict"), run.conflict]);
   replace(
     $("#run-summary"),
     h("dl", { class: "facts row" }, facts.map(([k, v]) => h("div", {}, h("dt", {}, k), h("dd", {}, v)))),

@@ -4,6 +4,7 @@ import { $, euros, h, options, replace, words } from "../dom.js";
 import { communeName } from "../communes.js";
 import { openRecordForm } from "./record-form.js";
 import { state } from "./state.js";
+import { day, number, t } from "../i18n.js";
 
 // The core's enums (matcher.domain.Programme, Accessibility).
 const PROGRAMMES = ["gls", "logis_own", "communal", "ais", "lisko_private"];
@@ -12,8 +13,8 @@ const FEATURES = ["step_free", "lift", "ground_floor", "wheelchair"];
 const form = $("#unit-filters");
 
 export function initUnits() {
-  options($("#uf-programme"), PROGRAMMES, { all: "any" });
-  options($("#uf-feature"), FEATURES, { all: "any" });
+  options($("#uf-programme"), PROGRAMMES, { all: t("filter.any", "any") });
+  options($("#uf-feature"), FEATURES, { all: t("filter.any", "any") });
   form.addEventListener("input", () => renderUnits(state));
   form.addEventListener("submit", (e) => e.preventDefault());
 }
@@ -21,7 +22,7 @@ export function initUnits() {
 export function renderUnits(s) {
   const communes = [...new Set(s.units.map((u) => u.record?.commune).filter(Boolean))]
     .sort((a, b) => communeName(s.communes, a).localeCompare(communeName(s.communes, b)));
-  options($("#uf-commune"), communes, { all: "any", label: (c) => communeName(s.communes, c) });
+  options($("#uf-commune"), communes, { all: t("filter.any", "any"), label: (c) => communeName(s.communes, c) });
   const f = Object.fromEntries(new FormData(form));
   const rows = s.units.filter((u) => {
     const r = u.record;
@@ -40,25 +41,27 @@ export function renderUnits(s) {
     h(
       "table",
       { id: "units-table" },
-      h("caption", { "aria-live": "polite" }, `${rows.length} of ${s.units.length} units`),
-      h("thead", {}, h("tr", {}, ["Unit", "Programme", "Commune", "Bedrooms", "m²", "Rent + charges", "Accessibility", "Available", "Status"].map((c) => h("th", { scope: "col" }, c)))),
+      h("caption", { "aria-live": "polite" }, t("units.count", "{shown} of {total} units", { shown: number(rows.length), total: number(s.units.length) })),
+      h("thead", {}, h("tr", {}, [t("col.unit", "Unit"), t("col.programme", "Programme"), t("col.commune", "Commune"), t("col.bedrooms", "Bedrooms"), "m²", t("col.rent", "Rent + charges"), t("col.accessibility", "Accessibility"), t("col.available", "Available"), t("col.status", "Status")].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
         rows.map((u) => {
           const r = u.record;
-          const note = u.status === "taken" ? `taken by ${u.housed_household ?? "?"}` : proposed.has(u.id) ? `free, proposed to ${proposed.get(u.id)}` : u.status;
+          const note = u.status === "taken"
+            ? t("units.taken_by", "taken by {household}", { household: u.housed_household ?? "?" })
+            : proposed.has(u.id) ? t("units.proposed_to", "free, proposed to {household}", { household: proposed.get(u.id) }) : words(u.status);
           return h(
             "tr",
             { dataset: { unit: u.id, status: u.status } },
-            h("th", { scope: "row" }, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": `Edit unit ${u.id}`, onclick: () => openRecordForm("unit", u) }, u.id)),
+            h("th", { scope: "row" }, h("button", { type: "button", class: "link", "aria-haspopup": "dialog", "aria-label": t("units.edit", "Edit unit {unit}", { unit: u.id }), onclick: () => openRecordForm("unit", u) }, u.id)),
             h("td", {}, words(r.programme)),
             h("td", {}, communeName(s.communes, r.commune)),
-            h("td", { class: "num" }, r.bedrooms === 0 ? "studio" : String(r.bedrooms)),
-            h("td", { class: "num" }, r.surface_m2 == null ? "" : String(Math.round(r.surface_m2))),
+            h("td", { class: "num" }, r.bedrooms === 0 ? t("unit.studio", "studio") : number(r.bedrooms)),
+            h("td", { class: "num" }, r.surface_m2 == null ? "" : number(r.surface_m2)),
             h("td", { class: "num" }, euros(r.rent + r.charges)),
             h("td", {}, r.features.map((x) => h("span", { class: "tag" }, words(x)))),
-            h("td", {}, r.available_from),
+            h("td", {}, day(r.available_from)),
             h("td", {}, note),
           );
         }),
