@@ -36,7 +36,7 @@ from matcher.domain import (
 )
 from matcher.geo import communes
 from matcher.instance import MatchProblem
-from matcher.months import DAYS_PER_MONTH  # re-exported: the simulation modules import it from here
+from matcher.months import DAYS_PER_MONTH  # re-exported: scenarios.kpi still imports it from here
 from matcher.rent import round_rent
 from scenarios.data import Place, employment_hubs, reception_centres, rent_per_m2
 from scenarios.params import (

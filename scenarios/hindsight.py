@@ -35,7 +35,7 @@ from matcher.arrays import household_arrays
 from matcher.compile import compile_problem
 from matcher.costs import unhoused_costs
 from matcher.domain import Household, SupportZone, Unit
-from scenarios.generator import DAYS_PER_MONTH
+from matcher.months import DAYS_PER_MONTH
 from scenarios.spec import Spec
 from scenarios.world import World, build_world
 
@@ -62,7 +62,8 @@ def benchmark_world(spec: Spec, seed: int) -> World:
     horizon stays in its unit beyond it. Tenancies are exponential (mean 36 months), so a few end
     within weeks; a hindsight model that knew them would put such households into the scarce units
     and re-let them, a foresight no policy can have. Units whose sitting tenants leave still free up
-    as drawn, for every policy alike."""
+    as drawn, for every policy alike. No lease ends either: the model has no re-entries, so the
+    policies scored against it run with open-ended leases (:func:`scenarios.benchmark.policy_run`)."""
     world = build_world(benchmark_spec(spec), seed)
     for a in [*world.waiting, *(a for _, a in world.arrivals)]:
         a.tenancy_days = math.inf

@@ -27,8 +27,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.domain import Household
+from matcher.months import DAYS_PER_MONTH
 from matcher.potentials import Potentials
-from scenarios.generator import DAYS_PER_MONTH
 from scenarios.hindsight import build_model, facts, solve
 from scenarios.world import StockUnit, UnitState, World, build_world
 

@@ -11,9 +11,10 @@ Every ``run.matching_interval_days`` the simulation:
    an answer as ``previous`` (changing one costs the policy's stability points);
 3. shows each new proposal; the household answers after ``behaviour.decision_days``.
 
-Leases are time-limited (:class:`Leases`): a GLS lease ends after 3 years unless prolonged, an AIS
-stay is capped at 3 years. A household whose lease ends before it would have moved on goes back on
-the list (a new :class:`Tenure`, ``reentry``) with its registration date kept.
+Leases are time-limited (:class:`Leases`, from the spec's ``stock`` section): a GLS lease ends
+after ``lease_months`` unless prolonged, an AIS stay is capped at ``ais_stay_months``. A household
+whose lease ends before it would have moved on goes back on the list (a new :class:`Tenure`,
+``reentry``) with its registration date kept.
 
 The first run is also reported on its own as the *one-shot* match. Nothing here is random beyond
 what :func:`scenarios.world.build_world` drew and each lease's prolongations (a stream of the seed,
@@ -37,32 +38,38 @@ from matcher import MatchProblem, SolveOptions, match
 from matcher.domain import Pair, Programme, SupportZone, Unit
 from matcher.fairness import FairnessPrice, price_of, without_targets
 from matcher.geo import distance_km
+from matcher.months import DAYS_PER_MONTH
 from matcher.result import MatchResult
 from matcher.travel import place_point, trip_minutes, unit_point
 from scenarios.first_come import first_come
-from scenarios.generator import DAYS_PER_MONTH, stream
+from scenarios.generator import stream
 from scenarios.lookahead import potentials, sample_worlds, window
-from scenarios.spec import Spec
+from scenarios.spec import Spec, StockSection
 from scenarios.world import Applicant, StockUnit, UnitState, World, build_world
 
 Progress = Callable[[int, int], None]
-
-#: Assumption: FACTS-2 §2 gives 3-year GLS leases that are "often prolonged" but no rate; until one
-#: is cited, each 3-year term is prolonged with this probability.
-GLS_PROLONGED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
 class Leases:
     """How long a let lasts before the household must leave, per programme (others: open-ended)."""
 
-    months: dict[Programme, float] = field(
-        default_factory=lambda: {Programme.GLS: 36.0, Programme.AIS: 36.0}  # FACTS-2 §2
-    )
-    #: chance that a term is prolonged by another term (AIS stays are capped: none)
-    prolonged_share: dict[Programme, float] = field(
-        default_factory=lambda: {Programme.GLS: GLS_PROLONGED_SHARE}
-    )
+    months: dict[Programme, float]
+    #: chance that a term is prolonged by another term (a programme not listed: never)
+    prolonged_share: dict[Programme, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, stock: StockSection) -> Leases:
+        """The spec's leases: GLS terms of ``lease_months``, prolonged with ``gls_prolonged_share``;
+        AIS stays capped at ``ais_stay_months``."""
+        return cls(
+            months={Programme.GLS: stock.lease_months, Programme.AIS: stock.ais_stay_months},
+            prolonged_share={Programme.GLS: stock.gls_prolonged_share},
+        )
+
+
+#: No let ever ends by its lease (the hindsight benchmark's world: its model has no re-entries).
+OPEN_ENDED = Leases(months={})
 
 
 class Status(StrEnum):
@@ -131,8 +138,8 @@ class SimState:
     units: list[StockUnit]
     caseload: list[tuple[int, int, float]]  #: (zone, points, until day)
     log: RunLog
+    leases: Leases  #: the spec's (:meth:`Leases.of`) unless the caller gave others
     samples: list[World] = field(default_factory=list)  #: sampled futures of the look-ahead
-    leases: Leases = field(default_factory=Leases)
     oneshot: tuple[MatchProblem, MatchResult, list[int]] | None = None  #: problem, result, free points
 
 
@@ -146,7 +153,7 @@ def simulate(
     leases: Leases | None = None,
 ) -> SimState:
     """Run the scenario ``spec`` with ``seed`` (or a prepared ``world`` of them); returns the final
-    state (see :mod:`scenarios.kpi`)."""
+    state (see :mod:`scenarios.kpi`). ``leases`` replaces the spec's (e.g. :data:`OPEN_ENDED`)."""
     state = _initial(world if world is not None else build_world(spec, seed))
     if leases is not None:
         state.leases = leases
@@ -190,6 +197,7 @@ def _initial(world: World) -> SimState:
         units=list(world.units),
         caseload=[(c.zone, c.points, c.until) for c in world.caseload],
         log=RunLog(),
+        leases=Leases.of(world.spec.stock),
     )
 
 

@@ -125,6 +125,22 @@ class StockSection(Strict):
         description="mean tenancy, months (exponential); GLS leases run 3 years, AIS stays at most 3 "
         "years (FACTS-2 §2)",
     )
+    lease_months: float = Field(
+        36.0,
+        gt=0,
+        description="months a GLS lease runs before the household must leave or have it prolonged; cited: "
+        "3-year leases (FACTS-2 §2)",
+    )
+    gls_prolonged_share: Share = Field(
+        0.5,
+        description="chance that a GLS lease term is prolonged by another term; assumption: FACTS-2 §2 says "
+        "leases are 'often prolonged' but gives no rate, so even odds until one is cited",
+    )
+    ais_stay_months: float = Field(
+        36.0,
+        gt=0,
+        description="longest AIS stay, months, never prolonged; cited: capped at 3 years (FACTS-2 §2)",
+    )
     turnaround_days: int = Field(
         30, ge=0, description="days between a tenant leaving and the next move-in; assumption"
     )

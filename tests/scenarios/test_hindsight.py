@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios.benchmark import run_benchmark
+from scenarios.benchmark import WORLD_NOTE, policy_run, run_benchmark, summary
 from scenarios.hindsight import Facts, benchmark_spec, benchmark_world, build_model, solve
+from scenarios.simulate import simulate
 from scenarios.spec import Spec
 from tests.scenarios.conftest import small
 
@@ -139,3 +140,20 @@ def test_no_policy_beats_hindsight_and_the_policies_are_scored_alike(baseline: S
     # the hindsight optimum, scored by the policies' scorer, is its own value
     for r in best.values():
         assert r.share == pytest.approx(100.0)
+
+
+@pytest.mark.slow
+def test_the_policies_see_no_lease_end_the_hindsight_model_cannot(baseline: Spec) -> None:
+    # one-month leases, never prolonged: the horizon is four leases long
+    stock = baseline.stock.model_copy(
+        update={"lease_months": 1.0, "ais_stay_months": 1.0, "gls_prolonged_share": 0.0}
+    )
+    spec = baseline.model_copy(update={"stock": stock})
+    run = benchmark_spec(spec)
+    with_leases = simulate(run, 0, world=benchmark_world(run, 0))
+    assert any(t.reentry for t in with_leases.tenures)  # what the benchmark must not let a policy see
+    state = policy_run(spec, 0, "myopic", "monthly")
+    assert any(t.movein_day is not None for t in state.tenures)
+    assert not any(t.reentry or t.lease_ends for t in state.tenures)
+    rows = run_benchmark(spec, [0], ["myopic"], ["monthly"])
+    assert WORLD_NOTE in summary(rows) and "no lease ends" in WORLD_NOTE

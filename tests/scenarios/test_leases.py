@@ -7,17 +7,37 @@ import math
 import pytest
 
 from matcher.domain import Programme
-from scenarios.generator import DAYS_PER_MONTH
+from matcher.months import DAYS_PER_MONTH
 from scenarios.kpi import outcome
-from scenarios.simulate import Leases, Status, simulate
+from scenarios.simulate import OPEN_ENDED, Status, simulate
 from scenarios.spec import Spec
+
+
+def with_leases(spec: Spec, **stock: float) -> Spec:
+    """``spec`` with other lease settings (``stock`` fields)."""
+    return spec.model_copy(update={"stock": spec.stock.model_copy(update=stock)})
+
+
+def reentries(spec: Spec, seed: int = 0) -> list[str]:
+    state = simulate(spec, seed)
+    return [t.applicant.household.id for t in state.tenures if t.reentry]
+
+
+@pytest.mark.slow
+def test_leases_come_from_the_spec(baseline: Spec) -> None:
+    # short GLS leases with AIS stays out of reach of the horizon: only GLS prolongation decides
+    short = with_leases(baseline, lease_months=1.0, ais_stay_months=120.0)
+    assert reentries(with_leases(short, gls_prolonged_share=0.0))
+    assert not reentries(with_leases(short, gls_prolonged_share=1.0))
+    # the same world with the leases switched off by the caller: nobody comes back
+    state = simulate(with_leases(short, gls_prolonged_share=0.0), 0, leases=OPEN_ENDED)
+    assert not [t for t in state.tenures if t.reentry or t.lease_ends]
 
 
 @pytest.mark.slow
 def test_households_whose_lease_ends_go_back_on_the_list_and_are_counted(baseline: Spec) -> None:
-    # one-month leases in every programme, never prolonged: the first households housed come back
-    short = Leases(months={p: 1.0 for p in Programme}, prolonged_share={})
-    state = simulate(baseline, 0, leases=short)
+    # one-month GLS leases never prolonged and one-month AIS stays: the first households housed come back
+    state = simulate(with_leases(baseline, lease_months=1.0, ais_stay_months=1.0, gls_prolonged_share=0.0), 0)
     back = [t for t in state.tenures if t.reentry]
     assert back, "no lease ended within the horizon"
     ended = [t for t in state.tenures if t.lease_ends and t.status is Status.MOVED_ON]
@@ -45,12 +65,12 @@ def test_default_leases_cap_ais_and_gls_but_not_the_others(baseline: Spec) -> No
     state = simulate(baseline, 2)
     housed = [t for t in state.tenures if t.home is not None]
     assert housed
-    term = 36 * DAYS_PER_MONTH
+    term = baseline.stock.lease_months * DAYS_PER_MONTH
     for t in housed:
         assert t.movein_day is not None and t.end_day is not None and t.home is not None
         stay = t.end_day - t.movein_day
         if t.home.programme is Programme.AIS:
-            assert stay <= term + 1e-6
+            assert stay <= baseline.stock.ais_stay_months * DAYS_PER_MONTH + 1e-6
         elif t.home.programme is Programme.GLS:  # its own stay, or whole prolonged terms
             assert math.isclose(stay, t.applicant.tenancy_days) or math.isclose(
                 stay / term, round(stay / term)

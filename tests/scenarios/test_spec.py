@@ -138,6 +138,10 @@ BAD = [
         "exactly one of add or set",
     ),
     ("no place", '[[changes]]\nkind = "add_units"\ncount = 2\n', "changes[0]", "needs a zone"),
+    ("share above 1", "[stock]\ngls_prolonged_share = 1.5\n", "stock.gls_prolonged_share", "<= 1"),
+    ("negative share", "[stock]\ngls_prolonged_share = -0.1\n", "stock.gls_prolonged_share", ">= 0"),
+    ("zero lease", "[stock]\nlease_months = 0\n", "stock.lease_months", "> 0"),
+    ("negative AIS stay", "[stock]\nais_stay_months = -3\n", "stock.ais_stay_months", "> 0"),
 ]
 
 
@@ -215,3 +219,14 @@ def test_a_spec_error_is_the_cores_one_line(write, body: str) -> None:  # type: 
     with pytest.raises(SpecError) as err:
         load_spec(path)
     assert f"{err.value.field}: {err.value.reason}" == one_line(invalid.value, Spec)
+
+
+def test_params_lists_the_lease_settings_with_their_sources(write, capsys) -> None:  # type: ignore[no-untyped-def]
+    body = "[stock]\nlease_months = 24\ngls_prolonged_share = 0.25\n"
+    path = write(f'base = "{BASELINE}"\nname = "leases"\n{body}')
+    assert main(["scenario", "params", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = {line.split("|")[1].strip(" `"): line for line in out if line.count("|") > 3}
+    assert "24.0" in rows["stock.lease_months"] and "FACTS-2" in rows["stock.lease_months"]
+    assert "0.25" in rows["stock.gls_prolonged_share"] and "assumption" in rows["stock.gls_prolonged_share"]
+    assert "36.0" in rows["stock.ais_stay_months"] and "FACTS-2" in rows["stock.ais_stay_months"]
