@@ -36,7 +36,7 @@ from matcher.domain import (
 )
 from matcher.geo import communes
 from matcher.instance import MatchProblem
-from matcher.months import DAYS_PER_MONTH  # re-exported: scenarios.kpi still imports it from here
+from matcher.months import DAYS_PER_MONTH
 from matcher.rent import round_rent
 from scenarios.data import Place, employment_hubs, reception_centres, rent_per_m2
 from scenarios.params import (
@@ -54,7 +54,6 @@ from scenarios.params import (
 )
 
 __all__ = [
-    "DAYS_PER_MONTH",
     "HOUSEHOLD_TYPES",
     "INTENSITIES",
     "JOB_REGIONS",

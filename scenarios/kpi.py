@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from matcher.domain import Household, Policy, Unit
+from matcher.months import DAYS_PER_MONTH
 from matcher.result import UnhousedReason
 from matcher.rooms import spare_bedrooms
 from matcher.travel import trip_minutes
-from scenarios.generator import DAYS_PER_MONTH
 from scenarios.money import Costs, costs
 from scenarios.simulate import SimState, Status, Tenure, free_points
 from scenarios.world import UnitState
@@ -229,7 +229,8 @@ _LEASE_KPIS = (
         "back on the list after their lease ended",
         "",
         "",
-        "GLS leases end after 3 years unless prolonged, AIS stays after 3; registration date kept",
+        "GLS leases end after stock.lease_months unless prolonged, AIS stays after stock.ais_stay_months; "
+        "registration date kept",
     ),
     _k(
         "lease_reentries_housed",

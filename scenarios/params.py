@@ -325,19 +325,6 @@ class GeneratorParams(BaseModel):
         "vote's examples, 21.3 % for Fonds du Logement tenants), taken as one third too; the share is the "
         "policy's 0.33 so that such units are never over budget; the EUR 100 floor is an assumption",
     )
-    rent_subsidy_income_share: Share = Field(
-        0.25,
-        description="subvention de loyer: paid on private-market lets (lisko_private only) for the rent "
-        "above this share of net income (FACTS-2 §4, guichet.public.lu)",
-    )
-    rent_subsidy_bounds: tuple[Positive, Positive] = Field(
-        (10.0, 520.0), description="subvention de loyer: EUR 10-520 a month (FACTS-2 §4, secondary: loyer.lu)"
-    )
-    rent_subsidy_caps: tuple[Positive, Positive] = Field(
-        (200.0, 360.0),
-        description="subvention de loyer for a single person and for a couple with two children (Aug 2022 "
-        "examples, FACTS-2 §4); derived: linear in persons, at most the upper bound",
-    )
     charges_per_m2: float = Field(2.5, ge=0, description="monthly charges per m²; assumption")
     communal_reserved_share: Share = Field(
         0.5,
