@@ -14,8 +14,10 @@ def test_planner_compares_scenarios_and_reads_the_report(page: Page, server: Ser
     sign_in(page, server, "planner-eva", "/planner.html")
     expect(page.get_by_label("Baseline Luxembourg 2026")).to_be_checked()
     expect(page.locator("#spec-gls-south-plus-100")).to_be_checked()
-    page.locator("#scale").fill("0.05")
-    page.get_by_label("Months simulated").fill("2")
+    # A new planner presses "run" as the page comes: its defaults make a quick, valid comparison.
+    expect(page.locator("#seeds")).to_have_value("0")
+    expect(page.locator("#scale")).to_have_value("0.05")
+    expect(page.get_by_label("Months simulated")).to_have_value("3")
     page.get_by_role("button", name="Run comparison").click()
 
     report = page.locator("#report-panel")
