@@ -40,7 +40,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
-from matcher.assignment.cpsat import explain_infeasible
 from matcher.assignment.dual import maximise_dual
 from matcher.assignment.errors import SolverFailure
 from matcher.assignment.greedy import greedy
@@ -243,6 +242,8 @@ def _finish(
     if exact.status is Status.INFEASIBLE:
         if incumbent is not None:
             raise SolverFailure("the exact stage lost a known feasible solution")
+        from matcher.assignment.cpsat import explain_infeasible  # CP-SAT loads in a second: only when needed
+
         why = explain_infeasible(core, keep, max(1.0, time_limit - (time.perf_counter() - start)), 0)
         return RelaxOutcome(Status.INFEASIBLE, exact.used, None, math.inf, why, stats)
     best_ub = math.inf if incumbent is None else core.objective(incumbent)

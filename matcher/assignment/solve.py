@@ -11,7 +11,6 @@ from typing import Literal
 import numpy as np
 
 from matcher.assignment.core import Conflict, Core, presolve
-from matcher.assignment.cpsat import solve_cpsat
 from matcher.assignment.network import solve_network
 from matcher.assignment.problem import AssignmentProblem, BoolArray
 from matcher.assignment.relax import solve_relaxed
@@ -152,6 +151,8 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
             out.conflict,
             out.stats,
         )
+    from matcher.assignment.cpsat import solve_cpsat  # CP-SAT loads in a second: only when asked for
+
     every = np.ones(core.n_edges, bool)
     res = solve_cpsat(core, every, time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed)
     return _solution(
