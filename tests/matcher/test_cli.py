@@ -112,6 +112,23 @@ def test_help_loads_no_solver() -> None:
     assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_match_loads_no_cp_sat() -> None:
+    """CP-SAT (with pandas, through ortools) took a second to import on every match that never used it."""
+    code = (
+        "import sys\nfrom wunneng.cli import main\n"
+        "main(['match', 'examples/small.json', '--format', 'json'])\n"
+        "print(sorted(m for m in ('ortools', 'pandas') if m in sys.modules), file=sys.stderr)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert run.stderr.strip().splitlines()[-1] == "[]"
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
