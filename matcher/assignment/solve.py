@@ -13,8 +13,8 @@ import numpy as np
 from matcher.assignment.core import Conflict, Core, presolve
 from matcher.assignment.cpsat import solve_cpsat
 from matcher.assignment.network import solve_network
+from matcher.assignment.portfolio import solve_portfolio
 from matcher.assignment.problem import AssignmentProblem, BoolArray
-from matcher.assignment.relax import solve_relaxed
 from matcher.assignment.result import AssignmentSolution, Status, empty_assignment
 from matcher.errors import InvalidProblemError
 
@@ -131,7 +131,7 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
             stats,
         )
     if method == "relax":
-        out = solve_relaxed(
+        out = solve_portfolio(
             core,
             time_limit=max(0.1, opts.time_limit - (time.perf_counter() - start)),
             workers=opts.workers,
