@@ -25,6 +25,9 @@ from matcher.assignment.result import Status, SubResult
 
 #: Share of the time limit the full MIP gets (HiGHS finishes its current phase after it).
 FULL_SHARE = 0.97
+#: Share of the exact MIP's size rule (:func:`mip_capacity`) the full MIP may take: it competes for
+#: the processor with the relaxation path, and a model too large overruns the limit.
+FULL_CAPACITY_SHARE = 0.5
 
 
 def solve_portfolio(
@@ -38,7 +41,7 @@ def solve_portfolio(
     on_progress: Progress | None = None,
 ) -> RelaxOutcome:
     """:func:`solve_relaxed`, with the full MIP on a second thread where it fits (see the module)."""
-    if workers < 2 or core.n_edges == 0 or core.n_edges > mip_capacity(time_limit):
+    if workers < 2 or core.n_edges == 0 or core.n_edges > FULL_CAPACITY_SHARE * mip_capacity(time_limit):
         return solve_relaxed(
             core,
             time_limit=time_limit,

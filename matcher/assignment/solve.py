@@ -33,7 +33,8 @@ class SolveOptions:
 
     ``time_limit`` (seconds) is kept to within 5 % + 1 s; the time is used until the answer is
     proven optimal or within ``gap_limit`` (relative; what-if runs by the thousand need not prove
-    the last point). ``workers`` is CP-SAT's number of threads (HiGHS, through scipy, runs on one);
+    the last point). ``workers`` is CP-SAT's number of threads; from 2, a problem small enough also has
+    a HiGHS MIP over every edge run beside the relaxation path (:mod:`matcher.assignment.portfolio`);
     ``seed`` drives CP-SAT and the neighbourhoods of the search. ``candidates`` is how many of each
     item's cheapest edges the network solves start from. ``on_progress`` is called with the proven
     bound so far, the best objective (``None`` before the first solution) and the seconds elapsed,
