@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from matcher.assignment.core import Core
-from matcher.assignment.mip import MipSettings, solve_mip
+from matcher.assignment.mip import MipSettings, integer_bound, solve_mip
 from matcher.assignment.relax import Progress, RelaxOutcome, mip_capacity, solve_relaxed
 from matcher.assignment.result import Status, SubResult
 
@@ -114,10 +114,8 @@ def _better(core: Core, out: RelaxOutcome, full: SubResult | None) -> RelaxOutco
         stats["full_mip_won"] = 1.0
     if full.status is Status.INFEASIBLE and objective is None:
         return RelaxOutcome(Status.INFEASIBLE, used, None, math.inf, out.conflict, stats)
-    full_bound = (
-        math.ceil(full.bound - 1e-6 * max(1.0, abs(full.bound))) if math.isfinite(full.bound) else -math.inf
-    )
-    bound = max(out.bound, float(full_bound))
+    full_bound = integer_bound(full.bound)
+    bound = max(out.bound, full_bound)
     if objective is None:
         return RelaxOutcome(out.status, used, None, bound, out.conflict, stats)
     bound = min(bound, float(objective))
