@@ -62,12 +62,8 @@ def solve_binary(
     start: FloatArray | None = None,
     seed: int = 0,
     interrupt: Interrupt | None = None,
-    stop: Callable[[], bool] | None = None,
 ) -> MipOutcome:
-    """Minimise ``cost @ x`` over binary ``x`` with ``row_lower <= matrix @ x <= row_upper``.
-
-    ``interrupt`` is asked about once a second; ``stop()`` (cheap: another thread's flag) at every
-    callback, so a solve that has become pointless ends at once."""
+    """Minimise ``cost @ x`` over binary ``x`` with ``row_lower <= matrix @ x <= row_upper``."""
     n = cost.size
     csr = matrix.tocsr()
     lp = highspy.HighsLp()
@@ -98,15 +94,10 @@ def solve_binary(
         sol.col_value = np.asarray(start, np.float64).tolist()
         sol.value_valid = True
         h.setSolution(sol)
-    if interrupt is not None or stop is not None:
+    if interrupt is not None:
         last = [0.0]
 
         def on_interrupt(event: object) -> None:
-            if stop is not None and stop():
-                event.interrupt()  # type: ignore[attr-defined]
-                return
-            if interrupt is None:
-                return
             out = event.data_out  # type: ignore[attr-defined]
             seconds = float(out.running_time)
             if seconds - last[0] < _CALLBACK_EVERY:

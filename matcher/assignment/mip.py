@@ -8,7 +8,6 @@ Every call may start from a known solution (:mod:`matcher.assignment.highs`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +26,6 @@ class MipSettings:
 
     seed: int = 0
     interrupt: Interrupt | None = None
-    stop: Callable[[], bool] | None = None  #: checked at every HiGHS callback (another thread's flag)
 
 
 def integer_bound(bound: float) -> float:
@@ -124,7 +122,6 @@ def _mip(
         start=x0,
         seed=opts.seed,
         interrupt=opts.interrupt,
-        stop=opts.stop,
     )
 
 

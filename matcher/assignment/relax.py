@@ -154,7 +154,7 @@ def solve_relaxed(
         # edges within reach of the bound are ten times as many).
         pool = _merge_pool(core, relaxed) | best.used
         left = deadline - time.perf_counter()
-        if pool.sum() <= mip_capacity(0.5 * left):
+        if pool.sum() <= _mip_capacity(0.5 * left):
             local = solve_mip(
                 core,
                 pool,
@@ -172,7 +172,7 @@ def solve_relaxed(
         return (dual.edge_bound <= best.objective - 1 + 1e-9) | best.used
 
     def exact_fits() -> bool:
-        return bool(kept().sum() <= mip_capacity(deadline - time.perf_counter()))
+        return bool(kept().sum() <= _mip_capacity(deadline - time.perf_counter()))
 
     large = not exact_fits()
 
@@ -219,7 +219,7 @@ def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> B
     return pool
 
 
-def mip_capacity(seconds_left: float) -> float:
+def _mip_capacity(seconds_left: float) -> float:
     """How many edges the exact MIP may take on: HiGHS needs ~5 s per 100k edges here, and it
     checks its time limit only between phases, so a model too large would overrun the limit."""
     return MIP_EDGES_PER_SECOND * max(0.0, seconds_left)

@@ -13,8 +13,8 @@ import numpy as np
 from matcher.assignment.core import Conflict, Core, presolve
 from matcher.assignment.cpsat import solve_cpsat
 from matcher.assignment.network import solve_network
-from matcher.assignment.portfolio import solve_portfolio
 from matcher.assignment.problem import AssignmentProblem, BoolArray
+from matcher.assignment.relax import solve_relaxed
 from matcher.assignment.result import AssignmentSolution, Status, empty_assignment
 from matcher.errors import InvalidProblemError
 
@@ -33,8 +33,7 @@ class SolveOptions:
 
     ``time_limit`` (seconds) is kept to within 5 % + 1 s; the time is used until the answer is
     proven optimal or within ``gap_limit`` (relative; what-if runs by the thousand need not prove
-    the last point). ``workers`` is CP-SAT's number of threads; from 2, a problem small enough also has
-    a HiGHS MIP over every edge run beside the relaxation path (:mod:`matcher.assignment.portfolio`);
+    the last point). ``workers`` is CP-SAT's number of threads (HiGHS, through scipy, runs on one);
     ``seed`` drives CP-SAT and the neighbourhoods of the search. ``candidates`` is how many of each
     item's cheapest edges the network solves start from. ``on_progress`` is called with the proven
     bound so far, the best objective (``None`` before the first solution) and the seconds elapsed,
@@ -132,7 +131,7 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
             stats,
         )
     if method == "relax":
-        out = solve_portfolio(
+        out = solve_relaxed(
             core,
             time_limit=max(0.1, opts.time_limit - (time.perf_counter() - start)),
             workers=opts.workers,
