@@ -28,6 +28,14 @@ class MipSettings:
     interrupt: Interrupt | None = None
 
 
+def integer_bound(bound: float) -> float:
+    """A HiGHS float bound as a bound on integer costs: rounded up, less HiGHS's tolerance; an
+    infinite one (a MIP stopped before its first bound) stays as it is."""
+    if not math.isfinite(bound):
+        return bound
+    return float(math.ceil(bound - 1e-6 * max(1.0, abs(bound))))
+
+
 def solve_mip(
     core: Core,
     edges: BoolArray,

@@ -44,7 +44,7 @@ from matcher.assignment.dual import maximise_dual
 from matcher.assignment.errors import SolverFailure
 from matcher.assignment.greedy import greedy
 from matcher.assignment.lns import Incumbent, improve
-from matcher.assignment.mip import MipSettings, solve_mip
+from matcher.assignment.mip import MipSettings, integer_bound, solve_mip
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import Status
 
@@ -254,11 +254,7 @@ def _finish(
     used, objective = exact.used, exact.objective
     if incumbent is not None and best_ub < objective:
         used, objective = incumbent, int(best_ub)
-    # integer costs: round the MIP's float bound up, less its tolerance
-    # (no bound when the MIP stopped before proving one: keep the relaxation's)
-    mip_bound = (
-        math.ceil(exact.bound - 1e-6 * max(1.0, abs(exact.bound))) if math.isfinite(exact.bound) else bound
-    )
+    mip_bound = integer_bound(exact.bound)
     best = min(max(bound, mip_bound), objective)
     status = Status.OPTIMAL if best >= objective else Status.FEASIBLE
     return RelaxOutcome(status, used, objective, best, stats=stats)

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from matcher.assignment import AssignmentProblem, SolveOptions, Status, solve
+from matcher.assignment import AssignmentProblem, SideConstraint, SolveOptions, Status, solve
+from matcher.assignment import mip as mip_module
 from matcher.assignment import relax as relax_module
 from matcher.assignment.core import Core, presolve
 from matcher.assignment.greedy import greedy
 from matcher.assignment.lns import Incumbent, improve
-from matcher.assignment.mip import MipSettings
+from matcher.assignment.mip import MipSettings, integer_bound
+from matcher.assignment.result import SubResult
 
 from .oracle import brute_force, feasible
 from .strategies import assignment_problems
@@ -137,3 +140,36 @@ def test_a_hook_that_says_stop_ends_the_solve_with_a_feasible_answer() -> None:
     assert sol.has_solution
     assert feasible(p, _used(p, sol.edge_of_item))
     assert sol.bound <= sol.objective  # type: ignore[operator]
+
+
+def test_an_exact_mip_stopped_before_its_first_bound_keeps_the_solve_answering(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HiGHS may return its start solution with no bound (stopped at once): the bound so far stands."""
+    p = AssignmentProblem.create(
+        3,
+        3,
+        [0, 0, 1, 1, 2, 2],
+        [0, 1, 0, 1, 1, 2],
+        [1, 4, 2, 3, 5, 1],
+        unassigned_cost=50,
+        constraints=[SideConstraint("pair", [0, 2], [1, 1], upper=1)],
+    )
+    real = mip_module.solve_mip
+
+    def no_bound(*args: Any, **kwargs: Any) -> SubResult:
+        res = real(*args, **kwargs)
+        return SubResult(res.status, res.used, res.objective, -math.inf)
+
+    monkeypatch.setattr(relax_module, "solve_mip", no_bound)
+    core = presolve(p)
+    assert isinstance(core, Core)
+    best = brute_force(p)
+    every = np.ones(core.n_edges, bool)
+    stats = {"bound_seconds": 0.0}
+    out = relax_module._finish(
+        core, every, None, -math.inf, time.perf_counter(), 5.0, 0.0, stats, MipSettings()
+    )
+    assert best is not None and out.objective is not None
+    assert out.objective >= best >= out.bound
+    assert integer_bound(-math.inf) == -math.inf
