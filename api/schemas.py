@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.models import HouseholdStatus, PairKind, ProposalStatus, RunStatus, UnitStatus
 from matcher import Policy
@@ -171,6 +171,14 @@ class Me(BaseModel):
     organisation: str | None = Field(description="none for a platform admin")
 
 
+def _iso_text(value: object) -> object:
+    if value is not None and not isinstance(value, str | date):
+        raise ValueError("must be a date as text, YYYY-MM-DD")  # 0 is not 1970-01-01
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+
 #: The most solver seconds one run may take (a request's ``time_limit``, the default setting).
 MAX_RUN_SECONDS = 300.0
 
@@ -180,7 +188,7 @@ class RunCreate(Strict):
         None, strict=True, gt=0, le=MAX_RUN_SECONDS, description="solver seconds (default 30)"
     )
     alternatives: int = Field(3, strict=True, ge=0, le=20)
-    match_date: date | None = Field(None, description="the day the run plans for (default: today)")
+    match_date: IsoDate | None = Field(None, description="the day the run plans for (default: today)")
     wait_seconds: float = Field(
         0, strict=True, ge=0, le=60, description="wait this long for the run in the request"
     )

@@ -133,3 +133,5 @@ def test_run_options_are_numbers_not_booleans_or_text(client: TestClient, keys: 
     for body in ({"wait_seconds": False}, {"time_limit": "5"}, {"alternatives": True}):
         r = client.post("/v1/match-runs", json=body, headers=keys.officer)
         assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", next(iter(body))], r.text
+    r = client.post("/v1/match-runs", json={"match_date": 0}, headers=keys.officer)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "match_date"]
