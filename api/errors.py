@@ -154,16 +154,21 @@ def invalid(errors: list[dict[str, Any]]) -> Response:
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The methods the OpenAPI document declares for ``path``, over every path template it matches.
+    """The methods the OpenAPI document declares for ``path``, over the most specific path templates
+    it matches (``/households/import`` over ``/households/{ref}``).
 
     Starlette's own 405 names the first matching route's methods only (a path has one route per
     method here), and the pages mounted at ``/`` answer a 405 on any path with ``GET, HEAD``.
     """
-    methods: set[str] = set()
-    for template, operations in app.openapi().get("paths", {}).items():
-        if compile_path(template)[0].match(path):
-            methods |= {m.upper() for m in operations if m.upper() in HTTP_METHODS}
-    return sorted(methods)
+    matching = [
+        (template.count("{"), operations)
+        for template, operations in app.openapi().get("paths", {}).items()
+        if compile_path(template)[0].match(path)
+    ]
+    fewest = min((params for params, _ in matching), default=0)
+    return sorted(
+        {m.upper() for params, ops in matching if params == fewest for m in ops if m.upper() in HTTP_METHODS}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from api.models import HouseholdStatus, PairKind, ProposalStatus, RunStatus, UnitStatus
 from matcher import Policy
@@ -18,7 +18,8 @@ Slug = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
 
 
 class Strict(BaseModel):
-    """A request body: unknown fields and non-finite numbers are errors."""
+    """A request body: unknown fields and non-finite numbers are errors (and numbers its fields
+    declare ``strict``: ``false`` or ``"2"`` is not a number of seconds)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
@@ -89,7 +90,9 @@ class RefusalRules(Strict):
     service is not punitive unless an organisation's policy says so."""
 
     counted_reasons: list[DeclineReason] = Field(default_factory=lambda: [DeclineReason.HOUSEHOLD_REFUSED])
-    limit: int | None = Field(None, ge=1, description="refusals after which `action` applies; none = never")
+    limit: int | None = Field(
+        None, strict=True, ge=1, description="refusals after which `action` applies; none = never"
+    )
     action: RefusalAction = RefusalAction.NONE
 
 
@@ -173,17 +176,27 @@ class Me(BaseModel):
     organisation: str | None = Field(description="none for a platform admin")
 
 
+def _iso_text(value: object) -> object:
+    if value is not None and not isinstance(value, str | date):
+        raise ValueError("must be a date as text, YYYY-MM-DD")  # 0 is not 1970-01-01
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+
 #: The most solver seconds one run may take (a request's ``time_limit``, the default setting).
 MAX_RUN_SECONDS = 300.0
 
 
 class RunCreate(Strict):
     time_limit: float | None = Field(
-        None, gt=0, le=MAX_RUN_SECONDS, description="solver seconds (default 30)"
+        None, strict=True, gt=0, le=MAX_RUN_SECONDS, description="solver seconds (default 30)"
     )
-    alternatives: int = Field(3, ge=0, le=20)
-    match_date: date | None = Field(None, description="the day the run plans for (default: today)")
-    wait_seconds: float = Field(0, ge=0, le=60, description="wait this long for the run in the request")
+    alternatives: int = Field(3, strict=True, ge=0, le=20)
+    match_date: IsoDate | None = Field(None, description="the day the run plans for (default: today)")
+    wait_seconds: float = Field(
+        0, strict=True, ge=0, le=60, description="wait this long for the run in the request"
+    )
 
 
 class RunPublic(BaseModel):
@@ -346,13 +359,17 @@ class ComparisonCreate(Strict):
         description="shipped spec names (see GET /v1/scenario-specs) or inline specs: the JSON form of a "
         "TOML spec file, without `base`",
     )
-    seeds: list[Annotated[int, Field(ge=0, le=2**31 - 1)]] = Field(
+    seeds: list[Annotated[int, Field(ge=0, le=2**31 - 1, strict=True)]] = Field(
         default_factory=lambda: [0], min_length=1, max_length=10
     )
-    scale: float | None = Field(None, gt=0, le=1, description="override every spec's run.scale (quick looks)")
-    months: int | None = Field(None, ge=1, le=60, description="override every spec's run.months")
-    time_limit: float | None = Field(None, gt=0, le=60, description="override the solver seconds per run")
-    wait_seconds: float = Field(0, ge=0, le=60)
+    scale: float | None = Field(
+        None, strict=True, gt=0, le=1, description="override every spec's run.scale (quick looks)"
+    )
+    months: int | None = Field(None, strict=True, ge=1, le=60, description="override every spec's run.months")
+    time_limit: float | None = Field(
+        None, strict=True, gt=0, le=60, description="override the solver seconds per run"
+    )
+    wait_seconds: float = Field(0, strict=True, ge=0, le=60)
 
 
 class StockWhatIf(Strict):
@@ -363,12 +380,14 @@ class StockWhatIf(Strict):
     base: str = Field(
         "baseline-2026", min_length=1, max_length=64, description="the shipped spec to start from"
     )
-    seeds: list[Annotated[int, Field(ge=0, le=2**31 - 1)]] = Field(
+    seeds: list[Annotated[int, Field(ge=0, le=2**31 - 1, strict=True)]] = Field(
         default_factory=lambda: [0], min_length=1, max_length=10
     )
-    months: int = Field(3, ge=1, le=24, description="simulated months (small: this is a quick look)")
-    time_limit: float = Field(2, gt=0, le=60, description="solver seconds per matching run")
-    wait_seconds: float = Field(0, ge=0, le=60)
+    months: int = Field(
+        3, strict=True, ge=1, le=24, description="simulated months (small: this is a quick look)"
+    )
+    time_limit: float = Field(2, strict=True, gt=0, le=60, description="solver seconds per matching run")
+    wait_seconds: float = Field(0, strict=True, ge=0, le=60)
 
 
 class SpecInfo(BaseModel):

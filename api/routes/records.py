@@ -22,7 +22,7 @@ IMPORT_BODY = {
         "required": True,
         "content": {
             "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-            "text/csv": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string", "minLength": 1}},
         },
     }
 }

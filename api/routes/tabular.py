@@ -37,8 +37,8 @@ FILE_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "text/csv": {"schema": {"type": "string"}},
-            tabular.XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string", "minLength": 1}},
+            tabular.XLSX_MEDIA: {"schema": {"type": "string", "format": "binary", "minLength": 1}},
         },
     }
 }

@@ -15,6 +15,8 @@ from api.main import create_app
 #: (method, path, the methods the path takes): written from the route table in api/README.md.
 CASES = [
     ("DELETE", "/v1/households", {"GET", "POST"}),
+    ("OPTIONS", "/v1/households/import", {"POST"}),  # not the methods of /households/{ref}
+    ("GET", "/v1/units/import/dry-run", {"POST"}),
     ("PUT", "/v1/me", {"GET"}),
     ("HEAD", "/v1/me", {"GET"}),
     ("PATCH", "/v1/policies", {"GET", "POST"}),

@@ -127,3 +127,11 @@ def test_cancel_a_queued_run(client: TestClient, keys: Keys) -> None:
     assert r.json()["status"] == "cancelled" and r.json()["cancel_requested"] is True
     runs.execute_run(db, run.id, 1)  # the worker reaching it later does nothing
     assert client.get(f"/v1/match-runs/{run.id}", headers=keys.officer).json()["status"] == "cancelled"
+
+
+def test_run_options_are_numbers_not_booleans_or_text(client: TestClient, keys: Keys) -> None:
+    for body in ({"wait_seconds": False}, {"time_limit": "5"}, {"alternatives": True}):
+        r = client.post("/v1/match-runs", json=body, headers=keys.officer)
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", next(iter(body))], r.text
+    r = client.post("/v1/match-runs", json={"match_date": 0}, headers=keys.officer)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "match_date"]
