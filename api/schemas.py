@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from api.models import HouseholdStatus, PairKind, ProposalStatus, RunStatus, UnitStatus
 from matcher import Policy
@@ -199,6 +199,25 @@ class RunCreate(Strict):
     )
 
 
+class RunFairness(BaseModel):
+    """What the policy's fairness targets cost the run: the run solved with and without them."""
+
+    feasible: bool = Field(description="false: the targets cannot all be met; infeasible_targets says which")
+    objective_with: float | None = Field(description="objective with the targets (None when infeasible)")
+    objective_without: float | None
+    cost_share: float | None = Field(description="objective increase as a share of the objective without")
+    housed_with: int
+    housed_without: int
+    travel_minutes_with: float = Field(description="minutes to work summed over proposals to commuters")
+    travel_minutes_without: float
+    commuters_with: int
+    commuters_without: int
+    moved: dict[str, float] = Field(
+        description='"group=value" -> points of housed share % it gained (or lost)'
+    )
+    infeasible_targets: list[str] = Field(description="ids of the targets that cannot be met")
+
+
 class RunPublic(BaseModel):
     id: int
     status: RunStatus
@@ -222,6 +241,22 @@ class RunPublic(BaseModel):
     conflict: str | None
     error: str | None
     warnings: list[str] | None = Field(None, description="what the run left out and why (e.g. a pin)")
+    fairness: RunFairness | None = Field(
+        None, description="what the policy's fairness targets cost; null when it sets none"
+    )
+    input_hash: str | None = Field(None, description="sha256 of the run's canonical solver input")
+    solver_settings: dict[str, Any] | None = Field(None, description="the settings a replay solves with")
+    versions: dict[str, Any] | None = Field(None, description="of wunneng and its solver libraries")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_run(cls, run: Any) -> Any:
+        """A stored run keeps its fairness price in its solution (``api.services.runs.fairness_of``)."""
+        if isinstance(run, dict):
+            return run
+        solution = getattr(run, "solution", None) or {}
+        fields = {name: getattr(run, name, None) for name in cls.model_fields if name != "fairness"}
+        return fields | {"fairness": solution.get("fairness")}
 
 
 class ProposalPublic(BaseModel):

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from matcher.rent import rent_subsidy
 
@@ -335,6 +336,24 @@ class RentSubsidy(Frozen):
         return self
 
 
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class FairnessGap:
+    """No two groups of ``group`` (among those with households in the run) may have housed shares
+    more than ``max_gap`` apart (0.2 = 20 points of %); :func:`matcher.fairness.match_within_gap`
+    solves it. A dataclass so the solver layer's callers can write ``FairnessGap(id, group, gap)``."""
+
+    id: Identifier
+    group: FairnessGroup
+    max_gap: float = Field(description="largest difference in housed share, 0..1")
+
+    @field_validator("max_gap")
+    @classmethod
+    def _a_share(cls, v: float) -> float:
+        if not 0 <= v <= 1:  # named in the message: the solver layer's callers pass it positionally
+            raise ValueError(f"max_gap: must lie in 0..1 (got {v})")
+        return v
+
+
 class Policy(Frozen):
     """The rules and weights of a run. Serialisable and versioned: every result records ``version``."""
 
@@ -379,6 +398,12 @@ class Policy(Frozen):
         default_factory=list,
         description="minimum housed shares per group (matcher.fairness); none by default",
     )
+    fairness_gaps: list[FairnessGap] = Field(
+        default_factory=list,
+        max_length=1,
+        description="a maximum gap in housed share between the groups of one grouping, met by a level "
+        "search (matcher.fairness.match_within_gap); at most one, none by default",
+    )
     travel_model: TravelModel = Field(
         TravelModel.TRANSIT_MATRIX,
         description="transit_matrix: the shipped public-transport minutes between communes, hubs and "
@@ -393,6 +418,13 @@ class Policy(Frozen):
         if any(b < a for a, b in itertools.pairwise(v)):
             raise ValueError("surfaces must not decrease with occupants")
         return v
+
+    @model_validator(mode="after")
+    def _unique_fairness_ids(self) -> Policy:
+        ids = [t.id for t in self.fairness] + [g.id for g in self.fairness_gaps]
+        if len(ids) != len(set(ids)):
+            raise ValueError("fairness targets and gaps need distinct ids")
+        return self
 
     @field_validator("intensity_points")
     @classmethod

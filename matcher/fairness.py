@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment import UNBOUNDED, AssignmentProblem, SideConstraint, SolveOptions
-from matcher.domain import FairnessGroup, FairnessTarget, Household, Vulnerability
+from matcher.domain import FairnessGap, FairnessGroup, FairnessTarget, Household, Vulnerability
 from matcher.instance import MatchProblem
 from matcher.travel import trip_minutes
 
@@ -126,9 +126,22 @@ def _travel(problem: MatchProblem, result: MatchResult) -> tuple[float, int]:
     return float(sum(trips)), len(trips)
 
 
+__all__ = ["FairnessGap", "FairnessPrice", "GapResult", "has_targets", "match_within_gap", "price_of"]
+
+
+def has_targets(problem: MatchProblem) -> bool:
+    """Whether the run's policy sets any fairness target (a minimum share or a maximum gap)."""
+    return bool(problem.policy.fairness or problem.policy.fairness_gaps)
+
+
+def _with_only(problem: MatchProblem, targets: list[FairnessTarget], gaps: list[FairnessGap]) -> MatchProblem:
+    policy = problem.policy.model_copy(update={"fairness": targets, "fairness_gaps": gaps})
+    return problem.model_copy(update={"policy": policy})
+
+
 def without_targets(problem: MatchProblem) -> MatchProblem:
-    """The same run with no fairness target."""
-    return problem.model_copy(update={"policy": problem.policy.model_copy(update={"fairness": []})})
+    """The same run with no fairness target (neither minimum shares nor gaps)."""
+    return _with_only(problem, [], [])
 
 
 def _solved(result: MatchResult) -> bool:
@@ -136,15 +149,15 @@ def _solved(result: MatchResult) -> bool:
 
 
 def infeasible_targets(problem: MatchProblem, options: SolveOptions | None = None) -> tuple[str, ...]:
-    """The targets that cannot be met even alone, or all of them when only their combination fails."""
+    """The targets (minimum shares and gaps) that cannot be met even alone, or all of them when only
+    their combination fails."""
     from matcher.match import match
 
-    bad = []
-    for t in problem.policy.fairness:
-        alone = problem.model_copy(update={"policy": problem.policy.model_copy(update={"fairness": [t]})})
-        if not _solved(match(alone, options)):
-            bad.append(t.id)
-    return tuple(bad or (t.id for t in problem.policy.fairness))
+    policy = problem.policy
+    alone = [(t.id, _with_only(problem, [t], [])) for t in policy.fairness]
+    alone += [(g.id, _with_only(problem, [], [g])) for g in policy.fairness_gaps]
+    bad = [name for name, p in alone if not _solved(match(p, options))]
+    return tuple(bad or (name for name, _ in alone))
 
 
 def price_of(
@@ -202,27 +215,15 @@ def fairness_price(problem: MatchProblem, options: SolveOptions | None = None) -
 
 
 @dataclass(frozen=True)
-class FairnessGap:
-    """No two groups of ``group`` (among those with households in the run) may have housed shares
-    more than ``max_gap`` apart (0.2 = 20 points of %)."""
-
-    id: str
-    group: FairnessGroup
-    max_gap: float
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.max_gap <= 1:
-            raise ValueError(f"max_gap: must lie in 0..1 (got {self.max_gap})")
-
-
-@dataclass(frozen=True)
 class GapResult:
-    """The best run within the gap over the levels tried (``result`` None when none was feasible)."""
+    """The best run within the gap over the levels tried (``result`` None when none was feasible;
+    ``failed`` is then the last infeasible solve, whose status and conflict say why)."""
 
     gap: FairnessGap
     result: MatchResult | None
     level: float | None  #: the level s of the kept result: every share in [s, s + gap]
     objectives: dict[float, int | None]  #: level tried -> its objective (None: infeasible)
+    failed: MatchResult | None = None
 
     @property
     def feasible(self) -> bool:
@@ -276,6 +277,7 @@ def match_within_gap(
     edges_of = {v: np.flatnonzero(np.isin(edge_household, ks)) for v, ks in groups.items()}
     objectives: dict[float, int | None] = {}
     best: tuple[MatchResult, float, int] | None = None
+    failed: MatchResult | None = None
     for level in gap_levels(problem, gap) if levels is None else levels:
         bounds = {v: _bounds(level, gap.max_gap, ks.size) for v, ks in groups.items()}
         if any(lo > hi for lo, hi in bounds.values()):
@@ -290,9 +292,11 @@ def match_within_gap(
         result = explain(dataclasses.replace(compiled, model=extra, limits=limits), solve(extra, options))
         objective = result.objective if _solved(result) else None
         objectives[level] = objective
+        if objective is None:
+            failed = result
         if objective is not None and (best is None or objective < best[2]):
             best = (result, level, objective)
-    return GapResult(gap, best[0] if best else None, best[1] if best else None, objectives)
+    return GapResult(gap, best[0] if best else None, best[1] if best else None, objectives, failed)
 
 
 def _stack(model: AssignmentProblem, rows: list[SideConstraint]) -> AssignmentProblem:

@@ -7,6 +7,9 @@ when that buys more than the policy's stability penalty. A run that fails or is 
 a stored run with its reason. Runs are claimed from the queue by any instance (:mod:`api.queue`)
 and executed by a worker process (:mod:`api.worker`) through :func:`execute_claimed`, whose every
 write is fenced on the claim. Decisions commit on their own, so none is lost.
+
+A run whose policy sets fairness targets (minimum shares or a maximum gap) solves once more without
+them, so its stored answer says what the targets cost (:func:`fairness_of`).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from api.schemas import PolicyDocument, RunCreate
 from api.security import Principal
 from api.services import audit
 from matcher import InvalidProblemError, MatchProblem, MatchResult, SolveOptions, match
+from matcher.fairness import has_targets, price_of, without_targets
 from matcher.transfers import Exchange, with_exchanges
 
 log = logging.getLogger("wunneng.runs")
@@ -271,6 +275,7 @@ def execute_claimed(db: Database, claim: Claim, solver_workers: int) -> None:
         solve = solve_options(options, solver_workers)
         result, dropped = solve_keeping_valid_pins(snapshot.problem, solve)
         solved = without_pins(snapshot.problem, dropped)  # exactly what was solved, for a replay
+        fairness = fairness_of(solved, result, solve)
         result, found = with_exchanges(solved, result)
     except InvalidProblemError as exc:
         fail_claimed(db, claim, f"invalid input: {exc}")
@@ -288,7 +293,32 @@ def execute_claimed(db: Database, claim: Claim, solver_workers: int) -> None:
             return
         run.phase, run.progress = "storing", 0.9
         keep_input(session, run, solved, solve, result)
+        if run.solution is not None and fairness is not None:
+            run.solution = {**run.solution, "fairness": fairness}
         store_result(session, run, result, snapshot, dropped, found)
+
+
+def fairness_of(problem: MatchProblem, result: MatchResult, options: SolveOptions) -> dict[str, Any] | None:
+    """What the policy's fairness targets cost this run (:func:`matcher.fairness.price_of`), None
+    without targets. It solves the run once more without them (and, when the targets cannot be met,
+    once per target alone to name the failing ones), so a run with targets takes longer."""
+    if not has_targets(problem):
+        return None
+    price = price_of(problem, result, match(without_targets(problem), options), options)
+    return {
+        "feasible": price.feasible,
+        "objective_with": price.objective_with,
+        "objective_without": price.objective_without,
+        "cost_share": price.cost_share,
+        "housed_with": price.housed_with,
+        "housed_without": price.housed_without,
+        "travel_minutes_with": price.travel_with,
+        "travel_minutes_without": price.travel_without,
+        "commuters_with": price.commuters_with,
+        "commuters_without": price.commuters_without,
+        "moved": price.moved,
+        "infeasible_targets": list(price.infeasible_targets),
+    }
 
 
 def solve_options(options: dict[str, Any], solver_workers: int) -> SolveOptions:

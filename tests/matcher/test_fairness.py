@@ -5,13 +5,15 @@ from __future__ import annotations
 import itertools
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from matcher import match
 from matcher.compile import compile_problem
-from matcher.domain import FairnessTarget, Household, Location, Policy
-from matcher.fairness import fairness_price
+from matcher.domain import FairnessGroup, FairnessTarget, Household, Location, Policy
+from matcher.fairness import FairnessGap, fairness_price
 from matcher.instance import MatchProblem
 from matcher.travel import trip_minutes
 from tests.matcher.builders import household, problem, unit
@@ -133,3 +135,57 @@ def test_the_price_counts_travel_to_work_of_the_proposals_both_ways() -> None:
     assert price.travel_with == trip_minutes(p.policy, far, us[0])
     assert price.travel_without == trip_minutes(p.policy, near, us[0])
     assert price.travel_with > price.travel_without
+
+
+def test_a_policy_gap_is_honoured_by_match_and_priced() -> None:
+    # the same single adult and couple for one unit: a gap of 0.5 in the policy leaves the unit empty
+    # (housing either opens a 100-point gap), and the price says the couple lost its unit
+    hs = [household("H1"), household("H2", adults=2, monthly_income=2800.0)]
+    us = [unit("U1", bedrooms=1, surface_m2=48.0, max_occupancy=3)]
+    gap = FairnessGap("half", FairnessGroup.HOUSEHOLD_TYPE, 0.5)
+    p = problem(hs, us, policy=Policy(fairness_gaps=[gap]), alternatives=0)
+    result = match(p)
+    assert result.proposals == [] and {x.household for x in result.unhoused} == {"H1", "H2"}
+    price = fairness_price(p)
+    assert price.feasible and (price.housed_with, price.housed_without) == (0, 1)
+    # every grouping's shares are compared: the couple's loss is also half of each of its two groups
+    assert price.moved == {
+        "household_type=couple": -100.0,
+        "support=normal": -50.0,
+        "vulnerability=not_vulnerable": -50.0,
+    }
+    # a gap of 1 constrains nothing: the same answer as no gap at all
+    loose = problem(hs, us, policy=Policy(fairness_gaps=[FairnessGap("any", FairnessGroup.SUPPORT, 1.0)]))
+    assert [x.household for x in match(loose).proposals] == [
+        x.household for x in match(problem(hs, us)).proposals
+    ]
+
+
+def test_a_gap_and_a_target_that_cannot_both_hold_are_named() -> None:
+    # the target wants the single adult housed, the zero gap then wants the couple housed too: one unit
+    hs = [household("H1"), household("H2", adults=2, monthly_income=2800.0)]
+    us = [unit("U1", bedrooms=1, surface_m2=48.0, max_occupancy=3)]
+    target = FairnessTarget(id="singles", group="household_type", value="single", min_housed_share=1.0)
+    gap = FairnessGap("equal", FairnessGroup.HOUSEHOLD_TYPE, 0.0)
+    p = problem(hs, us, policy=Policy(fairness=[target], fairness_gaps=[gap]), alternatives=0)
+    assert match(p).status.value == "infeasible"
+    price = fairness_price(p)
+    assert not price.feasible and set(price.infeasible_targets) == {"singles", "equal"}
+
+
+def test_the_policy_refuses_a_bad_gap_naming_the_field() -> None:
+    for bad, field in [
+        ({"id": "g", "group": "support", "max_gap": 1.5}, "max_gap"),
+        ({"id": "g", "group": "nationality", "max_gap": 0.2}, "group"),
+        ({"id": "g", "group": "support", "max_gap": 0.2, "size": 3}, "size"),
+    ]:
+        with pytest.raises(ValidationError, match=rf"fairness_gaps\.0\.{field}"):
+            Policy.model_validate({"fairness_gaps": [bad]})
+    with pytest.raises(ValidationError, match="distinct ids"):
+        Policy.model_validate(
+            {
+                "fairness": [{"id": "g", "group": "support", "value": "intensive", "min_housed_share": 0.5}],
+                "fairness_gaps": [{"id": "g", "group": "support", "max_gap": 0.2}],
+            }
+        )
+    assert Policy().fairness_gaps == []
