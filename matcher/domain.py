@@ -11,7 +11,7 @@ import itertools
 import math
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -174,6 +174,9 @@ class Household(Frozen):
         None,
         description="movable: the unit the household lives in now (listed among the run's units); "
         "the run may move it only to a unit that fits it no worse (matcher.transfers)",
+    )
+    language: Literal["fr", "de", "en"] | None = Field(
+        None, description="the language its letters and explanations are written in, if chosen"
     )
 
     @property

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse
 
 from api.deps import OfficerDep, SessionDep
-from api.i18n import Language, choose
+from api.i18n import Language
 from api.repositories import proposal_in_org
 from api.routes.common import ERRORS, IntId
-from api.services.letters import letter_html, proposal_words
+from api.services.letters import letter_html, letter_language, proposal_words
 
 router = APIRouter(prefix="/proposals", tags=["proposals"], responses=ERRORS)
 
@@ -22,12 +22,16 @@ def letter(
     proposal_id: IntId,
     session: SessionDep,
     who: OfficerDep,
-    lang: Annotated[Language | None, Query(description="fr, de or en; else the browser's language")] = None,
+    lang: Annotated[
+        Language | None, Query(description="fr, de or en; else the household's language, else the browser's")
+    ] = None,
     accept_language: Annotated[str | None, Header(max_length=200)] = None,
 ) -> HTMLResponse:
     """The letter for the household, with a print stylesheet; 409 once the household is erased."""
     p = proposal_in_org(session, who.organisation_id, proposal_id)
     words = proposal_words(session, p)
     return HTMLResponse(
-        letter_html(lang or choose(accept_language), proposal=p.id, words=words, today=date.today())
+        letter_html(
+            letter_language(words, lang, accept_language), proposal=p.id, words=words, today=date.today()
+        )
     )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Query, status
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid, NotFound
-from api.i18n import Language, choose
+from api.i18n import Language
 from api.inputs import CheckedRoute
 from api.models import HouseholdRow, ProposalStatus
 from api.presenters import proposals_public, reviews_public
@@ -24,7 +24,7 @@ from api.schemas import (
     ReviewPublic,
 )
 from api.services import decisions
-from api.services.letters import proposal_words
+from api.services.letters import letter_language, proposal_words
 from matcher.domain import ID_PATTERN
 from matcher.wording import term_meaning
 
@@ -66,13 +66,15 @@ def explain_proposal(
     proposal_id: IntId,
     session: SessionDep,
     who: OfficerDep,
-    lang: Annotated[Language | None, Query(description="fr, de or en; else the browser's language")] = None,
+    lang: Annotated[
+        Language | None, Query(description="fr, de or en; else the household's language, else the browser's")
+    ] = None,
     accept_language: Annotated[str | None, Header(max_length=200)] = None,
 ) -> ExplanationPublic:
     """For the household, in its language: why this unit, and what weighed most, in plain words."""
     p = proposal_in_org(session, who.organisation_id, proposal_id)
     words = proposal_words(session, p)
-    language = lang or choose(accept_language)
+    language = letter_language(words, lang, accept_language)
     factors = sorted(
         (Factor(term=k, points=v, meaning=term_meaning(k, language)) for k, v in p.breakdown.items() if v),
         key=lambda f: -f.points,

@@ -17,7 +17,7 @@ from html import escape
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict
-from api.i18n import Language, message
+from api.i18n import Language, choose, message
 from api.models import HouseholdRow, MatchRun, PolicyVersion, ProposalRow, UnitRow
 from api.schemas import PolicyDocument
 from api.services import exchanges
@@ -60,6 +60,12 @@ class ProposalWords:
         if self.exchange is not None:
             text = f"{text} {wording.exchange_step(*self.exchange, lang=lang)}"
         return f"{text} {wording.weighed_most(self.breakdown, lang)}"
+
+
+def letter_language(words: ProposalWords, asked: Language | None, accept_language: str | None) -> Language:
+    """The language a household's text is written in: the one asked for, else the household's own,
+    else the browser's, so an officer's page in German still writes a French household French."""
+    return asked or words.household.language or choose(accept_language)
 
 
 def proposal_words(session: Session, p: ProposalRow) -> ProposalWords:

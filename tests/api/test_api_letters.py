@@ -101,3 +101,25 @@ def test_explanation_in_the_households_language(
     de = client.get(path, headers={**keys.officer, "accept-language": "de-LU,de;q=0.9"}).json()
     assert de["summary"].startswith("Wir schlagen vor")
     assert client.get(path, params={"lang": "xx"}, headers=keys.officer).status_code == 422
+
+
+def test_the_households_own_language_is_the_default(
+    client: TestClient, keys: Keys, proposal: dict[str, object]
+) -> None:
+    household = f"/v1/households/{proposal['household']}"
+    bad = client.patch(household, json={"language": "xx"}, headers=keys.officer)
+    assert bad.status_code == 422 and "language" in bad.text
+    r = client.patch(household, json={"language": "de"}, headers=keys.officer)
+    assert r.status_code == 200, r.text
+    assert client.get(household, headers=keys.officer).json()["record"]["language"] == "de"
+    explanation = f"/v1/proposals/{proposal['id']}/explanation"
+    french_browser = {**keys.officer, "accept-language": "fr-LU,fr;q=0.9"}
+    assert client.get(explanation, headers=keys.officer).json()["summary"].startswith("Wir schlagen vor")
+    assert client.get(explanation, headers=french_browser).json()["summary"].startswith("Wir schlagen vor")
+    asked = client.get(explanation, params={"lang": "en"}, headers=french_browser).json()
+    assert asked["summary"].startswith("We propose")
+    letter = f"/v1/proposals/{proposal['id']}/letter"
+    assert '<html lang="de">' in client.get(letter, headers=french_browser).text
+    assert '<html lang="fr">' in client.get(letter, params={"lang": "fr"}, headers=keys.officer).text
+    assert client.patch(household, json={"language": None}, headers=keys.officer).status_code == 200
+    assert client.get(explanation, headers=french_browser).json()["summary"].startswith("Nous proposons")

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 
 from scenarios.generator import GeneratorParams, generate
 from tests.web.browser import Server, new_organisation, sign_in, sign_in_with_key
+from tests.web.test_officer_day import households_csv, upload
 
 pytestmark = pytest.mark.browser
 I18N = Path(__file__).resolve().parents[2] / "api" / "web" / "i18n"
@@ -87,6 +88,46 @@ def test_the_officer_page_in_german_has_no_english_text(german: Page, server: Se
     assert english_on(german) == []
     german.locator("#households-table tbody tr button").first.click()  # the household's file
     expect(german.locator("#household-dialog")).to_be_visible()
+    assert english_on(german) == []
+    german.keyboard.press("Escape")
+
+    # A decided proposal with a review request, so the review panel shows its rows and buttons.
+    first = httpx.get(f"{server.url}/v1/proposals?status=open", headers=auth).json()["items"][0]
+    assert httpx.post(f"{server.url}/v1/proposals/{first['id']}/accept", headers=auth).is_success
+    review = {"reason": "second_opinion"}
+    assert httpx.post(
+        f"{server.url}/v1/proposals/{first['id']}/review-requests", json=review, headers=auth
+    ).is_success
+    german.reload()
+    expect(german.locator("#reviews-table tbody tr")).to_have_count(1)
+    assert english_on(german) == []
+
+    # The record forms: a new household, a household's edit form, a new unit.
+    german.locator("#new-household").click()
+    expect(german.locator("#record-dialog")).to_be_visible()
+    assert english_on(german) == []
+    german.keyboard.press("Escape")
+    german.locator("#households-table tbody tr button").first.click()
+    german.locator("#household-dialog").get_by_role("button", name=re.compile("bearbeiten")).click()
+    expect(german.locator("#rf-language")).to_be_visible()
+    assert english_on(german) == []
+    german.keyboard.press("Escape")
+    german.keyboard.press("Escape")
+    german.locator("#new-unit").click()
+    expect(german.locator("#rf-programme")).to_be_visible()
+    assert english_on(german) == []
+    german.keyboard.press("Escape")
+
+    # An import dry run with a bad row: the report, its table and its buttons.
+    docs = [r.model_dump(mode="json") for r in problem.households]
+    upload(
+        german,
+        "households",
+        "households.csv",
+        "text/csv",
+        households_csv([dict(docs[0], adults=0), *docs[1:]]),
+    )
+    expect(german.locator("#import-problems tbody tr")).to_have_count(1)
     assert english_on(german) == []
 
 

@@ -120,7 +120,7 @@ def test_an_officers_day(
 
         # Units from an XLSX, households from a `;` CSV with a bad row: dry run, fix, import.
         upload(page, "units", "units.xlsx", XLSX, units_xlsx(units))
-        page.get_by_role("button", name=f"Store all {len(units)} rows").click()
+        page.get_by_role("button", name=says(lang, "files.store_all", rows=len(units))).click()
         expect(page.locator("#units-table caption")).to_contain_text(
             says(lang, "units.count", shown="", total=len(units)).strip()
         )
@@ -129,9 +129,11 @@ def test_an_officers_day(
         problem_rows = page.locator("#import-problems tbody tr")
         expect(problem_rows).to_have_count(1)
         expect(problem_rows).to_contain_text("adults")
-        expect(page.get_by_role("button", name=f"Store all {len(households)} rows")).to_be_disabled()
+        expect(
+            page.get_by_role("button", name=says(lang, "files.store_all", rows=len(households)))
+        ).to_be_disabled()
         upload(page, "households", "households.csv", "text/csv", households_csv(households))
-        page.get_by_role("button", name=f"Store all {len(households)} rows").click()
+        page.get_by_role("button", name=says(lang, "files.store_all", rows=len(households))).click()
         expect(page.locator("#households-table caption")).to_have_text(
             says(lang, "hh.count", shown=len(households), total=len(households))
         )
@@ -140,11 +142,11 @@ def test_an_officers_day(
         first = households[0]["id"]
         page.locator("#households-table").get_by_role("button", name=first).click()
         page.get_by_role("button", name=says(lang, "hh.edit", ref=first)).click()
-        page.get_by_role("dialog", name=f"Edit household {first}").get_by_label(
-            "Budget: rent + charges at most (EUR)"
+        page.get_by_role("dialog", name=says(lang, "rf.edit_household", id=first)).get_by_label(
+            says(lang, "rf.household.max_rent")
         ).fill("1800")
-        page.get_by_role("button", name="Save changes").click()
-        expect(page.locator("#page-status")).to_have_text(f"Saved household {first}.")
+        page.get_by_role("button", name=says(lang, "rf.save")).click()
+        expect(page.locator("#page-status")).to_have_text(says(lang, "rf.saved_household", id=first))
 
         # Run, accept with confirmation, re-run.
         run_matching(page)

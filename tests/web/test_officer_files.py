@@ -53,7 +53,7 @@ def test_import_with_a_dry_run_then_export(page: Page, server: Server) -> None:
     check(page, "households", "households.csv", "text/csv", fixed)
     expect(status).to_have_text("2 rows, all valid. Nothing is stored yet.")
     page.get_by_role("button", name="Store all 2 rows").click()
-    expect(status).to_have_text("Stored: 2 new and 0 updated households.")
+    expect(status).to_have_text("Stored: 2 new and 0 updated rows.")
     expect(page.locator("#households-table caption")).to_have_text("2 of 2 households")
 
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

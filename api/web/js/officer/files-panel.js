@@ -4,6 +4,7 @@
 
 import { api } from "../api.js";
 import { $, h, replace, say } from "../dom.js";
+import { t } from "../i18n.js";
 
 const status = $("#import-status");
 const report = $("#import-report");
@@ -23,32 +24,34 @@ async function store(kind, file, rows) {
     const done = await api(`/${kind}/import/file?rows=${rows}`, { method: "POST", file });
     replace(report);
     await refresh();
-    say(status, `Stored: ${done.created} new and ${done.updated} updated ${kind}.`, "ok");
+    say(status, t("files.stored", "Stored: {created} new and {updated} updated rows.", { created: done.created, updated: done.updated }), "ok");
   } catch (error) {
-    say(status, `Nothing stored: ${error.message}`, "error");
+    say(status, t("files.nothing_stored", "Nothing stored: {error}", { error: error.message }), "error");
   }
   status.focus();
 }
 
 function showReport(kind, file, dry) {
   const bad = dry.rows - dry.valid;
-  say(status, bad ? `${dry.rows} rows: ${dry.valid} valid, ${bad} with problems. Nothing is stored yet.` : `${dry.rows} rows, all valid. Nothing is stored yet.`, bad ? "error" : "ok");
+  say(status, bad
+      ? t("files.dry_bad", "{rows} rows: {valid} valid, {bad} with problems. Nothing is stored yet.", { rows: dry.rows, valid: dry.valid, bad })
+      : t("files.dry_ok", "{rows} rows, all valid. Nothing is stored yet.", { rows: dry.rows }), bad ? "error" : "ok");
   replace(
     report,
     dry.problems.length
       ? h(
           "table",
           { id: "import-problems" },
-          h("caption", {}, "Rows to fix (row 1 is the header)"),
-          h("thead", {}, h("tr", {}, ["Row", "Column", "Reason"].map((c) => h("th", { scope: "col" }, c)))),
+          h("caption", {}, t("files.caption", "Rows to fix (row 1 is the header)")),
+          h("thead", {}, h("tr", {}, [t("files.row", "Row"), t("files.column", "Column"), t("files.reason", "Reason")].map((c) => h("th", { scope: "col" }, c)))),
           h("tbody", {}, dry.problems.map((p) => h("tr", { dataset: { row: p.row } }, h("td", { class: "num" }, String(p.row)), h("td", {}, p.column), h("td", {}, p.reason)))),
         )
       : null,
     h(
       "div",
       { class: "inline" },
-      h("button", { type: "button", disabled: bad > 0, onclick: () => store(kind, file, "all") }, `Store all ${dry.rows} rows`),
-      bad && dry.valid ? h("button", { type: "button", class: "quiet", onclick: () => store(kind, file, "valid") }, `Store only the ${dry.valid} valid rows`) : null,
+      h("button", { type: "button", disabled: bad > 0, onclick: () => store(kind, file, "all") }, t("files.store_all", "Store all {rows} rows", { rows: dry.rows })),
+      bad && dry.valid ? h("button", { type: "button", class: "quiet", onclick: () => store(kind, file, "valid") }, t("files.store_valid", "Store only the {valid} valid rows", { valid: dry.valid })) : null,
     ),
   );
 }
@@ -62,16 +65,16 @@ export function initFiles(onChange) {
     const kind = $("#import-kind").value;
     const file = $("#import-file").files[0];
     if (!file) {
-      say(status, "Choose a CSV or XLSX file.", "error");
+      say(status, t("files.choose", "Choose a CSV or XLSX file."), "error");
       $("#import-file").focus();
       return;
     }
-    say(status, "Checking the file…");
+    say(status, t("files.checking", "Checking the file…"));
     try {
       showReport(kind, file, await api(`/${kind}/import/dry-run`, { method: "POST", file }));
     } catch (error) {
       replace(report);
-      say(status, `The file could not be read: ${error.message}`, "error");
+      say(status, t("files.unreadable", "The file could not be read: {error}", { error: error.message }), "error");
     }
     status.focus();
   });
@@ -95,9 +98,9 @@ export function initFiles(onChange) {
     try {
       const blob = await api(`/exports/${path}.${fmt}${query}`, { method: "POST", body: { ids }, as: "blob" });
       download(blob, `${what}.${fmt}`);
-      say($("#export-status"), `Downloaded ${what}.${fmt}.`, "ok");
+      say($("#export-status"), t("files.downloaded", "Downloaded {name}.", { name: `${what}.${fmt}` }), "ok");
     } catch (error) {
-      say($("#export-status"), `Could not export: ${error.message}`, "error");
+      say($("#export-status"), t("files.export_failed", "Could not export: {error}", { error: error.message }), "error");
     }
   });
 }

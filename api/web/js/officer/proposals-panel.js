@@ -117,7 +117,7 @@ async function explain(p) {
   replace(body, h("p", {}, t("loading", "Loading…")));
   dialog.showModal();
   try {
-    const e = await api(`/proposals/${p.id}/explanation?lang=${$("#letter-lang").value}`);
+    const e = await api(`/proposals/${p.id}/explanation${chosenLanguage()}`);
     replace(
       body,
       h("p", { class: "muted" }, t("prop.explanation_ref", "Proposal {proposal} for household {household} · policy {policy}", { proposal: e.proposal, household: p.household, policy: e.policy_version })),
@@ -132,15 +132,16 @@ async function explain(p) {
   }
 }
 
+// The language chosen above the list, as a query; none leaves it to the household's own (the API's rule).
+const chosenLanguage = () => ($("#letter-lang").value ? `?lang=${$("#letter-lang").value}` : "");
+
 // The printable letter, in the language chosen above the list, shown as it prints.
 async function letter(p) {
   const dialog = $("#letter-dialog");
   const frame = $("#letter-frame");
-  const lang = $("#letter-lang").value;
   $("#letter-dialog-title").textContent = t("prop.letter_for", "Letter for {household}", { household: p.household });
-  frame.dataset.lang = lang;
   frame.dataset.ready = "false";
-  frame.srcdoc = await api(`/proposals/${p.id}/letter?lang=${lang}`, { as: "text" });
+  frame.srcdoc = await api(`/proposals/${p.id}/letter${chosenLanguage()}`, { as: "text" });
   frame.addEventListener("load", () => (frame.dataset.ready = "true"), { once: true });
   if (!dialog.open) dialog.showModal();
 }

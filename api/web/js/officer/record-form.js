@@ -6,6 +6,7 @@ import { api, ApiError } from "../api.js";
 import { confirmAction } from "../confirm.js";
 import { $, h, replace, say, words } from "../dom.js";
 import { communeName } from "../communes.js";
+import { LANGUAGES, t } from "../i18n.js";
 
 // The core's enums (matcher.domain).
 const SUPPORT = ["intensive", "normal", "light"];
@@ -18,7 +19,7 @@ const place = (code) => (code ? { commune: code } : null);
 const number = (text) => (text.trim() === "" ? null : Number.isFinite(Number(text)) ? Number(text) : text);
 const list = (text) => text.split(/[;,]/).map((t) => t.trim()).filter(Boolean);
 
-// kind, label, how to show the stored value in the control, how to turn the control into the value.
+// kind, label (English; the catalogue's rf.<kind>.<name> in the page's language), how to show the stored value in the control, how to turn the control into the value.
 const HOUSEHOLD = [
   { name: "id", label: "Reference", type: "text", createOnly: true },
   { name: "adults", label: "Adults (18 or more)", type: "number" },
@@ -33,6 +34,7 @@ const HOUSEHOLD = [
   { name: "schools", label: "Schools (communes)", type: "communes", show: (v) => (v ?? []).map(commune).filter(Boolean), read: (codes) => codes.map(place) },
   { name: "current_location", label: "Reception place (commune)", type: "commune", show: commune, read: place },
   { name: "attached_commune", label: "Attached commune", type: "commune", optional: true },
+  { name: "language", label: "Language of letters", type: "language", optional: true },
 ];
 const UNIT = [
   { name: "id", label: "Reference", type: "text", createOnly: true },
@@ -48,8 +50,20 @@ const UNIT = [
   { name: "reserved_for_commune", label: "Reserved for households of commune", type: "commune", optional: true },
 ];
 const KINDS = {
-  household: { path: "households", fields: HOUSEHOLD, noun: "household" },
-  unit: { path: "units", fields: UNIT, noun: "unit" },
+  household: {
+    path: "households",
+    fields: HOUSEHOLD,
+    title: (id) => (id ? t("rf.edit_household", "Edit household {id}", { id }) : t("rf.new_household", "New household")),
+    create: () => t("rf.create_household", "Create household"),
+    done: (id, edited) => (edited ? t("rf.saved_household", "Saved household {id}.", { id }) : t("rf.created_household", "Created household {id}.", { id })),
+  },
+  unit: {
+    path: "units",
+    fields: UNIT,
+    title: (id) => (id ? t("rf.edit_unit", "Edit unit {id}", { id }) : t("rf.new_unit", "New unit")),
+    create: () => t("rf.create_unit", "Create unit"),
+    done: (id, edited) => (edited ? t("rf.saved_unit", "Saved unit {id}.", { id }) : t("rf.created_unit", "Created unit {id}.", { id })),
+  },
 };
 
 let state = null;
@@ -64,13 +78,21 @@ export function initRecordForms(s, onChange) {
   $("#new-unit").addEventListener("click", () => openRecordForm("unit"));
 }
 
-function control(field, value, communes) {
+function control(kind, field, value, communes) {
+  const label = t(`rf.${kind}.${field.name}`, field.label);
   const id = `rf-${field.name}`;
   const described = `${id}-error`;
   const common = { id, name: field.name, "aria-describedby": described };
   const shown = field.show ? field.show(value) : value;
   let input;
-  if (field.type === "select") {
+  if (field.type === "language") {
+    input = h(
+      "select",
+      common,
+      h("option", { value: "" }, t("rf.language_unset", "not chosen (the browser's)")),
+      Object.entries(LANGUAGES).map(([code, name]) => h("option", { value: code, lang: code, selected: code === shown }, name)),
+    );
+  } else if (field.type === "select") {
     input = h("select", common, field.choices.map((c) => h("option", { value: c, selected: c === shown }, words(c))));
   } else if (field.type === "commune" || field.type === "communes") {
     const many = field.type === "communes";
@@ -78,7 +100,7 @@ function control(field, value, communes) {
     input = h(
       "select",
       { ...common, multiple: many, size: many ? 5 : null },
-      many ? null : h("option", { value: "" }, "none"),
+      many ? null : h("option", { value: "" }, t("rf.none", "none")),
       communes.map(([code, name]) => h("option", { value: code, selected: chosen.has(code) }, `${name} (${code})`)),
     );
   } else if (field.type === "checks") {
@@ -86,7 +108,7 @@ function control(field, value, communes) {
     return h(
       "fieldset",
       { class: "checks", "data-field": field.name, "aria-describedby": described },
-      h("legend", {}, field.label),
+      h("legend", {}, label),
       field.choices.map((c) =>
         h("label", { class: "check" }, h("input", { type: "checkbox", name: field.name, value: c, checked: chosen.has(c) }), words(c)),
       ),
@@ -95,7 +117,7 @@ function control(field, value, communes) {
   } else {
     input = h("input", { ...common, type: field.type === "number" ? "text" : field.type, inputmode: field.type === "number" ? "decimal" : null, value: shown ?? "" });
   }
-  return h("div", { class: "field", "data-field": field.name }, h("label", { for: id }, field.label), input, h("p", { class: "field-error", id: described }));
+  return h("div", { class: "field", "data-field": field.name }, h("label", { for: id }, label), input, h("p", { class: "field-error", id: described }));
 }
 
 function valueOf(form, field) {
@@ -130,17 +152,17 @@ export function openRecordForm(kind, existing = null) {
   const communes = [...state.communes.names.entries()].sort((a, b) => a[1].localeCompare(b[1]));
   const fields = spec.fields.filter((f) => !(existing && f.createOnly));
   const summary = h("p", { class: "status", role: "alert" });
-  const title = existing ? `Edit ${spec.noun} ${existing.id}` : `New ${spec.noun}`;
+  const title = spec.title(existing?.id);
   const form = h(
     "form",
     { novalidate: true, class: "record-form", "aria-labelledby": "record-dialog-title" },
     summary,
-    h("div", { class: "fields" }, fields.map((f) => control(f, record[f.name], communes))),
+    h("div", { class: "fields" }, fields.map((f) => control(kind, f, record[f.name], communes))),
     h(
       "div",
       { class: "inline" },
-      h("button", { type: "submit" }, existing ? "Save changes" : `Create ${spec.noun}`),
-      h("button", { type: "button", class: "quiet", onclick: () => dialog.close() }, "Cancel"),
+      h("button", { type: "submit" }, existing ? t("rf.save", "Save changes") : spec.create()),
+      h("button", { type: "button", class: "quiet", onclick: () => dialog.close() }, t("rf.cancel", "Cancel")),
       existing ? removeButton(kind, existing) : null,
     ),
   );
@@ -163,10 +185,10 @@ export function openRecordForm(kind, existing = null) {
       dialog.close();
       if ($("#household-dialog").open) $("#household-dialog").close(); // its facts are stale now
       await refresh();
-      say(status, existing ? `Saved ${spec.noun} ${saved.id}.` : `Created ${spec.noun} ${saved.id}.`, "ok");
+      say(status, spec.done(saved.id, Boolean(existing)), "ok");
     } catch (error) {
       const fieldsWithErrors = error instanceof ApiError ? error.fields : [];
-      say(summary, `Not saved: ${error.message}`, "error");
+      say(summary, t("rf.not_saved", "Not saved: {error}", { error: error.message }), "error");
       (showErrors(form, fieldsWithErrors) ?? summary).focus?.();
     }
   });
@@ -178,7 +200,8 @@ export function openRecordForm(kind, existing = null) {
 
 function removeButton(kind, existing) {
   const household = kind === "household";
-  const label = household ? `Erase household ${existing.id}` : `Withdraw unit ${existing.id}`;
+  const id = existing.id;
+  const label = household ? t("rf.erase_title", "Erase household {id}", { id }) : t("rf.withdraw_title", "Withdraw unit {id}", { id });
   return h("button", {
     type: "button",
     class: "danger",
@@ -186,9 +209,9 @@ function removeButton(kind, existing) {
       const ok = await confirmAction({
         title: label,
         text: household
-          ? `Erase the personal fields of ${existing.id}? Its reference, decisions and audit trail stay. This cannot be undone.`
-          : `Withdraw ${existing.id}? Its open proposals close and it is no longer offered.`,
-        confirm: household ? "Erase" : "Withdraw",
+          ? t("rf.erase_text", "Erase the personal fields of {id}? Its reference, decisions and audit trail stay. This cannot be undone.", { id })
+          : t("rf.withdraw_text", "Withdraw {id}? Its open proposals close and it is no longer offered.", { id }),
+        confirm: household ? t("rf.erase", "Erase") : t("rf.withdraw", "Withdraw"),
         danger: true,
       });
       if (!ok) return;
@@ -197,12 +220,12 @@ function removeButton(kind, existing) {
         dialog.close();
         $("#household-dialog").close();
         await refresh();
-        say(status, household ? `Erased household ${existing.id}.` : `Withdrew unit ${existing.id}.`, "ok");
+        say(status, household ? t("rf.erased", "Erased household {id}.", { id }) : t("rf.withdrew", "Withdrew unit {id}.", { id }), "ok");
       } catch (error) {
-        say(status, `Could not remove ${existing.id}: ${error.message}`, "error");
+        say(status, t("rf.not_removed", "Could not remove {id}: {error}", { id, error: error.message }), "error");
       }
     },
-  }, household ? "Erase household" : "Withdraw unit");
+  }, household ? t("rf.erase_button", "Erase household") : t("rf.withdraw_button", "Withdraw unit"));
 }
 
 export const communeLabel = (code) => (code ? communeName(state.communes, code) : "");
