@@ -264,7 +264,8 @@ def match_within_gap(
 
     Each level ``s`` of ``levels`` (default :func:`gap_levels`) adds, per group, a minimum of
     ``ceil(s x size)`` and a cap of ``floor((s + gap) x size)`` proposals to the compiled run (the
-    policy's own targets stay); the lowest objective over the feasible levels is kept.
+    policy's own targets stay); the lowest objective over the feasible levels is kept. The levels
+    share ``options.time_limit`` equally.
     """
     from matcher.assignment import solve
     from matcher.compile import Limit, LimitKind, compile_problem
@@ -278,7 +279,11 @@ def match_within_gap(
     objectives: dict[float, int | None] = {}
     best: tuple[MatchResult, float, int] | None = None
     failed: MatchResult | None = None
-    for level in gap_levels(problem, gap) if levels is None else levels:
+    tried = gap_levels(problem, gap) if levels is None else levels
+    # the run's time limit is shared by the levels, so that the search keeps the run's promise
+    opts = options or SolveOptions()
+    each = dataclasses.replace(opts, time_limit=opts.time_limit / max(1, len(tried)))
+    for level in tried:
         bounds = {v: _bounds(level, gap.max_gap, ks.size) for v, ks in groups.items()}
         if any(lo > hi for lo, hi in bounds.values()):
             objectives[level] = None
@@ -289,7 +294,7 @@ def match_within_gap(
         ]
         extra = _stack(model, rows)
         limits = compiled.limits + tuple(Limit(LimitKind.FAIRNESS, f"{gap.id} {v}") for v in edges_of)
-        result = explain(dataclasses.replace(compiled, model=extra, limits=limits), solve(extra, options))
+        result = explain(dataclasses.replace(compiled, model=extra, limits=limits), solve(extra, each))
         objective = result.objective if _solved(result) else None
         objectives[level] = objective
         if objective is None:

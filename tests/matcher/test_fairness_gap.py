@@ -150,3 +150,25 @@ def test_with_fewer_levels_the_result_is_the_best_over_those_tried(
         assert not got.feasible
         return
     assert got.result is not None and got.result.objective == expected and got.level in levels
+
+
+def test_the_levels_share_the_runs_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each level was solved with the run's whole limit: a run with a gap took up to 12 times it."""
+    import matcher.assignment as assignment
+    from matcher.assignment import SolveOptions
+
+    limits: list[float] = []
+    real = assignment.solve
+
+    def recording(model: object, options: SolveOptions | None = None) -> object:
+        assert options is not None
+        limits.append(options.time_limit)
+        return real(model, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(assignment, "solve", recording)
+    hs = [household("H1"), household("H2", adults=2, monthly_income=2800.0)]
+    p = problem(hs, [unit("U1", bedrooms=1, surface_m2=48.0, max_occupancy=3)], alternatives=0)
+    gap = FairnessGap("half", FairnessGroup.HOUSEHOLD_TYPE, 0.5)
+    match_within_gap(p, gap, SolveOptions(time_limit=6.0))
+    assert len(limits) >= 2
+    assert sum(limits) <= 6.0 + 1e-9
