@@ -87,7 +87,12 @@ def test_edit_a_unit(page: Page, server: Server) -> None:
     edit = page.get_by_role("dialog", name=f"Edit unit {unit}")
     edit.get_by_label("Rent (EUR/month)").fill("-5")
     edit.get_by_role("button", name="Save changes").click()
-    expect(edit.locator("#rf-rent-error")).to_have_text("Input should be greater than or equal to 0")
+    said = httpx.patch(
+        f"{server.url}/v1/units/{unit}", json={"rent": -5}, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert said.status_code == 422
+    [detail] = [d for d in said.json()["errors"] if d["loc"][-1] == "rent"]
+    expect(edit.locator("#rf-rent-error")).to_have_text(detail["msg"])  # the API's own words
     edit.get_by_label("Rent (EUR/month)").fill("640")
     edit.get_by_label("Charges (EUR/month)").fill("60")
     edit.get_by_role("button", name="Save changes").click()
