@@ -63,8 +63,11 @@ def test_create_a_household_fix_a_bad_field_edit_and_erase(page: Page, server: S
     file.get_by_role("button", name="Edit household H-FORM-1").click()
     edit = page.get_by_role("dialog", name="Edit household H-FORM-1")
     edit.get_by_label("Budget: rent + charges at most (EUR)").fill("900")
+    edit.get_by_label("Language of letters").select_option("de")
     edit.get_by_role("button", name="Save changes").click()
     expect(page.locator("#page-status")).to_have_text("Saved household H-FORM-1.")
+    stored = httpx.get(f"{server.url}/v1/households/H-FORM-1", headers={"Authorization": f"Bearer {key}"})
+    assert stored.json()["record"]["language"] == "de"  # its letters' language, from the form
     page.locator("#households-table").get_by_role("button", name="H-FORM-1").click()
     expect(file).to_contain_text("at most 900 EUR")
     expect(file).to_contain_text("2,100 EUR a month")  # untouched fields stay
@@ -87,7 +90,12 @@ def test_edit_a_unit(page: Page, server: Server) -> None:
     edit = page.get_by_role("dialog", name=f"Edit unit {unit}")
     edit.get_by_label("Rent (EUR/month)").fill("-5")
     edit.get_by_role("button", name="Save changes").click()
-    expect(edit.locator("#rf-rent-error")).to_have_text("Input should be greater than or equal to 0")
+    said = httpx.patch(
+        f"{server.url}/v1/units/{unit}", json={"rent": -5}, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert said.status_code == 422
+    [detail] = [d for d in said.json()["errors"] if d["loc"][-1] == "rent"]
+    expect(edit.locator("#rf-rent-error")).to_have_text(detail["msg"])  # the API's own words
     edit.get_by_label("Rent (EUR/month)").fill("640")
     edit.get_by_label("Charges (EUR/month)").fill("60")
     edit.get_by_role("button", name="Save changes").click()
