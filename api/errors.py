@@ -240,8 +240,12 @@ def _document_problems(app: FastAPI) -> None:
                 responses = operation.get("responses", {})
                 responses.setdefault("422", {"description": "a parameter or the body is invalid"})
                 for status, response in responses.items():
-                    if status.isdigit() and int(status) >= 400:
-                        response["content"] = {PROBLEM_JSON: {"schema": ref}}
+                    if (
+                        status.isdigit()
+                        and int(status) >= 400
+                        and "text/html" not in response.get("content", {})
+                    ):
+                        response["content"] = {PROBLEM_JSON: {"schema": ref}}  # pages keep their HTML
                         if status == "422":
                             response["description"] = "a parameter or the body is invalid; `errors` names it"
         app.openapi_schema = schema

@@ -5,7 +5,7 @@ sign-in that must not go through, is a plain page that says so (never a 500)."""
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +16,10 @@ from api import oidc
 from api.deps import ContextDep, SessionDep
 from api.identities import upsert_identity
 
+#: the sign-in pages answer 404 (a page saying so) when the service has no provider set up
+NO_PROVIDER: dict[int | str, dict[str, Any]] = {
+    404: {"content": {"text/html": {}}, "description": "no OpenID Connect provider is set up"}
+}
 router = APIRouter(prefix="/auth/oidc", tags=["sign-in"])
 COOKIE = "wunneng_oidc"
 
@@ -44,7 +48,7 @@ def config(ctx: ContextDep) -> OidcConfig:
     return OidcConfig(enabled=ctx.settings.oidc is not None)
 
 
-@router.get("/login", response_class=HTMLResponse, name="oidc_login")
+@router.get("/login", response_class=HTMLResponse, name="oidc_login", responses=NO_PROVIDER)
 async def login(request: Request, ctx: ContextDep) -> Response:
     settings = ctx.settings.oidc
     if settings is None:
@@ -67,7 +71,7 @@ def _provider_down(settings: oidc.OidcSettings) -> HTMLResponse:
     )
 
 
-@router.get("/callback", response_class=HTMLResponse, name="oidc_callback")
+@router.get("/callback", response_class=HTMLResponse, name="oidc_callback", responses=NO_PROVIDER)
 async def callback(
     request: Request,
     ctx: ContextDep,

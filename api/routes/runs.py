@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
 from api.deps import ContextDep, OfficerDep, SessionDep
+from api.errors import Problem
 from api.inputs import CheckedRoute
 from api.models import HouseholdRow, MatchRun, ProposalRow, UnhousedRow
 from api.presenters import proposals_public, run_public
@@ -29,7 +32,12 @@ def _start(
     return out
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+QUEUE_FULL: dict[int | str, dict[str, Any]] = {
+    429: {"model": Problem, "description": "the organisation already has as many runs waiting as allowed"}
+}
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=QUEUE_FULL)
 def start_run(body: RunCreate, ctx: ContextDep, session: SessionDep, who: OfficerDep) -> RunPublic:
     """Queue a run on the organisation's waiting households and free units, under the active policy.
     With ``wait_seconds`` the response waits that long, so a small run comes back finished."""
@@ -60,7 +68,7 @@ def cancel_run(run_id: IntId, session: SessionDep, who: OfficerDep) -> RunPublic
     return run_public(runs.cancel_run(session, who, run_id))
 
 
-@router.post("/{run_id}/retry", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/{run_id}/retry", status_code=status.HTTP_202_ACCEPTED, responses=QUEUE_FULL)
 def retry_run(run_id: IntId, ctx: ContextDep, session: SessionDep, who: OfficerDep) -> RunPublic:
     """Start a new run like a failed or cancelled one (on today's data and policy)."""
     run = runs.retry_run(

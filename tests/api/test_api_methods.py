@@ -61,3 +61,12 @@ def test_pages_still_answer_their_own_paths(settings: Settings, tmp_path: Path) 
         assert c.get("/").status_code == 200 and "pages" in c.get("/").text
         r = c.post("/index.html")
         assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
+
+
+def test_the_answers_a_client_can_get_are_documented(settings: Settings) -> None:
+    """Schemathesis found a 429 on a full run queue and the sign-in pages' HTML 404 undocumented."""
+    schema = create_app(settings).openapi()
+    start = schema["paths"]["/v1/match-runs"]["post"]["responses"]
+    assert "application/problem+json" in start["429"]["content"]
+    for page in ("/auth/oidc/login", "/auth/oidc/callback"):
+        assert "text/html" in schema["paths"][page]["get"]["responses"]["404"]["content"]
