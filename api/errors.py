@@ -240,12 +240,9 @@ def _document_problems(app: FastAPI) -> None:
                 responses = operation.get("responses", {})
                 responses.setdefault("422", {"description": "a parameter or the body is invalid"})
                 for status, response in responses.items():
-                    if (
-                        status.isdigit()
-                        and int(status) >= 400
-                        and "text/html" not in response.get("content", {})
-                    ):
-                        response["content"] = {PROBLEM_JSON: {"schema": ref}}  # pages keep their HTML
+                    if status.isdigit() and int(status) >= 400:
+                        html = {k: v for k, v in response.get("content", {}).items() if k == "text/html"}
+                        response["content"] = {PROBLEM_JSON: {"schema": ref}, **html}  # a page may answer one
                         if status == "422":
                             response["description"] = "a parameter or the body is invalid; `errors` names it"
         app.openapi_schema = schema
