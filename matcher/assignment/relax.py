@@ -90,6 +90,7 @@ def solve_relaxed(
     on_progress: Progress | None = None,
 ) -> RelaxOutcome:
     start = time.perf_counter()
+    start_cpu = time.process_time()
     deadline = start + time_limit
     stats: dict[str, float] = {"edges": float(core.n_edges)}
     best = Incumbent(core)
@@ -153,7 +154,7 @@ def solve_relaxed(
         # edges within reach of the bound are ten times as many).
         pool = _merge_pool(core, relaxed) | best.used
         left = deadline - time.perf_counter()
-        if pool.sum() <= _mip_capacity(0.5 * left):
+        if pool.sum() <= _mip_capacity(0.5 * left, _cpu_share(start, start_cpu)):
             local = solve_mip(
                 core,
                 pool,
@@ -171,7 +172,8 @@ def solve_relaxed(
         return (dual.edge_bound <= best.objective - 1 + 1e-9) | best.used
 
     def exact_fits() -> bool:
-        return bool(kept().sum() <= _mip_capacity(deadline - time.perf_counter()))
+        left = deadline - time.perf_counter()
+        return bool(kept().sum() <= _mip_capacity(left, _cpu_share(start, start_cpu)))
 
     large = not exact_fits()
 
@@ -218,10 +220,20 @@ def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> B
     return pool
 
 
-def _mip_capacity(seconds_left: float) -> float:
-    """How many edges the exact MIP may take on: HiGHS needs ~5 s per 100k edges here, and it
-    checks its time limit only between phases, so a model too large would overrun the limit."""
-    return MIP_EDGES_PER_SECOND * max(0.0, seconds_left)
+def _mip_capacity(seconds_left: float, cpu_share: float = 1.0) -> float:
+    """How many edges the exact MIP may take on: HiGHS needs ~5 s per 100k edges on a core of its
+    own, and it checks its time limit only between phases, so a model too large would overrun the
+    limit; on a busy machine the process gets ``cpu_share`` of a core, and HiGHS as much less."""
+    return MIP_EDGES_PER_SECOND * cpu_share * max(0.0, seconds_left)
+
+
+def _cpu_share(start: float, start_cpu: float) -> float:
+    """The share of a core this process had since ``start`` (1 on a quiet machine; the solve's own
+    threads can lift it above 1, which is not HiGHS's speed), at least a tenth."""
+    wall = time.perf_counter() - start
+    if wall < 0.2:  # too short to tell
+        return 1.0
+    return min(1.0, max(0.1, (time.process_time() - start_cpu) / wall))
 
 
 def _finish(
