@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Header, Path, Query
 
 from api.errors import Problem
+from api.i18n import Language
 from matcher.domain import ID_PATTERN
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
@@ -21,3 +22,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"model": Problem, "description": "conflicts with the current state"},
     413: {"model": Problem, "description": "payload too large"},
 }
+
+#: the household's words (explanation, letter): ``?lang=``, else the household's language, else the browser's
+HouseholdLang = Annotated[
+    Language | None, Query(description="fr, de or en; else the household's language, else the browser's")
+]
+AcceptLanguage = Annotated[str | None, Header(max_length=200)]

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.deps import OfficerDep, SessionDep
-from api.i18n import Language
 from api.repositories import proposal_in_org
-from api.routes.common import ERRORS, IntId
+from api.routes.common import ERRORS, AcceptLanguage, HouseholdLang, IntId
 from api.services.letters import letter_html, letter_language, proposal_words
 
 router = APIRouter(prefix="/proposals", tags=["proposals"], responses=ERRORS)
@@ -22,10 +20,8 @@ def letter(
     proposal_id: IntId,
     session: SessionDep,
     who: OfficerDep,
-    lang: Annotated[
-        Language | None, Query(description="fr, de or en; else the household's language, else the browser's")
-    ] = None,
-    accept_language: Annotated[str | None, Header(max_length=200)] = None,
+    lang: HouseholdLang = None,
+    accept_language: AcceptLanguage = None,
 ) -> HTMLResponse:
     """The letter for the household, with a print stylesheet; 409 once the household is erased."""
     p = proposal_in_org(session, who.organisation_id, proposal_id)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Query, status
 
 from api.deps import OfficerDep, SessionDep
 from api.errors import Invalid, NotFound
-from api.i18n import Language
 from api.inputs import CheckedRoute
 from api.models import HouseholdRow, ProposalStatus
 from api.presenters import proposals_public, reviews_public
 from api.repositories import page, proposal_in_org, proposals_query, record_by_ref
-from api.routes.common import ERRORS, IntId, Limit, Offset
+from api.routes.common import ERRORS, AcceptLanguage, HouseholdLang, IntId, Limit, Offset
 from api.schemas import (
     DeclineBody,
     ExplanationPublic,
@@ -66,10 +65,8 @@ def explain_proposal(
     proposal_id: IntId,
     session: SessionDep,
     who: OfficerDep,
-    lang: Annotated[
-        Language | None, Query(description="fr, de or en; else the household's language, else the browser's")
-    ] = None,
-    accept_language: Annotated[str | None, Header(max_length=200)] = None,
+    lang: HouseholdLang = None,
+    accept_language: AcceptLanguage = None,
 ) -> ExplanationPublic:
     """For the household, in its language: why this unit, and what weighed most, in plain words."""
     p = proposal_in_org(session, who.organisation_id, proposal_id)

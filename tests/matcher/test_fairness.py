@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import pytest
@@ -11,48 +10,25 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from matcher import match
-from matcher.compile import compile_problem
-from matcher.domain import FairnessGroup, FairnessTarget, Household, Location, Policy
+from matcher.domain import FairnessGroup, FairnessTarget, Location, Policy
 from matcher.fairness import FairnessGap, fairness_price
 from matcher.instance import MatchProblem
 from matcher.travel import trip_minutes
 from tests.matcher.builders import household, problem, unit
-
-
-def kind(h: Household) -> str:
-    """Household type as the target's documentation defines it, written again for the oracle."""
-    a, c = h.adults, len(h.children_ages)
-    return {1: "single_parent" if c else "single", 2: "couple_children" if c else "couple"}.get(
-        a, "multi_adult"
-    )
+from tests.matcher.fairness_oracle import cheapest, kind
 
 
 def brute_force(p: MatchProblem) -> float | None:
     """The lowest objective over every assignment meeting the targets, or None if none does."""
-    plain = p.model_copy(update={"policy": p.policy.model_copy(update={"fairness": []})})
-    m = compile_problem(plain).model
-    n = len(p.households)
-    opts: list[list[tuple[int, int] | None]] = [[None] for _ in range(n)]
-    for e, (h, u) in enumerate(zip(m.edge_item, m.edge_option, strict=True)):
-        opts[int(h)].append((int(u), e))
-    best: float | None = None
-    for combo in itertools.product(*opts):
-        units = [c[0] for c in combo if c is not None]
-        if len(units) != len(set(units)):
-            continue
-        ok = True
+
+    def meets(housed: set[int]) -> bool:
         for t in p.policy.fairness:
             group = [k for k, h in enumerate(p.households) if kind(h) == t.value]
-            need = math.ceil(t.min_housed_share * len(group) - 1e-9)
-            ok &= sum(combo[k] is not None for k in group) >= need
-        if not ok:
-            continue
-        cost = sum(
-            int(m.edge_cost[c[1]]) if c is not None else int(m.unassigned_cost[k])
-            for k, c in enumerate(combo)
-        )
-        best = cost if best is None else min(best, cost)
-    return best
+            if sum(k in housed for k in group) < math.ceil(t.min_housed_share * len(group) - 1e-9):
+                return False
+        return True
+
+    return cheapest(p, meets)
 
 
 @st.composite

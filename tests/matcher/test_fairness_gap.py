@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
 import math
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.compile import compile_problem
-from matcher.domain import FairnessGroup, Household
+from matcher.domain import FairnessGroup
 from matcher.fairness import FairnessGap, gap_levels, match_within_gap
 from matcher.instance import MatchProblem
 from tests.matcher.builders import household, problem, unit
-
-
-def kind(h: Household) -> str:
-    """Household type as the documentation defines it, written again for the oracle."""
-    a, c = h.adults, len(h.children_ages)
-    return {1: "single_parent" if c else "single", 2: "couple_children" if c else "couple"}.get(
-        a, "multi_adult"
-    )
+from tests.matcher.fairness_oracle import cheapest, kind
 
 
 def shares(p: MatchProblem, housed: set[int]) -> dict[str, float]:
@@ -31,25 +23,9 @@ def shares(p: MatchProblem, housed: set[int]) -> dict[str, float]:
     return {v: sum(k in housed for k in ks) / len(ks) for v, ks in groups.items()}
 
 
-def brute_force(p: MatchProblem, ok: object) -> float | None:
+def brute_force(p: MatchProblem, ok: Callable[[dict[str, float]], bool]) -> float | None:
     """The lowest objective over every assignment whose group shares pass ``ok``."""
-    m = compile_problem(p).model
-    opts: list[list[tuple[int, int] | None]] = [[None] for _ in p.households]
-    for e, (h, u) in enumerate(zip(m.edge_item, m.edge_option, strict=True)):
-        opts[int(h)].append((int(u), e))
-    best: float | None = None
-    for combo in itertools.product(*opts):
-        units = [c[0] for c in combo if c is not None]
-        if len(units) != len(set(units)):
-            continue
-        if not ok(shares(p, {k for k, c in enumerate(combo) if c is not None})):  # type: ignore[operator]
-            continue
-        cost = sum(
-            int(m.edge_cost[c[1]]) if c is not None else int(m.unassigned_cost[k])
-            for k, c in enumerate(combo)
-        )
-        best = cost if best is None else min(best, cost)
-    return best
+    return cheapest(p, lambda housed: ok(shares(p, housed)))
 
 
 @st.composite
