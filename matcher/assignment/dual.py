@@ -80,7 +80,7 @@ class _Oracle:
 
     def __post_init__(self) -> None:
         self.rows, self.sign, self.rhs = relaxed_rows(self.core)
-        self.matrix = self.core.matrix[self.rows]  # rows x edges
+        self.matrix = self.core.constraint_matrix[self.rows]  # rows x edges
         self.weights = self.matrix.T.tocsr()  # edges x rows, to price edges
         self.edge_bound = np.full(self.core.n_edges, -np.inf)
 
@@ -93,15 +93,15 @@ class _Oracle:
         ``max_rounds`` caps the pricing rounds (the cut stays valid, the bound may be weaker)."""
         core = self.core
         scaled = np.rint(mult * SCALE).astype(np.int64)
-        cost = core.cost * SCALE
+        cost = core.edge_cost * SCALE
         if scaled.any():
             cost = cost + self.weights @ (self.sign * scaled)
         # candidates chosen under these prices: the options a price makes contested are not those of
         # another price, and wrong candidates cost whole extra pricing rounds (at 10,000 items:
         # 4 s with fresh candidates, 15 s with the previous multipliers' ones)
-        cand = first_candidates(core, cost, core.unassigned * SCALE, self.candidates, near_steps=1)
+        cand = first_candidates(core, cost, core.unassigned_cost * SCALE, self.candidates, near_steps=1)
         res = assign_priced(
-            core, cost, core.unassigned * SCALE, cand, max_rounds=max_rounds, deadline=self.deadline
+            core, cost, core.unassigned_cost * SCALE, cand, max_rounds=max_rounds, deadline=self.deadline
         )
         self.edges = max(self.edges, int(cand.sum()))
         if not res.feasible:
@@ -298,19 +298,19 @@ def _model_maximum(oracle: _Oracle, center: FloatArray, step: float) -> tuple[Fl
 
 def relaxed_rows(core: Core) -> tuple[IntArray, IntArray, IntArray]:
     """Each bounded side of each constraint as a row ``sign * A_k x <= rhs``."""
-    up = np.flatnonzero(core.upper < UNBOUNDED)
-    low = np.flatnonzero(core.lower > 0)
+    up = np.flatnonzero(core.constraint_upper < UNBOUNDED)
+    low = np.flatnonzero(core.constraint_lower > 0)
     rows = np.concatenate([up, low])
     sign = np.concatenate([np.ones(up.size, np.int64), -np.ones(low.size, np.int64)])
-    rhs = np.concatenate([core.upper[up], -core.lower[low]])
+    rhs = np.concatenate([core.constraint_upper[up], -core.constraint_lower[low]])
     return rows, sign, rhs
 
 
 def _initial_price(core: Core) -> float:
     """A first price per point of weight: about what one item's choice is worth; where items may
     stay unassigned, a binding constraint can be worth an item's unassigned cost."""
-    scale = float(max(np.percentile(core.cost, 90) if core.n_edges else 1.0, 1.0))
-    if (~core.must).any():
-        scale = max(scale, float(np.median(core.unassigned[~core.must])))
-    weight = float(core.matrix.data.max(initial=1))
+    scale = float(max(np.percentile(core.edge_cost, 90) if core.n_edges else 1.0, 1.0))
+    if (~core.must_assign).any():
+        scale = max(scale, float(np.median(core.unassigned_cost[~core.must_assign])))
+    weight = float(core.constraint_matrix.data.max(initial=1))
     return max(1.0, scale / weight)

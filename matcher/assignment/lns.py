@@ -81,18 +81,26 @@ def improve(
         free = _neighbourhood(core, used, target, rng, by_rows=steps % 3 != 0)
         per_item = max(4, min(EDGES_PER_ITEM, MAX_EDGES // max(1, int(free.sum()))))
         edges = _edges(core, free, rank, incumbent.objective, per_item)
-        fixed = used & ~free[core.item]
-        capacity = core.capacity - np.bincount(core.option[fixed], minlength=core.n_options)
-        load = core.matrix @ fixed.astype(np.int64)
-        edges &= capacity[core.option] > 0
-        edges |= used & free[core.item]
+        fixed = used & ~free[core.edge_item]
+        capacity = core.option_capacity - np.bincount(core.edge_option[fixed], minlength=core.n_options)
+        load = core.constraint_matrix @ fixed.astype(np.int64)
+        edges &= capacity[core.edge_option] > 0
+        edges |= used & free[core.edge_item]
         limit = min(STEP_SECONDS, deadline - time.perf_counter())
         if limit <= 0.05:
             break
         t0 = time.perf_counter()
-        current = used & free[core.item]
+        current = used & free[core.edge_item]
         sub, proven = solve_restricted(
-            core, edges, free, capacity, core.lower - load, core.upper - load, limit, current, settings
+            core,
+            edges,
+            free,
+            capacity,
+            core.constraint_lower - load,
+            core.constraint_upper - load,
+            limit,
+            current,
+            settings,
         )
         took = time.perf_counter() - t0
         improved = incumbent.offer(None if sub is None else fixed | sub)
@@ -110,11 +118,11 @@ def _neighbourhood(
     """The items to free: those on a few random side constraints (or random items), about
     ``target`` of them, plus up to a third as many unassigned items."""
     free = np.zeros(core.n_items, bool)
-    csr = core.matrix
+    csr = core.constraint_matrix
     if by_rows and core.n_constraints:
         for k in rng.permutation(core.n_constraints).tolist():
             row = csr.indices[csr.indptr[k] : csr.indptr[k + 1]]
-            items = core.item[row[used[row]]]
+            items = core.edge_item[row[used[row]]]
             room = target - int(free.sum())
             if items.size > room:
                 items = rng.choice(items, room, replace=False)
@@ -122,11 +130,11 @@ def _neighbourhood(
             if free.sum() >= target:
                 break
     else:
-        assigned = core.item[used]
+        assigned = core.edge_item[used]
         if assigned.size:
             free[rng.choice(assigned, min(target, assigned.size), replace=False)] = True
     waiting = np.ones(core.n_items, bool)
-    waiting[core.item[used]] = False
+    waiting[core.edge_item[used]] = False
     waiting &= np.diff(core.indptr) > 0
     idle = np.flatnonzero(waiting)
     if idle.size:
@@ -136,12 +144,12 @@ def _neighbourhood(
 
 def _edges(core: Core, free: BoolArray, rank: FloatArray, objective: float, per_item: int) -> BoolArray:
     """The free items' edges that could be in a better solution, each item's best few by rank."""
-    useful = free[core.item] & (rank <= objective - 1 + 1e-9)
+    useful = free[core.edge_item] & (rank <= objective - 1 + 1e-9)
     keep = np.zeros(core.n_edges, bool)
     idx = np.flatnonzero(useful)
     if idx.size:
-        order = idx[np.lexsort((rank[idx], core.item[idx]))]
-        items = core.item[order]
+        order = idx[np.lexsort((rank[idx], core.edge_item[idx]))]
+        items = core.edge_item[order]
         first = np.r_[0, np.flatnonzero(items[1:] != items[:-1]) + 1]
         position = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
         keep[order[position < per_item]] = True

@@ -142,7 +142,7 @@ def solve_relaxed(
     state["bound"] = float(bound)
     stats["lagrangian_bound"] = float(bound)
     if best.used is None:
-        best.offer(greedy(core, np.argsort(-core.unassigned, kind="stable")))
+        best.offer(greedy(core, np.argsort(-core.unassigned_cost, kind="stable")))
     if best.used is None:
         # no feasible start: the exact engine works on every edge, or proves infeasibility
         every = np.ones(core.n_edges, bool)
@@ -276,16 +276,16 @@ def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray
     """Make a relaxed solution feasible: shed load from over-full rows, then fill greedily."""
     used = used.copy()
     if core.n_constraints:
-        csr = core.matrix
+        csr = core.constraint_matrix
         load = csr @ used.astype(np.int64)
-        for k in np.flatnonzero(load > core.upper).tolist():
+        for k in np.flatnonzero(load > core.constraint_upper).tolist():
             lo, hi = csr.indptr[k], csr.indptr[k + 1]
             edges, w = csr.indices[lo:hi], csr.data[lo:hi]
             on = used[edges]
             edges, w = edges[on], w[on]
             # drop first the items that lose least per point of weight by leaving
-            loss = (core.unassigned[core.item[edges]] - core.cost[edges]) / np.maximum(w, 1)
-            excess = load[k] - core.upper[k]
+            loss = (core.unassigned_cost[core.edge_item[edges]] - core.edge_cost[edges]) / np.maximum(w, 1)
+            excess = load[k] - core.constraint_upper[k]
             order = np.argsort(loss, kind="stable")
             for e, we in zip(edges[order].tolist(), w[order].tolist(), strict=True):
                 if excess <= 0:
@@ -301,8 +301,8 @@ def _fill_order(core: Core) -> NDArray[np.int64]:
     heaviest edge's), dearest first: scarce capacity goes to whoever loses most without it."""
     heaviest = np.ones(core.n_items)
     if core.n_constraints and core.n_edges:
-        per_edge = np.asarray(core.matrix.sum(axis=0)).ravel()
+        per_edge = np.asarray(core.constraint_matrix.sum(axis=0)).ravel()
         has = np.diff(core.indptr) > 0
         starts = core.indptr[:-1][has]
         heaviest[has] = np.maximum.reduceat(per_edge, starts)
-    return np.argsort(-core.unassigned / np.maximum(heaviest, 1.0), kind="stable").astype(np.int64)
+    return np.argsort(-core.unassigned_cost / np.maximum(heaviest, 1.0), kind="stable").astype(np.int64)

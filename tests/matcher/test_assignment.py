@@ -183,8 +183,8 @@ def test_pricing_stopped_early_still_gives_a_valid_bound(p: AssignmentProblem) -
     and no optimal edge may have a reduced cost above the gap (or fixing would cut it off)."""
     core = presolve(p)
     assert isinstance(core, Core)
-    cand = cheapest_per_item(core, core.cost, 1)
-    early = assign_priced(core, core.cost, core.unassigned, cand, max_rounds=1)
+    cand = cheapest_per_item(core, core.edge_cost, 1)
+    early = assign_priced(core, core.edge_cost, core.unassigned_cost, cand, max_rounds=1)
     best = solve(p, SolveOptions(method="network"))
     assert best.status is Status.OPTIMAL and best.objective is not None
     optimum = best.objective - core.fixed_cost

@@ -23,16 +23,18 @@ def lp_bound(core: Core) -> float | None:
     n_e = core.n_edges
     cols = np.arange(n_e)
     ones = np.ones(n_e)
-    by_item = sp.csr_matrix((ones, (core.item, cols)), shape=(core.n_items, n_e))
-    by_option = sp.csr_matrix((ones, (core.option, cols)), shape=(core.n_options, n_e))
-    upper = np.where(core.upper >= UNBOUNDED, np.inf, core.upper.astype(float))
-    a_ub = sp.vstack([by_item, by_option, core.matrix, -core.matrix]).tocsr()
-    b_ub = np.concatenate([np.ones(core.n_items), core.capacity, upper, -core.lower.astype(float)])
+    by_item = sp.csr_matrix((ones, (core.edge_item, cols)), shape=(core.n_items, n_e))
+    by_option = sp.csr_matrix((ones, (core.edge_option, cols)), shape=(core.n_options, n_e))
+    upper = np.where(core.constraint_upper >= UNBOUNDED, np.inf, core.constraint_upper.astype(float))
+    a_ub = sp.vstack([by_item, by_option, core.constraint_matrix, -core.constraint_matrix]).tocsr()
+    b_ub = np.concatenate(
+        [np.ones(core.n_items), core.option_capacity, upper, -core.constraint_lower.astype(float)]
+    )
     finite = np.isfinite(b_ub)
-    must = np.flatnonzero(core.must)
-    skip = np.where(core.must, 0, core.unassigned)
+    must = np.flatnonzero(core.must_assign)
+    skip = np.where(core.must_assign, 0, core.unassigned_cost)
     res = linprog(
-        (core.cost - skip[core.item]).astype(float),
+        (core.edge_cost - skip[core.edge_item]).astype(float),
         A_ub=a_ub[finite],
         b_ub=b_ub[finite],
         A_eq=by_item[must] if must.size else None,
