@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from matcher.assignment.core import Core
 from matcher.assignment.problem import UNBOUNDED, BoolArray, IntArray
-from matcher.assignment.result import Status, SubResult
+from matcher.assignment.result import EngineResult, Status
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -31,12 +31,12 @@ def solve_cpsat(
     seed: int,
     gap_limit: float = 0.0,
     explain: bool = True,
-) -> SubResult:
+) -> EngineResult:
     """Optimise over the ``edges`` mask. The objective includes pins and unassigned costs."""
     idx = np.flatnonzero(edges)
     missing = np.flatnonzero(core.must_assign & ~np.isin(np.arange(core.n_items), core.edge_item[idx]))
     if missing.size:
-        return SubResult(
+        return EngineResult(
             Status.INFEASIBLE,
             np.zeros(core.n_edges, bool),
             None,
@@ -54,11 +54,11 @@ def solve_cpsat(
     if status in (Status.OPTIMAL, Status.FEASIBLE):
         vals = np.fromiter((solver.boolean_value(v) for v in x), bool, count=len(x))
         used[idx[vals]] = True
-        return SubResult(status, used, core.objective(used), float(solver.best_objective_bound))
+        return EngineResult(status, used, core.objective(used), float(solver.best_objective_bound))
     if status is Status.INFEASIBLE:
         why = explain_infeasible(core, edges, time_limit, seed) if explain else None
-        return SubResult(status, used, None, float("inf"), why)
-    return SubResult(status, used, None, float("-inf"))
+        return EngineResult(status, used, None, float("inf"), why)
+    return EngineResult(status, used, None, float("-inf"))
 
 
 def explain_infeasible(core: Core, edges: BoolArray, time_limit: float, seed: int) -> str:

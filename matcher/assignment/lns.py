@@ -11,15 +11,14 @@ quickly and shrink when they do not, so each takes about a second.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
+from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.mip import MipSettings, solve_restricted
 from matcher.assignment.problem import BoolArray
 
@@ -32,25 +31,6 @@ MAX_EDGES = 12_000
 START_ITEMS = 40
 #: Each free item brings at most this many of its edges (best ``rank`` first), plus its own.
 EDGES_PER_ITEM = 24
-
-
-@dataclass
-class Incumbent:
-    """The best solution known and its cost; :meth:`offer` keeps the better one."""
-
-    core: Core
-    used: BoolArray | None = None
-    objective: float = math.inf
-
-    def offer(self, used: BoolArray | None) -> bool:
-        """Take ``used`` if it is feasible-by-construction and cheaper; whether it was taken."""
-        if used is None:
-            return False
-        value = self.core.objective(used)
-        if value < self.objective:
-            self.used, self.objective = used, float(value)
-            return True
-        return False
 
 
 def improve(

@@ -14,9 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.assignment.core import Core
-from matcher.assignment.highs import Interrupt, MipOutcome, solve_binary
+from matcher.assignment.highs import HighsVector, Interrupt, solve_binary
 from matcher.assignment.problem import UNBOUNDED, BoolArray, IntArray
-from matcher.assignment.result import Status, SubResult
+from matcher.assignment.result import EngineResult, Status
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def solve_mip(
     gap_limit: float = 0.0,
     start: BoolArray | None = None,
     settings: MipSettings | None = None,
-) -> SubResult:
+) -> EngineResult:
     """Optimise over the ``edges`` mask (from ``start``, a feasible selection inside it, if given);
     the objective includes pins and unassigned costs."""
     idx = np.flatnonzero(edges)
@@ -52,8 +52,8 @@ def solve_mip(
     if n_e == 0:
         used = np.zeros(core.n_edges, bool)
         if core.must_assign.any() or (core.constraint_lower > 0).any():
-            return SubResult(Status.INFEASIBLE, used, None, np.inf)
-        return SubResult(Status.OPTIMAL, used, core.objective(used), float(core.objective(used)))
+            return EngineResult(Status.INFEASIBLE, used, None, np.inf)
+        return EngineResult(Status.OPTIMAL, used, core.objective(used), float(core.objective(used)))
     res = _mip(
         core,
         idx,
@@ -71,11 +71,11 @@ def solve_mip(
     bound = res.bound + offset if math.isfinite(res.bound) else -np.inf
     if res.x is None:
         status = Status.INFEASIBLE if res.infeasible else Status.UNKNOWN
-        return SubResult(status, used, None, np.inf if status is Status.INFEASIBLE else bound)
+        return EngineResult(status, used, None, np.inf if status is Status.INFEASIBLE else bound)
     used[idx[res.x > 0.5]] = True
     objective = core.objective(used)
     status = Status.OPTIMAL if res.proven and objective <= np.ceil(bound - 1e-6) else Status.FEASIBLE
-    return SubResult(status, used, objective, min(bound, objective))
+    return EngineResult(status, used, objective, min(bound, objective))
 
 
 def _mip(
@@ -89,7 +89,7 @@ def _mip(
     gap_limit: float,
     start: BoolArray | None,
     settings: MipSettings | None,
-) -> MipOutcome:
+) -> HighsVector:
     """HiGHS on the edges ``idx`` of the ``free`` items, against the capacities and bounds given;
     the objective is the edges' cost less the unassigned cost each assigned item saves."""
     opts = settings or MipSettings()

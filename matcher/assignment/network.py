@@ -22,6 +22,7 @@ from matcher.assignment.auction import auction_prices
 from matcher.assignment.core import Core
 from matcher.assignment.pricing import cheapest_k, item_minimum, violations
 from matcher.assignment.problem import BoolArray
+from matcher.assignment.result import EngineResult, SolveStats, Status
 from matcher.assignment.ssp import FORBIDDEN, assign_csr
 
 #: Per pricing round, each item gains at most this many of its most negative edges.
@@ -33,17 +34,6 @@ AUCTION_STEP = 1 / 200
 NEAR_STEPS = 3
 
 
-@dataclass(frozen=True)
-class FlowResult:
-    feasible: bool
-    used: BoolArray  #: over the core's edges
-    objective: int
-    bound: int
-    optimal: bool
-    rounds: int
-    candidates: int
-
-
 def cheapest_per_item(
     core: Core, costs: NDArray[np.generic], k: int, among: BoolArray | None = None
 ) -> BoolArray:
@@ -53,7 +43,8 @@ def cheapest_per_item(
 
 @dataclass(frozen=True)
 class Priced:
-    """An assignment under some edge costs, with a proven lower bound.
+    """An assignment under some edge costs, with a proven lower bound: not a solve result, but the
+    step both the network path and the dual's evaluations are made of.
 
     ``bound`` is a Lagrangian bound over *all* edges (option capacities priced by the duals), valid
     whether or not pricing converged; ``reduced[e] >= 0`` and, for any feasible selection ``x``,
@@ -149,12 +140,18 @@ def first_candidates(
 
 def solve_network(
     core: Core, k: int = 8, deadline: float = math.inf, keep_going: Callable[[], bool] | None = None
-) -> FlowResult:
-    """Optimal assignment of ``core`` (which must have no side constraints) by priced assignment."""
+) -> EngineResult:
+    """Optimal assignment of ``core`` (which must have no side constraints) by priced assignment;
+    stopped early (``deadline``, ``keep_going``), the answer is feasible with a proven bound."""
     cand = first_candidates(core, core.edge_cost, core.unassigned_cost, k)
     res = assign_priced(
         core, core.edge_cost, core.unassigned_cost, cand, deadline=deadline, keep_going=keep_going
     )
-    objective = core.objective(res.used) if res.feasible else 0
+    stats = SolveStats(rounds=res.rounds, candidates=int(cand.sum()))
+    if not res.feasible:
+        why = "the items that must be assigned cannot all get an option"
+        return EngineResult(Status.INFEASIBLE, res.used, None, math.inf, why, stats)
+    objective = core.objective(res.used)
     bound = res.bound + core.fixed_cost
-    return FlowResult(res.feasible, res.used, objective, bound, res.converged, res.rounds, int(cand.sum()))
+    status = Status.OPTIMAL if res.converged or bound >= objective else Status.FEASIBLE
+    return EngineResult(status, res.used, objective, min(bound, objective), stats=stats)

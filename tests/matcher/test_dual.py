@@ -14,6 +14,7 @@ from scipy.optimize import linprog
 from matcher.assignment import AssignmentProblem, SideConstraint
 from matcher.assignment.core import Conflict, Core, presolve
 from matcher.assignment.dual import maximise_dual
+from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.problem import UNBOUNDED
 from tests.matcher.strategies import assignment_problems
 
@@ -49,7 +50,7 @@ def lp_bound(core: Core) -> float | None:
 
 def dual_bound(core: Core) -> float:
     result = maximise_dual(
-        core, 10, deadline=math.inf, on_solution=lambda used, priced, value: None, target=lambda: math.inf
+        core, 10, deadline=math.inf, incumbent=Incumbent(core), on_solution=lambda used, priced, value: True
     )
     return result.bound
 
