@@ -269,7 +269,7 @@ def _finish(
             raise SolverFailure("the exact stage lost a known feasible solution")
         from matcher.assignment.cpsat import explain_infeasible  # CP-SAT loads in a second: only when needed
 
-        why = explain_infeasible(core, keep, max(1.0, time_limit - (time.perf_counter() - start)), 0)
+        why = explain_infeasible(core, keep, max(1.0, time_limit - (time.perf_counter() - start)), mip.seed)
         return EngineResult(Status.INFEASIBLE, exact.used, None, math.inf, why, stats)
     best_ub = math.inf if incumbent is None else core.objective(incumbent)
     if exact.objective is None:

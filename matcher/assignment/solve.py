@@ -29,12 +29,13 @@ class SolveOptions:
 
     ``time_limit`` (seconds) is kept to within 5 % + 1 s; the time is used until the answer is
     proven optimal or within ``gap_limit`` (relative; what-if runs by the thousand need not prove
-    the last point). ``workers`` is CP-SAT's number of threads (HiGHS, through scipy, runs on one);
-    ``seed`` drives CP-SAT and the neighbourhoods of the search. ``candidates`` is how many of each
-    item's cheapest edges the network solves start from. ``on_progress`` is called with the proven
-    bound so far, the best objective (``None`` before the first solution) and the seconds elapsed,
-    between steps (about once a second on long solves, not inside one exact MIP); returning
-    ``False`` stops the solve soon with the best answer so far (status ``feasible``).
+    the last point). ``workers`` is CP-SAT's number of threads only: HiGHS fixes its thread count
+    when it first runs in a process, so one solve cannot set it. ``seed`` drives HiGHS, CP-SAT and
+    the neighbourhoods of the search. ``candidates`` is how many of each item's cheapest edges the
+    network solves start from. ``on_progress`` is called with the proven bound so far (``-inf``
+    until the network path has one), the best objective (``None`` before the first solution) and
+    the seconds elapsed: between steps, once per pricing round of the network path and about once
+    a second inside HiGHS; returning ``False`` stops the solve soon with the best answer so far.
     Bad values raise :class:`matcher.errors.InvalidProblemError` naming the field.
     """
 
@@ -88,7 +89,7 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
     that no solution was found in time, ``infeasible`` that none exists (``conflict`` names the
     constraints). The solve returns within ``time_limit`` + 5 % + 1 s, and uses the time to
     improve until it proves optimality or ``gap_limit``, or ``on_progress`` says stop.
-    ``seed`` reaches HiGHS and CP-SAT, ``workers`` CP-SAT only (HiGHS runs on one thread here).
+    ``seed`` reaches HiGHS and CP-SAT, ``workers`` CP-SAT only (see :class:`SolveOptions`).
 
     Infeasibility is an answer, never an exception. Raises
     :class:`matcher.errors.InvalidProblemError` for bad options (or ``network`` with side

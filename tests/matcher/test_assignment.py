@@ -191,3 +191,20 @@ def test_pricing_stopped_early_still_gives_a_valid_bound(p: AssignmentProblem) -
     assert early.bound <= optimum
     chosen = np.isin(core.edge_index, best.edge_of_item[best.edge_of_item >= 0])
     assert early.bound + early.reduced[chosen].sum() <= optimum
+
+
+def test_statistics_name_the_steps_that_ran_in_the_stored_shape() -> None:
+    """Stored runs and benchmark rows keep ``{name: number}`` of the steps that ran, nothing else."""
+    from matcher.assignment.result import SolveStats
+
+    assert SolveStats(edges=3, lns_seconds=None).as_dict() == {"edges": 3.0}
+    plain = AssignmentProblem.create(2, 2, [0, 0, 1], [0, 1, 1], [1, 5, 2], unassigned_cost=50)
+    network = solve(plain).stats.as_dict()
+    assert set(network) == {"rounds", "candidates"} and network["candidates"] == 3.0
+    zone = SideConstraint("zone", [0, 2], [1, 1], upper=1)
+    linked = AssignmentProblem.create(
+        2, 2, [0, 0, 1], [0, 1, 1], [1, 5, 2], unassigned_cost=50, constraints=[zone]
+    )
+    relaxed = solve(linked, SolveOptions(method="relax", time_limit=5)).stats.as_dict()
+    assert {"edges", "iterations", "bound_seconds", "lagrangian_bound", "incumbent"} <= set(relaxed)
+    assert relaxed["edges"] == 3.0 and all(isinstance(v, float) for v in relaxed.values())

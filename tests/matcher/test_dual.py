@@ -97,3 +97,29 @@ def test_with_one_side_constraint_the_dual_reaches_the_lp_bound(p: AssignmentPro
     assert lp is not None  # assigning nothing is feasible
     bound = dual_bound(core) if core.n_constraints else lp  # a capacity that cannot bind is dropped
     assert lp - 1.0 <= bound <= lp + 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=one_capacity_problems())
+def test_the_dual_stops_at_the_incumbent_or_when_told(p: AssignmentProblem) -> None:
+    """With the incumbent the full run's bound proves optimal, the dual ends at the first evaluation
+    that proves it (the evaluations are deterministic, so that run is a prefix of the full one); and
+    ``on_solution`` returning ``False`` ends it at once (the unpriced start may take two)."""
+    core = presolve(p)
+    assert isinstance(core, Core)
+    assume(core.n_constraints > 0)
+    values: list[float] = []
+
+    def record(used: object, priced: object, value: float) -> bool:
+        values.append(value)
+        return True
+
+    full = maximise_dual(core, 10, deadline=math.inf, incumbent=Incumbent(core), on_solution=record)
+    target = math.ceil(full.bound - 1e-9)
+    proving = next(k for k, v in enumerate(np.maximum.accumulate(values), 1) if math.ceil(v - 1e-9) >= target)
+    known = Incumbent(core, objective=float(target))
+    early = maximise_dual(core, 10, deadline=math.inf, incumbent=known, on_solution=lambda *_: True)
+    assert math.ceil(early.bound - 1e-9) >= target
+    assert early.evaluations <= max(proving, 2) <= max(full.evaluations, 2)
+    told = maximise_dual(core, 10, deadline=math.inf, incumbent=Incumbent(core), on_solution=lambda *_: False)
+    assert told.evaluations <= 2
