@@ -149,9 +149,9 @@ def maximise_dual(
     max_evaluations: int = 60,
     tolerance: float = 0.0,
 ) -> DualBound:
-    """Maximise ``L`` until it stalls, reaches ``incumbent.target()`` (``on_solution`` may improve
-    the incumbent), the deadline, ``on_solution`` says stop, or the model promises less than
-    ``tolerance`` (relative) more.
+    """Maximise ``L`` until it stalls, proves the incumbent (which ``on_solution`` may improve),
+    reaches the deadline, ``on_solution`` says stop, or the model promises less than ``tolerance``
+    (relative) more.
 
     Each evaluation starts from each item's ``candidates`` cheapest edges under auction prices.
     """
@@ -174,7 +174,9 @@ def maximise_dual(
 
 def _reached(oracle: _Oracle, incumbent: Incumbent) -> bool:
     """Stopped, or the bound closes the gap to the incumbent (costs are integers)."""
-    return oracle.stopped or math.ceil(oracle.best - 1e-9) >= incumbent.target()
+    return oracle.stopped or (
+        math.isfinite(oracle.best) and incumbent.proven_by(math.ceil(oracle.best - 1e-9))
+    )
 
 
 def _line_search(

@@ -13,7 +13,7 @@ from matcher.assignment.problem import BoolArray
 class Incumbent:
     """The best solution known and its cost; :meth:`offer` keeps the better one.
 
-    ``gap_limit`` is the relative gap the solve accepts: a bound at :meth:`target` is proof enough.
+    ``gap_limit`` is the relative gap the solve accepts (see :meth:`proven_by`).
     """
 
     core: Core
@@ -31,8 +31,8 @@ class Incumbent:
             return True
         return False
 
-    def target(self) -> float:
-        """The bound that would close the gap: the objective less ``gap_limit`` of it (``inf``
-        before the first solution)."""
+    def proven_by(self, bound: float) -> bool:
+        """Whether ``bound`` proves the incumbent optimal, or within ``gap_limit`` of it (never
+        before the first solution): the one rule that ends the dual, the search and the solve."""
         ub = self.objective
-        return ub - self.gap_limit * abs(ub) if math.isfinite(ub) else ub
+        return math.isfinite(ub) and (ub <= bound or ub - bound <= self.gap_limit * abs(ub))

@@ -37,22 +37,23 @@ def improve(
     core: Core,
     incumbent: Incumbent,
     rank: FloatArray,
-    cutoff: Callable[[], float],
+    cutoff: float,
     deadline: float,
     on_step: Callable[[], bool],
     settings: MipSettings,
     patience: int | None = None,
 ) -> int:
-    """Improve ``incumbent`` in place until ``deadline``, ``on_step()`` says stop, or the incumbent
-    reaches ``cutoff()``, or (given ``patience``) after that many steps in a row without a gain.
-    ``rank[e]`` orders edges (lower first); an edge with ``rank[e] >
-    incumbent - 1`` cannot be in a better solution and is never offered. Returns the steps run."""
+    """Improve ``incumbent`` in place until ``deadline``, ``on_step()`` says stop, the incumbent
+    reaches ``cutoff`` (a cost the bound proves good enough), or (given ``patience``) after that
+    many steps in a row without a gain. ``rank[e]`` orders edges (lower first); an edge with
+    ``rank[e] > incumbent - 1`` cannot be in a better solution and is never offered. Returns the
+    steps run."""
     rng = np.random.default_rng(settings.seed)
     target = max(20, min(core.n_items, START_ITEMS))
     steps = 0
     idle = 0
     while incumbent.used is not None and time.perf_counter() < deadline - 0.05:
-        if incumbent.objective <= cutoff() or not on_step():
+        if incumbent.objective <= cutoff or not on_step():
             break
         if patience is not None and idle >= patience:
             break

@@ -159,7 +159,7 @@ def solve_relaxed(
         # no feasible start: the exact engine works on every edge, or proves infeasibility
         every = np.ones(core.n_edges, bool)
         return _finish(core, every, None, bound, start, time_limit, gap_limit, stats, mip)
-    if not _closed(best.objective, bound, gap_limit) and keep_going():
+    if not best.proven_by(bound) and keep_going():
         # Solution merging: the relaxed solutions at the best multipliers are each optimal for
         # prices close to the LP's, and the union of their edges holds a feasible solution close
         # to the bound, which a MIP over those few thousand edges finds (costs tie a lot, so the
@@ -192,7 +192,7 @@ def solve_relaxed(
     def lns_step() -> bool:
         return keep_going() and (not large or not exact_fits())
 
-    if not _closed(best.objective, bound, gap_limit) and keep_going():
+    if not best.proven_by(bound) and keep_going():
         # Improve the incumbent by large-neighbourhood search: where too many edges survive to
         # prove optimality in the time left, until it is good enough for fixing to leave a
         # provable MIP; otherwise for a share of the time, as the exact MIP's start.
@@ -203,12 +203,12 @@ def solve_relaxed(
         expected = float(kept().sum()) / max(1, MIP_EDGES_PER_SECOND)
         until = deadline - 0.02 * time_limit if large else t0 + min(SEARCH_SHARE * left, 2 * expected)
         patience = None if large else SEARCH_PATIENCE
-        steps = improve(core, best, dual.edge_bound, lambda: floor, until, lns_step, mip, patience)
+        steps = improve(core, best, dual.edge_bound, floor, until, lns_step, mip, patience)
         stats = replace(stats, lns_steps=steps, lns_seconds=time.perf_counter() - t0)
     assert best.used is not None
     incumbent, best_ub = best.used, best.objective
     stats = replace(stats, incumbent=float(best_ub))
-    if _closed(best_ub, bound, gap_limit):
+    if best.proven_by(bound):
         status = Status.OPTIMAL if best_ub <= bound else Status.FEASIBLE
         stats = replace(stats, kept_edges=int(incumbent.sum()))
         return EngineResult(status, incumbent, int(best_ub), float(min(bound, best_ub)), stats=stats)
@@ -218,10 +218,6 @@ def solve_relaxed(
         # too many edges survive to prove optimality in the time left: report the proven gap
         return EngineResult(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats, mip)
-
-
-def _closed(best_ub: float, bound: float, gap_limit: float) -> bool:
-    return best_ub <= bound or (best_ub - bound) <= gap_limit * abs(best_ub)
 
 
 def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> BoolArray:

@@ -57,7 +57,7 @@ def test_search_keeps_feasibility_and_never_worsens(p: AssignmentProblem) -> Non
         return len(steps) <= 6
 
     rank = np.full(core.n_edges, -np.inf)  # no edge ruled out
-    improve(core, incumbent, rank, lambda: -math.inf, time.perf_counter() + 30, step, MipSettings())
+    improve(core, incumbent, rank, -math.inf, time.perf_counter() + 30, step, MipSettings())
     assert incumbent.used is not None
     used = _original(p, core, incumbent.used)
     assert feasible(p, used)
