@@ -195,7 +195,7 @@ def test_pricing_stopped_early_still_gives_a_valid_bound(p: AssignmentProblem) -
 
 def test_statistics_name_the_steps_that_ran_in_the_stored_shape() -> None:
     """Stored runs and benchmark rows keep ``{name: number}`` of the steps that ran, nothing else."""
-    from matcher.assignment.result import SolveStats
+    from matcher.assignment import SolveStats
 
     assert SolveStats(edges=3, lns_seconds=None).as_dict() == {"edges": 3.0}
     plain = AssignmentProblem.create(2, 2, [0, 0, 1], [0, 1, 1], [1, 5, 2], unassigned_cost=50)
