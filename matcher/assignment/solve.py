@@ -32,10 +32,11 @@ class SolveOptions:
     the last point). ``workers`` is CP-SAT's number of threads only: HiGHS fixes its thread count
     when it first runs in a process, so one solve cannot set it. ``seed`` drives HiGHS, CP-SAT and
     the neighbourhoods of the search. ``candidates`` is how many of each item's cheapest edges the
-    network solves start from. ``on_progress`` is called with the proven bound so far (``-inf``
-    until the network path has one), the best objective (``None`` before the first solution) and
-    the seconds elapsed: between steps, once per pricing round of the network path and about once
-    a second inside HiGHS; returning ``False`` stops the solve soon with the best answer so far.
+    network solves start from. ``on_progress`` is called with the proven bound so far (``-inf`` on
+    the network path, which proves its bound at the end), the best objective (``None`` before the
+    first solution) and the seconds elapsed: between steps, once per pricing round of the network
+    path and about once a second inside HiGHS; returning ``False`` stops the solve soon with the
+    best answer so far.
     Bad values raise :class:`matcher.errors.InvalidProblemError` naming the field.
     """
 
