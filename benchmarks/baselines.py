@@ -57,7 +57,7 @@ def _from_solution(problem: AssignmentProblem, options: SolveOptions) -> Outcome
     if sol.has_solution:
         used = np.zeros(problem.n_edges, bool)
         used[sol.edge_of_item[sol.edge_of_item >= 0]] = True
-    return Outcome(sol.status.value, used, sol.bound, sol.conflict or "", dict(sol.stats))
+    return Outcome(sol.status.value, used, sol.bound, sol.conflict or "", sol.stats.as_dict())
 
 
 def fcfs(instance: Instance, time_limit: float) -> Outcome:

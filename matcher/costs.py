@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from matcher.arrays import HouseholdArrays, UnitArrays, rent_paid
 from matcher.domain import Policy
+from matcher.errors import InvalidProblemError
 from matcher.rooms import missing_bedrooms, spare_bedrooms
 from matcher.travel import minutes
 
@@ -137,7 +138,9 @@ def unhoused_costs(hh: HouseholdArrays, policy: Policy, units: UnitArrays | None
     movable = np.flatnonzero(hh.current_unit >= 0)
     if movable.size:
         if units is None:
-            raise ValueError("movable households need the units to price staying")
+            raise InvalidProblemError(
+                "households", "current_unit", "movable households need the units to price staying"
+            )
         home = hh.current_unit[movable]
         stay = pair_costs(hh, units, policy, movable, home)
         others = np.ones(cost.size, bool)

@@ -109,7 +109,7 @@ def explain(compiled: Compiled, solution: AssignmentSolution) -> MatchResult:
         unhoused=unhoused,
         zones=zones,
         conflict=solution.conflict,
-        stats=solution.stats,
+        stats=solution.stats.as_dict(),
     )
 
 

@@ -20,45 +20,46 @@ from matcher.assignment.problem import UNBOUNDED, AssignmentProblem, BoolArray, 
 @dataclass(frozen=True, eq=False)
 class Core:
     """The reduced problem, over the active edges; ``edge_index`` maps back to the original edges.
+    Its arrays carry the names of :class:`AssignmentProblem`'s, restricted to what is left.
 
     Edges are sorted by item, so ``indptr`` groups them (CSR) for the compiled passes. Pinned items
-    have no active edge and ``unassigned`` cost 0 here: they are already placed.
+    have no active edge and ``unassigned_cost`` 0 here: they are already placed.
     """
 
     n_items: int
     n_options: int
     edge_index: IntArray
-    item: IntArray
-    option: IntArray
-    cost: IntArray
-    unassigned: IntArray
-    must: BoolArray
-    capacity: IntArray
-    matrix: sp.csr_matrix
-    lower: IntArray
-    upper: IntArray
-    names: tuple[str, ...]
+    edge_item: IntArray
+    edge_option: IntArray
+    edge_cost: IntArray
+    unassigned_cost: IntArray
+    must_assign: BoolArray
+    option_capacity: IntArray
+    constraint_matrix: sp.csr_matrix
+    constraint_lower: IntArray
+    constraint_upper: IntArray
+    constraint_names: tuple[str, ...]
     fixed_cost: int
     pinned: IntArray
 
     @property
     def n_edges(self) -> int:
-        return int(self.item.size)
+        return int(self.edge_item.size)
 
     @cached_property
     def indptr(self) -> IntArray:
         """Item ``i``'s edges are ``indptr[i]:indptr[i + 1]``."""
-        return np.searchsorted(self.item, np.arange(self.n_items + 1)).astype(np.int64)
+        return np.searchsorted(self.edge_item, np.arange(self.n_items + 1)).astype(np.int64)
 
     @property
     def n_constraints(self) -> int:
-        return int(self.lower.size)
+        return int(self.constraint_lower.size)
 
     def objective(self, used: BoolArray) -> int:
         """Cost of a selection of active edges, pins included."""
         assigned = np.zeros(self.n_items, bool)
-        assigned[self.item[used]] = True
-        return int(self.fixed_cost + self.cost[used].sum() + self.unassigned[~assigned].sum())
+        assigned[self.edge_item[used]] = True
+        return int(self.fixed_cost + self.edge_cost[used].sum() + self.unassigned_cost[~assigned].sum())
 
 
 @dataclass(frozen=True)
@@ -123,16 +124,16 @@ def presolve(problem: AssignmentProblem) -> Core | Conflict:
         n_items=problem.n_items,
         n_options=problem.n_options,
         edge_index=edge_index,
-        item=item,
-        option=problem.edge_option[edge_index],
-        cost=problem.edge_cost[edge_index],
-        unassigned=unassigned,
-        must=must,
-        capacity=capacity,
-        matrix=matrix[keep].tocsr(),
-        lower=lower[keep],
-        upper=upper[keep],
-        names=tuple(n for n, k in zip(problem.constraint_names, keep, strict=True) if k),
+        edge_item=item,
+        edge_option=problem.edge_option[edge_index],
+        edge_cost=problem.edge_cost[edge_index],
+        unassigned_cost=unassigned,
+        must_assign=must,
+        option_capacity=capacity,
+        constraint_matrix=matrix[keep].tocsr(),
+        constraint_lower=lower[keep],
+        constraint_upper=upper[keep],
+        constraint_names=tuple(n for n, k in zip(problem.constraint_names, keep, strict=True) if k),
         fixed_cost=int(problem.edge_cost[pin].sum()),
         pinned=pin,
     )

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from matcher.assignment.core import Core
 from matcher.assignment.problem import UNBOUNDED, BoolArray, IntArray
-from matcher.assignment.result import Status, SubResult
+from matcher.assignment.result import EngineResult, Status
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -31,12 +31,12 @@ def solve_cpsat(
     seed: int,
     gap_limit: float = 0.0,
     explain: bool = True,
-) -> SubResult:
+) -> EngineResult:
     """Optimise over the ``edges`` mask. The objective includes pins and unassigned costs."""
     idx = np.flatnonzero(edges)
-    missing = np.flatnonzero(core.must & ~np.isin(np.arange(core.n_items), core.item[idx]))
+    missing = np.flatnonzero(core.must_assign & ~np.isin(np.arange(core.n_items), core.edge_item[idx]))
     if missing.size:
-        return SubResult(
+        return EngineResult(
             Status.INFEASIBLE,
             np.zeros(core.n_edges, bool),
             None,
@@ -54,11 +54,11 @@ def solve_cpsat(
     if status in (Status.OPTIMAL, Status.FEASIBLE):
         vals = np.fromiter((solver.boolean_value(v) for v in x), bool, count=len(x))
         used[idx[vals]] = True
-        return SubResult(status, used, core.objective(used), float(solver.best_objective_bound))
+        return EngineResult(status, used, core.objective(used), float(solver.best_objective_bound))
     if status is Status.INFEASIBLE:
         why = explain_infeasible(core, edges, time_limit, seed) if explain else None
-        return SubResult(status, used, None, float("inf"), why)
-    return SubResult(status, used, None, float("-inf"))
+        return EngineResult(status, used, None, float("inf"), why)
+    return EngineResult(status, used, None, float("-inf"))
 
 
 def explain_infeasible(core: Core, edges: BoolArray, time_limit: float, seed: int) -> str:
@@ -87,10 +87,10 @@ def _build(
 ) -> tuple[cp_model.CpModel, list[cp_model.IntVar], dict[str, cp_model.IntVar]]:
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{e}") for e in idx.tolist()]
-    items = core.item[idx]
+    items = core.edge_item[idx]
     by_item: dict[int, list[cp_model.IntVar]] = {}
     by_option: dict[int, list[cp_model.IntVar]] = {}
-    for var, i, j in zip(x, items.tolist(), core.option[idx].tolist(), strict=True):
+    for var, i, j in zip(x, items.tolist(), core.edge_option[idx].tolist(), strict=True):
         by_item.setdefault(i, []).append(var)
         by_option.setdefault(j, []).append(var)
     guards: dict[str, cp_model.IntVar] = {}
@@ -101,25 +101,27 @@ def _build(
             ct.only_enforce_if(guards[name])
 
     for i, vs in by_item.items():
-        if core.must[i]:
+        if core.must_assign[i]:
             enforce(model.add(sum(vs) == 1), f"item {i} must be assigned")
         else:
             model.add_at_most_one(vs)
     for j, vs in by_option.items():
-        cap = int(core.capacity[j])
+        cap = int(core.option_capacity[j])
         if cap < len(vs):
             enforce(model.add(sum(vs) <= cap), f"capacity of option {j}")
-    sub = core.matrix[:, idx].tocsr()
+    sub = core.constraint_matrix[:, idx].tocsr()
     for k in range(core.n_constraints):
         lo, hi = sub.indptr[k], sub.indptr[k + 1]
         expr = cp_model.LinearExpr.weighted_sum(
             [x[c] for c in sub.indices[lo:hi].tolist()], sub.data[lo:hi].tolist()
         )
-        upper = int(core.upper[k])
-        ct = model.add_linear_constraint(expr, int(core.lower[k]), upper if upper < UNBOUNDED else 2**62)
-        enforce(ct, core.names[k])
+        upper = int(core.constraint_upper[k])
+        ct = model.add_linear_constraint(
+            expr, int(core.constraint_lower[k]), upper if upper < UNBOUNDED else 2**62
+        )
+        enforce(ct, core.constraint_names[k])
     # minimise fixed + sum(unassigned) + sum((c_e - unassigned_i) x_e) over items that may skip
-    skip_cost = np.where(core.must[items], 0, core.unassigned[items])
-    offset = core.fixed_cost + int(core.unassigned[~core.must].sum())
-    model.minimize(cp_model.LinearExpr.weighted_sum(x, (core.cost[idx] - skip_cost).tolist()) + offset)
+    skip_cost = np.where(core.must_assign[items], 0, core.unassigned_cost[items])
+    offset = core.fixed_cost + int(core.unassigned_cost[~core.must_assign].sum())
+    model.minimize(cp_model.LinearExpr.weighted_sum(x, (core.edge_cost[idx] - skip_cost).tolist()) + offset)
     return model, x, guards

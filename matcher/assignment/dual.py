@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from matcher.assignment.core import Core
+from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.network import assign_priced, first_candidates
 from matcher.assignment.problem import UNBOUNDED, BoolArray
 
@@ -46,13 +47,14 @@ LINE_STEPS = 12
 #: The bundle's first step length, as a share of the common price the line search found.
 STEP_SHARE = 1 / 16
 
-#: Called with each relaxed solution, the priced costs it was optimal for and its value ``L(mu)``.
-OnSolution = Callable[[BoolArray, IntArray, float], None]
+#: Called with each relaxed solution, the priced costs it was optimal for and its value ``L(mu)``;
+#: returns whether to keep going (``False`` stops the dual where it is).
+OnSolution = Callable[[BoolArray, IntArray, float], bool]
 
 
 @dataclass
-class DualResult:
-    """What maximising ``L`` learnt: its best bound and a per-edge fixing bound."""
+class DualBound:
+    """What maximising ``L`` learnt (not a solve result): its best bound and a per-edge fixing bound."""
 
     bound: float
     edge_bound: FloatArray  #: per edge, the best ``L(mu) + reduced cost``: a bound with it in use
@@ -76,11 +78,12 @@ class _Oracle:
     grads: list[FloatArray] = field(default_factory=list)
     best: float = -math.inf
     infeasible: bool = False
+    stopped: bool = False  #: ``on_solution`` asked to stop
     edges: int = 0  #: the most candidate edges one evaluation used
 
     def __post_init__(self) -> None:
         self.rows, self.sign, self.rhs = relaxed_rows(self.core)
-        self.matrix = self.core.matrix[self.rows]  # rows x edges
+        self.matrix = self.core.constraint_matrix[self.rows]  # rows x edges
         self.weights = self.matrix.T.tocsr()  # edges x rows, to price edges
         self.edge_bound = np.full(self.core.n_edges, -np.inf)
 
@@ -93,15 +96,15 @@ class _Oracle:
         ``max_rounds`` caps the pricing rounds (the cut stays valid, the bound may be weaker)."""
         core = self.core
         scaled = np.rint(mult * SCALE).astype(np.int64)
-        cost = core.cost * SCALE
+        cost = core.edge_cost * SCALE
         if scaled.any():
             cost = cost + self.weights @ (self.sign * scaled)
         # candidates chosen under these prices: the options a price makes contested are not those of
         # another price, and wrong candidates cost whole extra pricing rounds (at 10,000 items:
         # 4 s with fresh candidates, 15 s with the previous multipliers' ones)
-        cand = first_candidates(core, cost, core.unassigned * SCALE, self.candidates, near_steps=1)
+        cand = first_candidates(core, cost, core.unassigned_cost * SCALE, self.candidates, near_steps=1)
         res = assign_priced(
-            core, cost, core.unassigned * SCALE, cand, max_rounds=max_rounds, deadline=self.deadline
+            core, cost, core.unassigned_cost * SCALE, cand, max_rounds=max_rounds, deadline=self.deadline
         )
         self.edges = max(self.edges, int(cand.sum()))
         if not res.feasible:
@@ -117,7 +120,8 @@ class _Oracle:
         self.grads.append(grad)
         self.best = max(self.best, proven)
         np.maximum(self.edge_bound, proven + res.reduced / SCALE, out=self.edge_bound)
-        self.on_solution(res.used, cost, proven)
+        if not self.on_solution(res.used, cost, proven):
+            self.stopped = True
         return value, grad
 
     def stalled(self) -> bool:
@@ -140,13 +144,13 @@ def maximise_dual(
     candidates: int,
     *,
     deadline: float,
+    incumbent: Incumbent,
     on_solution: OnSolution,
-    target: Callable[[], float],
     max_evaluations: int = 60,
     tolerance: float = 0.0,
-) -> DualResult:
-    """Maximise ``L`` until it stalls, reaches ``target()`` (the best known solution's cost, which
-    ``on_solution`` may improve), the deadline, or the model promises less than ``tolerance``
+) -> DualBound:
+    """Maximise ``L`` until it stalls, proves the incumbent (which ``on_solution`` may improve),
+    reaches the deadline, ``on_solution`` says stop, or the model promises less than ``tolerance``
     (relative) more.
 
     Each evaluation starts from each item's ``candidates`` cheapest edges under auction prices.
@@ -159,17 +163,20 @@ def maximise_dual(
     first = oracle(zero, max_rounds=1)
     if first is not None and not (first[1] > 0).any():
         first = oracle(zero)
-    if first is not None and oracle.size and not _reached(oracle, target()):
+    if first is not None and oracle.size and not _reached(oracle, incumbent):
         center, center_value, price = _line_search(
-            oracle, first, _initial_price(core), max_evaluations, target
+            oracle, first, _initial_price(core), max_evaluations, incumbent
         )
         step = max(1.0, STEP_SHARE * price) if price > 0 else _initial_price(core)
-        _bundle(oracle, center, center_value, step, max_evaluations, target, tolerance)
-    return DualResult(oracle.best, oracle.edge_bound, len(oracle.values), oracle.edges)
+        _bundle(oracle, center, center_value, step, max_evaluations, incumbent, tolerance)
+    return DualBound(oracle.best, oracle.edge_bound, len(oracle.values), oracle.edges)
 
 
-def _reached(oracle: _Oracle, target: float) -> bool:
-    return math.ceil(oracle.best - 1e-9) >= target
+def _reached(oracle: _Oracle, incumbent: Incumbent) -> bool:
+    """Stopped, or the bound closes the gap to the incumbent (costs are integers)."""
+    return oracle.stopped or (
+        math.isfinite(oracle.best) and incumbent.proven_by(math.ceil(oracle.best - 1e-9))
+    )
 
 
 def _line_search(
@@ -177,7 +184,7 @@ def _line_search(
     first: tuple[float, FloatArray],
     start: float,
     max_evaluations: int,
-    target: Callable[[], float],
+    incumbent: Incumbent,
 ) -> tuple[FloatArray, float, float]:
     """Maximise ``L(t d)`` over ``t >= 0``, trying ``start`` first and doubling ``t`` until the
     slope turns; ``d`` is the indicator of the overloaded rows, and a row that a price overloads
@@ -192,7 +199,7 @@ def _line_search(
     hi: tuple[float, float, float] | None = None
     t = start
     for _ in range(LINE_STEPS):
-        if oracle.done(max_evaluations) or _reached(oracle, target()):
+        if oracle.done(max_evaluations) or _reached(oracle, incumbent):
             break
         cut = oracle(t * direction)
         if cut is None:
@@ -233,12 +240,12 @@ def _bundle(
     center_value: float,
     step: float,
     max_evaluations: int,
-    target: Callable[[], float],
+    incumbent: Incumbent,
     tolerance: float,
 ) -> None:
     """Proximal cutting planes: move the centre only when a step gained a fair share of what the
     model promised; lengthen the steps after a good one, shorten them after a loss."""
-    while not oracle.done(max_evaluations) and not _reached(oracle, target()):
+    while not oracle.done(max_evaluations) and not _reached(oracle, incumbent):
         proposal = _model_maximum(oracle, center, step)
         if proposal is None:
             return
@@ -298,19 +305,19 @@ def _model_maximum(oracle: _Oracle, center: FloatArray, step: float) -> tuple[Fl
 
 def relaxed_rows(core: Core) -> tuple[IntArray, IntArray, IntArray]:
     """Each bounded side of each constraint as a row ``sign * A_k x <= rhs``."""
-    up = np.flatnonzero(core.upper < UNBOUNDED)
-    low = np.flatnonzero(core.lower > 0)
+    up = np.flatnonzero(core.constraint_upper < UNBOUNDED)
+    low = np.flatnonzero(core.constraint_lower > 0)
     rows = np.concatenate([up, low])
     sign = np.concatenate([np.ones(up.size, np.int64), -np.ones(low.size, np.int64)])
-    rhs = np.concatenate([core.upper[up], -core.lower[low]])
+    rhs = np.concatenate([core.constraint_upper[up], -core.constraint_lower[low]])
     return rows, sign, rhs
 
 
 def _initial_price(core: Core) -> float:
     """A first price per point of weight: about what one item's choice is worth; where items may
     stay unassigned, a binding constraint can be worth an item's unassigned cost."""
-    scale = float(max(np.percentile(core.cost, 90) if core.n_edges else 1.0, 1.0))
-    if (~core.must).any():
-        scale = max(scale, float(np.median(core.unassigned[~core.must])))
-    weight = float(core.matrix.data.max(initial=1))
+    scale = float(max(np.percentile(core.edge_cost, 90) if core.n_edges else 1.0, 1.0))
+    if (~core.must_assign).any():
+        scale = max(scale, float(np.median(core.unassigned_cost[~core.must_assign])))
+    weight = float(core.constraint_matrix.data.max(initial=1))
     return max(1.0, scale / weight)

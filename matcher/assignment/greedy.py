@@ -29,25 +29,25 @@ def greedy(
     increasing ``rank`` (default: cost; the relaxation passes costs with scarce capacity priced in).
     """
     used = np.zeros(core.n_edges, bool) if start is None else start.copy()
-    load_opt = np.bincount(core.option[used], minlength=core.n_options)
-    load_row = core.matrix @ used.astype(np.int64)
+    load_opt = np.bincount(core.edge_option[used], minlength=core.n_options)
+    load_row = core.constraint_matrix @ used.astype(np.int64)
     done = np.zeros(core.n_items, bool)
-    done[core.item[used]] = True
-    csc = core.matrix.tocsc()
-    edge_order = np.lexsort((core.cost if rank is None else rank, core.item))
+    done[core.edge_item[used]] = True
+    csc = core.constraint_matrix.tocsc()
+    edge_order = np.lexsort((core.edge_cost if rank is None else rank, core.edge_item))
     if allowed is not None:
         edge_order = edge_order[allowed[edge_order]]
-    bounds = np.searchsorted(core.item[edge_order], np.arange(core.n_items + 1))
+    bounds = np.searchsorted(core.edge_item[edge_order], np.arange(core.n_items + 1))
     for i in (np.arange(core.n_items) if order is None else order).tolist():
         if done[i]:
             continue
         edges = edge_order[bounds[i] : bounds[i + 1]]
-        if not core.must[i]:
-            edges = edges[core.cost[edges] < core.unassigned[i]]
-        edges = edges[load_opt[core.option[edges]] < core.capacity[core.option[edges]]]
+        if not core.must_assign[i]:
+            edges = edges[core.edge_cost[edges] < core.unassigned_cost[i]]
+        edges = edges[load_opt[core.edge_option[edges]] < core.option_capacity[core.edge_option[edges]]]
         if edges.size and core.n_constraints:
             sub = csc[:, edges]
-            over = sub.data + load_row[sub.indices] > core.upper[sub.indices]
+            over = sub.data + load_row[sub.indices] > core.constraint_upper[sub.indices]
             bad = np.zeros(edges.size, bool)
             cols = np.repeat(np.arange(edges.size), np.diff(sub.indptr))
             bad[cols[over]] = True
@@ -56,10 +56,10 @@ def greedy(
             continue
         e = int(edges[0])
         used[e] = True
-        load_opt[core.option[e]] += 1
+        load_opt[core.edge_option[e]] += 1
         lo, hi = csc.indptr[e], csc.indptr[e + 1]
         load_row[csc.indices[lo:hi]] += csc.data[lo:hi]
         done[i] = True
-    if (core.must & ~done).any() or (load_row < core.lower).any():
+    if (core.must_assign & ~done).any() or (load_row < core.constraint_lower).any():
         return None
     return used

@@ -26,7 +26,10 @@ _CALLBACK_EVERY = 1.0
 
 
 @dataclass(frozen=True)
-class MipOutcome:
+class HighsVector:
+    """HiGHS's raw answer over its own columns, not a solve result: :mod:`matcher.assignment.mip`
+    maps it onto a core's edges."""
+
     x: FloatArray | None  #: the best solution, ``None`` if none was found
     proven: bool  #: optimal within the gap asked for
     infeasible: bool
@@ -62,7 +65,7 @@ def solve_binary(
     start: FloatArray | None = None,
     seed: int = 0,
     interrupt: Interrupt | None = None,
-) -> MipOutcome:
+) -> HighsVector:
     """Minimise ``cost @ x`` over binary ``x`` with ``row_lower <= matrix @ x <= row_upper``."""
     n = cost.size
     csr = matrix.tocsr()
@@ -116,7 +119,7 @@ def solve_binary(
     if solution.value_valid and not infeasible and info.primal_solution_status == 2:
         x = np.asarray(solution.col_value, np.float64)
     bound = float(info.mip_dual_bound)
-    return MipOutcome(
+    return HighsVector(
         x=x,
         proven=status == highspy.HighsModelStatus.kOptimal,
         infeasible=infeasible,

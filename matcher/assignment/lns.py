@@ -11,15 +11,14 @@ quickly and shrink when they do not, so each takes about a second.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
+from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.mip import MipSettings, solve_restricted
 from matcher.assignment.problem import BoolArray
 
@@ -34,45 +33,27 @@ START_ITEMS = 40
 EDGES_PER_ITEM = 24
 
 
-@dataclass
-class Incumbent:
-    """The best solution known and its cost; :meth:`offer` keeps the better one."""
-
-    core: Core
-    used: BoolArray | None = None
-    objective: float = math.inf
-
-    def offer(self, used: BoolArray | None) -> bool:
-        """Take ``used`` if it is feasible-by-construction and cheaper; whether it was taken."""
-        if used is None:
-            return False
-        value = self.core.objective(used)
-        if value < self.objective:
-            self.used, self.objective = used, float(value)
-            return True
-        return False
-
-
 def improve(
     core: Core,
     incumbent: Incumbent,
     rank: FloatArray,
-    cutoff: Callable[[], float],
+    cutoff: float,
     deadline: float,
     on_step: Callable[[], bool],
     settings: MipSettings,
     patience: int | None = None,
 ) -> int:
-    """Improve ``incumbent`` in place until ``deadline``, ``on_step()`` says stop, or the incumbent
-    reaches ``cutoff()``, or (given ``patience``) after that many steps in a row without a gain.
-    ``rank[e]`` orders edges (lower first); an edge with ``rank[e] >
-    incumbent - 1`` cannot be in a better solution and is never offered. Returns the steps run."""
+    """Improve ``incumbent`` in place until ``deadline``, ``on_step()`` says stop, the incumbent
+    reaches ``cutoff`` (a cost the bound proves good enough), or (given ``patience``) after that
+    many steps in a row without a gain. ``rank[e]`` orders edges (lower first); an edge with
+    ``rank[e] > incumbent - 1`` cannot be in a better solution and is never offered. Returns the
+    steps run."""
     rng = np.random.default_rng(settings.seed)
     target = max(20, min(core.n_items, START_ITEMS))
     steps = 0
     idle = 0
     while incumbent.used is not None and time.perf_counter() < deadline - 0.05:
-        if incumbent.objective <= cutoff() or not on_step():
+        if incumbent.objective <= cutoff or not on_step():
             break
         if patience is not None and idle >= patience:
             break
@@ -81,18 +62,26 @@ def improve(
         free = _neighbourhood(core, used, target, rng, by_rows=steps % 3 != 0)
         per_item = max(4, min(EDGES_PER_ITEM, MAX_EDGES // max(1, int(free.sum()))))
         edges = _edges(core, free, rank, incumbent.objective, per_item)
-        fixed = used & ~free[core.item]
-        capacity = core.capacity - np.bincount(core.option[fixed], minlength=core.n_options)
-        load = core.matrix @ fixed.astype(np.int64)
-        edges &= capacity[core.option] > 0
-        edges |= used & free[core.item]
+        fixed = used & ~free[core.edge_item]
+        capacity = core.option_capacity - np.bincount(core.edge_option[fixed], minlength=core.n_options)
+        load = core.constraint_matrix @ fixed.astype(np.int64)
+        edges &= capacity[core.edge_option] > 0
+        edges |= used & free[core.edge_item]
         limit = min(STEP_SECONDS, deadline - time.perf_counter())
         if limit <= 0.05:
             break
         t0 = time.perf_counter()
-        current = used & free[core.item]
+        current = used & free[core.edge_item]
         sub, proven = solve_restricted(
-            core, edges, free, capacity, core.lower - load, core.upper - load, limit, current, settings
+            core,
+            edges,
+            free,
+            capacity,
+            core.constraint_lower - load,
+            core.constraint_upper - load,
+            limit,
+            current,
+            settings,
         )
         took = time.perf_counter() - t0
         improved = incumbent.offer(None if sub is None else fixed | sub)
@@ -110,11 +99,11 @@ def _neighbourhood(
     """The items to free: those on a few random side constraints (or random items), about
     ``target`` of them, plus up to a third as many unassigned items."""
     free = np.zeros(core.n_items, bool)
-    csr = core.matrix
+    csr = core.constraint_matrix
     if by_rows and core.n_constraints:
         for k in rng.permutation(core.n_constraints).tolist():
             row = csr.indices[csr.indptr[k] : csr.indptr[k + 1]]
-            items = core.item[row[used[row]]]
+            items = core.edge_item[row[used[row]]]
             room = target - int(free.sum())
             if items.size > room:
                 items = rng.choice(items, room, replace=False)
@@ -122,11 +111,11 @@ def _neighbourhood(
             if free.sum() >= target:
                 break
     else:
-        assigned = core.item[used]
+        assigned = core.edge_item[used]
         if assigned.size:
             free[rng.choice(assigned, min(target, assigned.size), replace=False)] = True
     waiting = np.ones(core.n_items, bool)
-    waiting[core.item[used]] = False
+    waiting[core.edge_item[used]] = False
     waiting &= np.diff(core.indptr) > 0
     idle = np.flatnonzero(waiting)
     if idle.size:
@@ -136,12 +125,12 @@ def _neighbourhood(
 
 def _edges(core: Core, free: BoolArray, rank: FloatArray, objective: float, per_item: int) -> BoolArray:
     """The free items' edges that could be in a better solution, each item's best few by rank."""
-    useful = free[core.item] & (rank <= objective - 1 + 1e-9)
+    useful = free[core.edge_item] & (rank <= objective - 1 + 1e-9)
     keep = np.zeros(core.n_edges, bool)
     idx = np.flatnonzero(useful)
     if idx.size:
-        order = idx[np.lexsort((rank[idx], core.item[idx]))]
-        items = core.item[order]
+        order = idx[np.lexsort((rank[idx], core.edge_item[idx]))]
+        items = core.edge_item[order]
         first = np.r_[0, np.flatnonzero(items[1:] != items[:-1]) + 1]
         position = np.arange(order.size) - np.repeat(first, np.diff(np.r_[first, order.size]))
         keep[order[position < per_item]] = True

@@ -14,9 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from matcher.assignment.core import Core
-from matcher.assignment.highs import Interrupt, MipOutcome, solve_binary
+from matcher.assignment.highs import HighsVector, Interrupt, solve_binary
 from matcher.assignment.problem import UNBOUNDED, BoolArray, IntArray
-from matcher.assignment.result import Status, SubResult
+from matcher.assignment.result import EngineResult, Status
 
 
 @dataclass(frozen=True)
@@ -44,38 +44,38 @@ def solve_mip(
     gap_limit: float = 0.0,
     start: BoolArray | None = None,
     settings: MipSettings | None = None,
-) -> SubResult:
+) -> EngineResult:
     """Optimise over the ``edges`` mask (from ``start``, a feasible selection inside it, if given);
     the objective includes pins and unassigned costs."""
     idx = np.flatnonzero(edges)
     n_e, n = idx.size, core.n_items
     if n_e == 0:
         used = np.zeros(core.n_edges, bool)
-        if core.must.any() or (core.lower > 0).any():
-            return SubResult(Status.INFEASIBLE, used, None, np.inf)
-        return SubResult(Status.OPTIMAL, used, core.objective(used), float(core.objective(used)))
+        if core.must_assign.any() or (core.constraint_lower > 0).any():
+            return EngineResult(Status.INFEASIBLE, used, None, np.inf)
+        return EngineResult(Status.OPTIMAL, used, core.objective(used), float(core.objective(used)))
     res = _mip(
         core,
         idx,
         np.ones(n, bool),
-        core.capacity,
-        core.lower,
-        core.upper,
+        core.option_capacity,
+        core.constraint_lower,
+        core.constraint_upper,
         time_limit,
         gap_limit,
         start,
         settings,
     )
     used = np.zeros(core.n_edges, bool)
-    offset = core.fixed_cost + int(core.unassigned[~core.must].sum())
+    offset = core.fixed_cost + int(core.unassigned_cost[~core.must_assign].sum())
     bound = res.bound + offset if math.isfinite(res.bound) else -np.inf
     if res.x is None:
         status = Status.INFEASIBLE if res.infeasible else Status.UNKNOWN
-        return SubResult(status, used, None, np.inf if status is Status.INFEASIBLE else bound)
+        return EngineResult(status, used, None, np.inf if status is Status.INFEASIBLE else bound)
     used[idx[res.x > 0.5]] = True
     objective = core.objective(used)
     status = Status.OPTIMAL if res.proven and objective <= np.ceil(bound - 1e-6) else Status.FEASIBLE
-    return SubResult(status, used, objective, min(bound, objective))
+    return EngineResult(status, used, objective, min(bound, objective))
 
 
 def _mip(
@@ -89,31 +89,31 @@ def _mip(
     gap_limit: float,
     start: BoolArray | None,
     settings: MipSettings | None,
-) -> MipOutcome:
+) -> HighsVector:
     """HiGHS on the edges ``idx`` of the ``free`` items, against the capacities and bounds given;
     the objective is the edges' cost less the unassigned cost each assigned item saves."""
     opts = settings or MipSettings()
     n_e = idx.size
-    items, options = core.item[idx], core.option[idx]
+    items, options = core.edge_item[idx], core.edge_option[idx]
     rows = np.flatnonzero(free)
     row_of = np.full(core.n_items, -1, np.int64)
     row_of[rows] = np.arange(rows.size)
-    skip = np.where(core.must[items], 0, core.unassigned[items])
+    skip = np.where(core.must_assign[items], 0, core.unassigned_cost[items])
     cols = np.arange(n_e)
     ones = np.ones(n_e)
     blocks = [
         sp.csr_matrix((ones, (row_of[items], cols)), shape=(rows.size, n_e)),
         sp.csr_matrix((ones, (options, cols)), shape=(core.n_options, n_e)),
     ]
-    lo = [core.must[rows].astype(float), np.zeros(core.n_options)]
+    lo = [core.must_assign[rows].astype(float), np.zeros(core.n_options)]
     up = [np.ones(rows.size), capacity.astype(float)]
     if core.n_constraints:
-        blocks.append(core.matrix[:, idx].astype(np.float64))
+        blocks.append(core.constraint_matrix[:, idx].astype(np.float64))
         lo.append(np.maximum(lower, 0).astype(float))
         up.append(np.where(upper >= UNBOUNDED, np.inf, upper.astype(float)))
     x0 = None if start is None else start[idx].astype(np.float64)
     return solve_binary(
-        (core.cost[idx] - skip).astype(float),
+        (core.edge_cost[idx] - skip).astype(float),
         sp.vstack(blocks, format="csr"),
         np.concatenate(lo),
         np.concatenate(up),

@@ -22,6 +22,7 @@ from matcher.assignment.auction import auction_prices
 from matcher.assignment.core import Core
 from matcher.assignment.pricing import cheapest_k, item_minimum, violations
 from matcher.assignment.problem import BoolArray
+from matcher.assignment.result import EngineResult, SolveStats, Status
 from matcher.assignment.ssp import FORBIDDEN, assign_csr
 
 #: Per pricing round, each item gains at most this many of its most negative edges.
@@ -33,17 +34,6 @@ AUCTION_STEP = 1 / 200
 NEAR_STEPS = 3
 
 
-@dataclass(frozen=True)
-class FlowResult:
-    feasible: bool
-    used: BoolArray  #: over the core's edges
-    objective: int
-    bound: int
-    optimal: bool
-    rounds: int
-    candidates: int
-
-
 def cheapest_per_item(
     core: Core, costs: NDArray[np.generic], k: int, among: BoolArray | None = None
 ) -> BoolArray:
@@ -53,7 +43,8 @@ def cheapest_per_item(
 
 @dataclass(frozen=True)
 class Priced:
-    """An assignment under some edge costs, with a proven lower bound.
+    """An assignment under some edge costs, with a proven lower bound: not a solve result, but the
+    step both the network path and the dual's evaluations are made of.
 
     ``bound`` is a Lagrangian bound over *all* edges (option capacities priced by the duals), valid
     whether or not pricing converged; ``reduced[e] >= 0`` and, for any feasible selection ``x``,
@@ -88,14 +79,14 @@ def assign_priced(
     """
     rounds = 0
     n = core.n_items
-    leave = np.where(core.must, FORBIDDEN, unassigned)
-    capacity = np.minimum(core.capacity, n)
+    leave = np.where(core.must_assign, FORBIDDEN, unassigned)
+    capacity = np.minimum(core.option_capacity, n)
     while True:
         rounds += 1
         edges = np.flatnonzero(cand)
-        indptr = np.searchsorted(core.item[edges], np.arange(n + 1))
+        indptr = np.searchsorted(core.edge_item[edges], np.arange(n + 1))
         feasible, option_of, value, price = assign_csr(
-            indptr, core.option[edges], cost[edges], leave, capacity
+            indptr, core.edge_option[edges], cost[edges], leave, capacity
         )
         if not feasible:
             if cand.all():
@@ -103,11 +94,11 @@ def assign_priced(
                 return Priced(False, np.zeros(core.n_edges, bool), 0, 0, empty, rounds, True)
             cand[:] = True
             continue
-        found, add = violations(core.indptr, core.option, cost, price, value, cand, ADD_PER_ITEM)
+        found, add = violations(core.indptr, core.edge_option, cost, price, value, cand, ADD_PER_ITEM)
         converged = found == 0
         stop = rounds >= max_rounds or time.perf_counter() >= deadline
         if converged or stop or (keep_going is not None and not keep_going()):
-            used = core.option == option_of[core.item]
+            used = core.edge_option == option_of[core.edge_item]
             objective = int(cost[used].sum() + unassigned[option_of < 0].sum())
             bound, reduced = _lagrangian(core, cost, unassigned, price)
             return Priced(True, used, objective, bound, reduced, rounds, converged)
@@ -118,10 +109,12 @@ def _lagrangian(
     core: Core, cost: NDArray[np.int64], unassigned: NDArray[np.int64], price: NDArray[np.int64]
 ) -> tuple[int, NDArray[np.int64]]:
     """Relax option capacities at ``price >= 0``: items then pick their cheapest priced edge."""
-    best = item_minimum(core.indptr, core.option, cost, price, np.where(core.must, FORBIDDEN, unassigned))
-    finite = core.capacity < core.n_items
-    bound = int(best.sum() - price[finite] @ np.minimum(core.capacity[finite], core.n_items))
-    return bound, cost + price[core.option] - np.repeat(best, np.diff(core.indptr))
+    best = item_minimum(
+        core.indptr, core.edge_option, cost, price, np.where(core.must_assign, FORBIDDEN, unassigned)
+    )
+    finite = core.option_capacity < core.n_items
+    bound = int(best.sum() - price[finite] @ np.minimum(core.option_capacity[finite], core.n_items))
+    return bound, cost + price[core.edge_option] - np.repeat(best, np.diff(core.indptr))
 
 
 def first_candidates(
@@ -134,12 +127,12 @@ def first_candidates(
     """Each item's ``k`` cheapest edges, under auction prices where options hold one item each,
     plus every edge within ``near_steps`` bid increments of its item's best: the items that set an
     option's price must be there for the candidates' duals to be the whole problem's."""
-    if core.n_edges and (core.capacity <= 1).all():
-        leave = np.where(core.must, FORBIDDEN, unassigned)
+    if core.n_edges and (core.option_capacity <= 1).all():
+        leave = np.where(core.must_assign, FORBIDDEN, unassigned)
         eps = max(1, int(np.median(unassigned) * AUCTION_STEP)) if unassigned.size else 1
-        price = auction_prices(core.indptr, core.option, cost, leave, core.n_options, eps)
-        priced = cost + price[core.option]
-        best = item_minimum(core.indptr, core.option, cost, price, leave)
+        price = auction_prices(core.indptr, core.edge_option, cost, leave, core.n_options, eps)
+        priced = cost + price[core.edge_option]
+        best = item_minimum(core.indptr, core.edge_option, cost, price, leave)
         near = priced - np.repeat(best, np.diff(core.indptr)) <= near_steps * eps
         return cheapest_per_item(core, priced, k) | near
     return cheapest_per_item(core, cost, k)
@@ -147,10 +140,18 @@ def first_candidates(
 
 def solve_network(
     core: Core, k: int = 8, deadline: float = math.inf, keep_going: Callable[[], bool] | None = None
-) -> FlowResult:
-    """Optimal assignment of ``core`` (which must have no side constraints) by priced assignment."""
-    cand = first_candidates(core, core.cost, core.unassigned, k)
-    res = assign_priced(core, core.cost, core.unassigned, cand, deadline=deadline, keep_going=keep_going)
-    objective = core.objective(res.used) if res.feasible else 0
+) -> EngineResult:
+    """Optimal assignment of ``core`` (which must have no side constraints) by priced assignment;
+    stopped early (``deadline``, ``keep_going``), the answer is feasible with a proven bound."""
+    cand = first_candidates(core, core.edge_cost, core.unassigned_cost, k)
+    res = assign_priced(
+        core, core.edge_cost, core.unassigned_cost, cand, deadline=deadline, keep_going=keep_going
+    )
+    stats = SolveStats(rounds=res.rounds, candidates=int(cand.sum()))
+    if not res.feasible:
+        why = "the items that must be assigned cannot all get an option"
+        return EngineResult(Status.INFEASIBLE, res.used, None, math.inf, why, stats)
+    objective = core.objective(res.used)
     bound = res.bound + core.fixed_cost
-    return FlowResult(res.feasible, res.used, objective, bound, res.converged, res.rounds, int(cand.sum()))
+    status = Status.OPTIMAL if res.converged or bound >= objective else Status.FEASIBLE
+    return EngineResult(status, res.used, objective, min(bound, objective), stats=stats)

@@ -23,7 +23,7 @@ from matcher.errors import InvalidProblemError
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-#: Stands for "no upper bound" in ``upper`` and "no capacity limit" in ``option_capacity``.
+#: Stands for "no upper bound" in ``constraint_upper`` and "no capacity limit" in ``option_capacity``.
 UNBOUNDED = np.iinfo(np.int64).max // 4
 
 

@@ -33,8 +33,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,10 +42,11 @@ from matcher.assignment.core import Core
 from matcher.assignment.dual import maximise_dual
 from matcher.assignment.errors import SolverFailure
 from matcher.assignment.greedy import greedy
-from matcher.assignment.lns import Incumbent, improve
+from matcher.assignment.incumbent import Incumbent
+from matcher.assignment.lns import improve
 from matcher.assignment.mip import MipSettings, integer_bound, solve_mip
 from matcher.assignment.problem import BoolArray
-from matcher.assignment.result import Status
+from matcher.assignment.result import EngineResult, Progress, SolveStats, Status
 
 #: Relaxed solutions (the best bounds first) whose edges the merging MIP combines.
 MERGE_SOLUTIONS = 10
@@ -65,94 +65,106 @@ REPAIR_EVERY = 4
 
 
 @dataclass
-class RelaxOutcome:
-    status: Status
-    used: BoolArray
-    objective: int | None
-    bound: float
-    conflict: str | None = None
-    stats: dict[str, float] = field(default_factory=dict)
+class _Watch:
+    """The caller's progress hook, asked between steps with the best bound and incumbent so far;
+    it remembers a stop, so every later step ends soon."""
+
+    hook: Progress | None
+    start: float
+    incumbent: Incumbent
+    bound: float = -math.inf
+    stopped: bool = False
+
+    def keep_going(self) -> bool:
+        if self.hook is not None and not self.stopped:
+            best = None if self.incumbent.used is None else self.incumbent.objective
+            self.stopped = not self.hook(float(self.bound), best, time.perf_counter() - self.start)
+        return not self.stopped
+
+    def interrupt(self, _objective: float, _bound: float, _seconds: float) -> bool:
+        """HiGHS's interrupt: its own bound is not the whole problem's, so the solve's is reported."""
+        return self.keep_going()
 
 
-#: Progress hook: ``(bound, incumbent or None, seconds) -> keep going?``.
-Progress = Callable[[float, float | None, float], bool]
+@dataclass
+class _Repairs:
+    """The dual's ``on_solution``: keeps every relaxed solution for merging and repairs some of them
+    into the incumbent (see ``REPAIR_EVERY``)."""
+
+    core: Core
+    incumbent: Incumbent
+    watch: _Watch
+    relaxed: list[tuple[float, NDArray[np.int64]]] = field(default_factory=list)  #: (L(mu), edges)
+    seen: int = 0
+    last: tuple[BoolArray, NDArray[np.int64]] | None = None  #: the latest one not yet repaired
+
+    def __call__(self, used: BoolArray, priced: NDArray[np.int64], value: float) -> bool:
+        self.seen += 1
+        self.last = (used, priced)
+        self.watch.bound = max(self.watch.bound, value)
+        self.relaxed.append((value, np.flatnonzero(used)))
+        if self.seen % REPAIR_EVERY == 1:
+            self.incumbent.offer(_repair(self.core, used, priced))
+            self.last = None
+        return self.watch.keep_going()
+
+    def flush(self) -> None:
+        """Repair the latest relaxed solution too, if it was not."""
+        if self.last is not None:
+            self.incumbent.offer(_repair(self.core, *self.last))
+            self.last = None
 
 
 def solve_relaxed(
     core: Core,
     *,
     time_limit: float,
-    workers: int,
     seed: int,
     candidates: int = 10,
     max_iterations: int = 60,
     gap_limit: float = 0.0,
     on_progress: Progress | None = None,
-) -> RelaxOutcome:
+) -> EngineResult:
     start = time.perf_counter()
     start_cpu = time.process_time()
     deadline = start + time_limit
-    stats: dict[str, float] = {"edges": float(core.n_edges)}
-    best = Incumbent(core)
-    solutions = 0
-    last: tuple[BoolArray, NDArray[np.int64]] | None = None
-    relaxed: list[tuple[float, NDArray[np.int64]]] = []  #: (L(mu), edges used) per evaluation
-    state = {"bound": -math.inf, "stop": False}
-
-    def keep_going() -> bool:
-        """Ask the caller's hook (at most a few times a second); remember a stop."""
-        if on_progress is not None and not state["stop"]:
-            incumbent = None if best.used is None else best.objective
-            state["stop"] = not on_progress(float(state["bound"]), incumbent, time.perf_counter() - start)
-        return not state["stop"]
-
-    mip = MipSettings(seed, None if on_progress is None else lambda _o, _b, _s: keep_going())
-
-    def repair(used: BoolArray, priced: NDArray[np.int64], value: float) -> None:
-        nonlocal solutions, last
-        solutions += 1
-        last = (used, priced)
-        state["bound"] = max(float(state["bound"]), value)
-        relaxed.append((value, np.flatnonzero(used)))
-        if solutions % REPAIR_EVERY == 1:
-            best.offer(_repair(core, used, priced))
-            last = None
-        keep_going()
-
-    def target() -> float:
-        if state["stop"]:
-            return -math.inf
-        ub = best.objective
-        return ub - gap_limit * abs(ub) if math.isfinite(ub) else ub
-
+    stats = SolveStats(edges=core.n_edges)
+    best = Incumbent(core, gap_limit=gap_limit)
+    watch = _Watch(on_progress, start, best)
+    keep_going = watch.keep_going
+    mip = MipSettings(seed, None if on_progress is None else watch.interrupt)
+    repairs = _Repairs(core, best, watch)
     dual = maximise_dual(
         core,
         candidates,
         deadline=start + BOUND_SHARE * time_limit,
-        on_solution=repair,
-        target=target,
+        incumbent=best,
+        on_solution=repairs,
         max_evaluations=max_iterations,
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
     )
-    if last is not None:
-        best.offer(_repair(core, *last))
-    stats.update(iterations=float(dual.evaluations), candidates=float(dual.candidates))
-    stats["bound_seconds"] = time.perf_counter() - start
+    repairs.flush()
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
-    state["bound"] = float(bound)
-    stats["lagrangian_bound"] = float(bound)
+    watch.bound = float(bound)
+    stats = replace(
+        stats,
+        iterations=dual.evaluations,
+        candidates=dual.candidates,
+        bound_seconds=time.perf_counter() - start,
+        lagrangian_bound=float(bound),
+    )
     if best.used is None:
-        best.offer(greedy(core, np.argsort(-core.unassigned, kind="stable")))
+        best.offer(greedy(core, np.argsort(-core.unassigned_cost, kind="stable")))
     if best.used is None:
         # no feasible start: the exact engine works on every edge, or proves infeasibility
         every = np.ones(core.n_edges, bool)
         return _finish(core, every, None, bound, start, time_limit, gap_limit, stats, mip)
-    if not _closed(best.objective, bound, gap_limit) and keep_going():
+    if not best.proven_by(bound) and keep_going():
         # Solution merging: the relaxed solutions at the best multipliers are each optimal for
         # prices close to the LP's, and the union of their edges holds a feasible solution close
         # to the bound, which a MIP over those few thousand edges finds (costs tie a lot, so the
         # edges within reach of the bound are ten times as many).
-        pool = _merge_pool(core, relaxed) | best.used
+        pool = _merge_pool(core, repairs.relaxed) | best.used
         left = deadline - time.perf_counter()
         if pool.sum() <= _mip_capacity(0.5 * left, _cpu_share(start, start_cpu)):
             local = solve_mip(
@@ -163,9 +175,9 @@ def solve_relaxed(
                 start=best.used,
                 settings=mip,
             )
-            stats["merged_edges"] = float(pool.sum())
+            stats = replace(stats, merged_edges=int(pool.sum()))
             best.offer(local.used if local.objective is not None else None)
-    stats["merge_incumbent"] = float(best.objective)
+    stats = replace(stats, merge_incumbent=float(best.objective))
 
     def kept() -> BoolArray:
         assert best.used is not None
@@ -180,7 +192,7 @@ def solve_relaxed(
     def lns_step() -> bool:
         return keep_going() and (not large or not exact_fits())
 
-    if not _closed(best.objective, bound, gap_limit) and keep_going():
+    if not best.proven_by(bound) and keep_going():
         # Improve the incumbent by large-neighbourhood search: where too many edges survive to
         # prove optimality in the time left, until it is good enough for fixing to leave a
         # provable MIP; otherwise for a share of the time, as the exact MIP's start.
@@ -191,25 +203,21 @@ def solve_relaxed(
         expected = float(kept().sum()) / max(1, MIP_EDGES_PER_SECOND)
         until = deadline - 0.02 * time_limit if large else t0 + min(SEARCH_SHARE * left, 2 * expected)
         patience = None if large else SEARCH_PATIENCE
-        steps = improve(core, best, dual.edge_bound, lambda: floor, until, lns_step, mip, patience)
-        stats.update(lns_steps=float(steps), lns_seconds=time.perf_counter() - t0)
+        steps = improve(core, best, dual.edge_bound, floor, until, lns_step, mip, patience)
+        stats = replace(stats, lns_steps=steps, lns_seconds=time.perf_counter() - t0)
     assert best.used is not None
     incumbent, best_ub = best.used, best.objective
-    stats["incumbent"] = float(best_ub)
-    if _closed(best_ub, bound, gap_limit):
+    stats = replace(stats, incumbent=float(best_ub))
+    if best.proven_by(bound):
         status = Status.OPTIMAL if best_ub <= bound else Status.FEASIBLE
-        stats["kept_edges"] = float(incumbent.sum())
-        return RelaxOutcome(status, incumbent, int(best_ub), float(min(bound, best_ub)), stats=stats)
+        stats = replace(stats, kept_edges=int(incumbent.sum()))
+        return EngineResult(status, incumbent, int(best_ub), float(min(bound, best_ub)), stats=stats)
     keep = kept()
-    stats["kept_edges"] = float(keep.sum())
-    if not exact_fits() or state["stop"]:
+    stats = replace(stats, kept_edges=int(keep.sum()))
+    if not exact_fits() or watch.stopped:
         # too many edges survive to prove optimality in the time left: report the proven gap
-        return RelaxOutcome(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
+        return EngineResult(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats, mip)
-
-
-def _closed(best_ub: float, bound: float, gap_limit: float) -> bool:
-    return best_ub <= bound or (best_ub - bound) <= gap_limit * abs(best_ub)
 
 
 def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> BoolArray:
@@ -244,48 +252,49 @@ def _finish(
     start: float,
     time_limit: float,
     gap_limit: float,
-    stats: dict[str, float],
+    stats: SolveStats,
     mip: MipSettings,
-) -> RelaxOutcome:
+) -> EngineResult:
     """Solve exactly over the kept edges, from the incumbent; their optimum is the whole problem's."""
     left = time_limit - (time.perf_counter() - start)
     exact = solve_mip(core, keep, time_limit=left, gap_limit=gap_limit, start=incumbent, settings=mip)
-    stats["exact_seconds"] = time.perf_counter() - start - stats["bound_seconds"]
+    bound_seconds = stats.bound_seconds or 0.0
+    stats = replace(stats, exact_seconds=time.perf_counter() - start - bound_seconds)
     if exact.status is Status.INFEASIBLE:
         if incumbent is not None:
             raise SolverFailure("the exact stage lost a known feasible solution")
         from matcher.assignment.cpsat import explain_infeasible  # CP-SAT loads in a second: only when needed
 
-        why = explain_infeasible(core, keep, max(1.0, time_limit - (time.perf_counter() - start)), 0)
-        return RelaxOutcome(Status.INFEASIBLE, exact.used, None, math.inf, why, stats)
+        why = explain_infeasible(core, keep, max(1.0, time_limit - (time.perf_counter() - start)), mip.seed)
+        return EngineResult(Status.INFEASIBLE, exact.used, None, math.inf, why, stats)
     best_ub = math.inf if incumbent is None else core.objective(incumbent)
     if exact.objective is None:
         if incumbent is None:
-            return RelaxOutcome(Status.UNKNOWN, exact.used, None, bound, stats=stats)
-        return RelaxOutcome(Status.FEASIBLE, incumbent, int(best_ub), bound, stats=stats)
+            return EngineResult(Status.UNKNOWN, exact.used, None, bound, stats=stats)
+        return EngineResult(Status.FEASIBLE, incumbent, int(best_ub), bound, stats=stats)
     used, objective = exact.used, exact.objective
     if incumbent is not None and best_ub < objective:
         used, objective = incumbent, int(best_ub)
     mip_bound = integer_bound(exact.bound)
     best = min(max(bound, mip_bound), objective)
     status = Status.OPTIMAL if best >= objective else Status.FEASIBLE
-    return RelaxOutcome(status, used, objective, best, stats=stats)
+    return EngineResult(status, used, objective, best, stats=stats)
 
 
 def _repair(core: Core, used: BoolArray, priced: NDArray[np.int64]) -> BoolArray | None:
     """Make a relaxed solution feasible: shed load from over-full rows, then fill greedily."""
     used = used.copy()
     if core.n_constraints:
-        csr = core.matrix
+        csr = core.constraint_matrix
         load = csr @ used.astype(np.int64)
-        for k in np.flatnonzero(load > core.upper).tolist():
+        for k in np.flatnonzero(load > core.constraint_upper).tolist():
             lo, hi = csr.indptr[k], csr.indptr[k + 1]
             edges, w = csr.indices[lo:hi], csr.data[lo:hi]
             on = used[edges]
             edges, w = edges[on], w[on]
             # drop first the items that lose least per point of weight by leaving
-            loss = (core.unassigned[core.item[edges]] - core.cost[edges]) / np.maximum(w, 1)
-            excess = load[k] - core.upper[k]
+            loss = (core.unassigned_cost[core.edge_item[edges]] - core.edge_cost[edges]) / np.maximum(w, 1)
+            excess = load[k] - core.constraint_upper[k]
             order = np.argsort(loss, kind="stable")
             for e, we in zip(edges[order].tolist(), w[order].tolist(), strict=True):
                 if excess <= 0:
@@ -301,8 +310,8 @@ def _fill_order(core: Core) -> NDArray[np.int64]:
     heaviest edge's), dearest first: scarce capacity goes to whoever loses most without it."""
     heaviest = np.ones(core.n_items)
     if core.n_constraints and core.n_edges:
-        per_edge = np.asarray(core.matrix.sum(axis=0)).ravel()
+        per_edge = np.asarray(core.constraint_matrix.sum(axis=0)).ravel()
         has = np.diff(core.indptr) > 0
         starts = core.indptr[:-1][has]
         heaviest[has] = np.maximum.reduceat(per_edge, starts)
-    return np.argsort(-core.unassigned / np.maximum(heaviest, 1.0), kind="stable").astype(np.int64)
+    return np.argsort(-core.unassigned_cost / np.maximum(heaviest, 1.0), kind="stable").astype(np.int64)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -12,17 +11,15 @@ import numpy as np
 
 from matcher.assignment.core import Conflict, Core, presolve
 from matcher.assignment.network import solve_network
-from matcher.assignment.problem import AssignmentProblem, BoolArray
+from matcher.assignment.problem import AssignmentProblem
 from matcher.assignment.relax import solve_relaxed
-from matcher.assignment.result import AssignmentSolution, Status, empty_assignment
+from matcher.assignment.result import AssignmentSolution, EngineResult, Progress, Status, empty_assignment
 from matcher.errors import InvalidProblemError
 
 Method = Literal["auto", "network", "relax", "cpsat"]
 
 
 METHODS = ("auto", "network", "relax", "cpsat")
-#: ``on_progress(bound, incumbent or None, seconds) -> keep going?``
-Progress = Callable[[float, float | None, float], bool]
 
 
 @dataclass(frozen=True)
@@ -32,12 +29,14 @@ class SolveOptions:
 
     ``time_limit`` (seconds) is kept to within 5 % + 1 s; the time is used until the answer is
     proven optimal or within ``gap_limit`` (relative; what-if runs by the thousand need not prove
-    the last point). ``workers`` is CP-SAT's number of threads (HiGHS, through scipy, runs on one);
-    ``seed`` drives CP-SAT and the neighbourhoods of the search. ``candidates`` is how many of each
-    item's cheapest edges the network solves start from. ``on_progress`` is called with the proven
-    bound so far, the best objective (``None`` before the first solution) and the seconds elapsed,
-    between steps (about once a second on long solves, not inside one exact MIP); returning
-    ``False`` stops the solve soon with the best answer so far (status ``feasible``).
+    the last point). ``workers`` is CP-SAT's number of threads only: HiGHS fixes its thread count
+    when it first runs in a process, so one solve cannot set it. ``seed`` drives HiGHS, CP-SAT and
+    the neighbourhoods of the search. ``candidates`` is how many of each item's cheapest edges the
+    network solves start from. ``on_progress`` is called with the proven bound so far (``-inf`` on
+    the network path, which proves its bound at the end), the best objective (``None`` before the
+    first solution) and the seconds elapsed: between steps, once per pricing round of the network
+    path and about once a second inside HiGHS; returning ``False`` stops the solve soon with the
+    best answer so far.
     Bad values raise :class:`matcher.errors.InvalidProblemError` naming the field.
     """
 
@@ -78,22 +77,32 @@ class SolveOptions:
 def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> AssignmentSolution:
     """The best assignment found within ``options.time_limit``, with a proven lower bound.
 
-    Infeasibility is an answer (status ``infeasible`` with the conflicting constraints named), never
-    an exception; only bad options raise (:class:`matcher.errors.InvalidProblemError`).
+    Path: presolve (pins, forbidden edges, side constraints that cannot bind; a conflict found there
+    is the answer). With no side constraint left, ``auto`` takes the network path: an exact
+    min-cost assignment, optimal unless stopped. Otherwise the relax-fix-solve path
+    (:mod:`matcher.assignment.relax`): a Lagrangian bound, repaired incumbents, reduced-cost fixing,
+    large-neighbourhood search and an exact HiGHS MIP on the edges that survive. ``cpsat`` is one
+    CP-SAT model of every edge, the baseline.
+
+    The answer's ``bound`` is a proven lower bound on the optimum (minimisation), ``gap`` the
+    objective's relative distance to it; status ``optimal`` means the two meet, ``feasible`` that a
+    solution is proven within ``gap`` (at most ``gap_limit`` when the time sufficed), ``unknown``
+    that no solution was found in time, ``infeasible`` that none exists (``conflict`` names the
+    constraints). The solve returns within ``time_limit`` + 5 % + 1 s, and uses the time to
+    improve until it proves optimality or ``gap_limit``, or ``on_progress`` says stop.
+    ``seed`` reaches HiGHS and CP-SAT, ``workers`` CP-SAT only (see :class:`SolveOptions`).
+
+    Infeasibility is an answer, never an exception. Raises
+    :class:`matcher.errors.InvalidProblemError` for bad options (or ``network`` with side
+    constraints), and :class:`matcher.assignment.errors.SolverFailure` if an engine contradicts a
+    proven result (a bug).
     """
     opts = options or SolveOptions()
     start = time.perf_counter()
     reduced = presolve(problem)
     if isinstance(reduced, Conflict):
-        return AssignmentSolution(
-            Status.INFEASIBLE,
-            empty_assignment(problem.n_items),
-            None,
-            float("inf"),
-            time.perf_counter() - start,
-            "presolve",
-            reduced.reason,
-        )
+        none = EngineResult(Status.INFEASIBLE, np.zeros(0, bool), None, math.inf, reduced.reason)
+        return _public(problem, None, none, start, "presolve")
     core = reduced
     method = opts.method
     if method == "auto":
@@ -103,89 +112,41 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
             raise InvalidProblemError("options", "method", "network cannot handle side constraints; use auto")
         hook = opts.on_progress
         keep_going = None if hook is None else (lambda: hook(-math.inf, None, time.perf_counter() - start))
-        flow = solve_network(core, opts.candidates, deadline=start + opts.time_limit, keep_going=keep_going)
-        seconds = time.perf_counter() - start
-        if not flow.feasible:
-            return AssignmentSolution(
-                Status.INFEASIBLE,
-                empty_assignment(problem.n_items),
-                None,
-                float("inf"),
-                seconds,
-                "network",
-                "the items that must be assigned cannot all get an option",
-            )
-        stats = {"rounds": float(flow.rounds), "candidates": float(flow.candidates)}
-        status = Status.OPTIMAL if flow.optimal or flow.bound >= flow.objective else Status.FEASIBLE
-        return _solution(
-            problem,
-            core,
-            flow.used,
-            status,
-            flow.objective,
-            min(flow.bound, flow.objective),
-            start,
-            "network",
-            None,
-            stats,
-        )
-    if method == "relax":
-        out = solve_relaxed(
+        res = solve_network(core, opts.candidates, deadline=start + opts.time_limit, keep_going=keep_going)
+    elif method == "relax":
+        res = solve_relaxed(
             core,
             time_limit=max(0.1, opts.time_limit - (time.perf_counter() - start)),
-            workers=opts.workers,
             seed=opts.seed,
             candidates=opts.candidates,
             gap_limit=opts.gap_limit,
             on_progress=opts.on_progress,
         )
-        return _solution(
-            problem,
-            core,
-            out.used,
-            out.status,
-            out.objective,
-            out.bound,
-            start,
-            "relax",
-            out.conflict,
-            out.stats,
-        )
-    from matcher.assignment.cpsat import solve_cpsat  # CP-SAT loads in a second: only when asked for
-
-    every = np.ones(core.n_edges, bool)
-    res = solve_cpsat(core, every, time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed)
-    return _solution(
-        problem, core, res.used, res.status, res.objective, res.bound, start, "cpsat", res.conflict, {}
-    )
-
-
-def _solution(
-    problem: AssignmentProblem,
-    core: Core,
-    used: BoolArray,
-    status: Status,
-    objective: int | None,
-    bound: float,
-    start: float,
-    method: str,
-    conflict: str | None,
-    stats: dict[str, float],
-) -> AssignmentSolution:
-    edge_of_item = empty_assignment(problem.n_items)
-    edge_of_item[problem.edge_item[problem.pinned]] = problem.pinned
-    if objective is not None:
-        chosen = core.edge_index[used]
-        edge_of_item[problem.edge_item[chosen]] = chosen
     else:
-        edge_of_item[:] = -1
+        from matcher.assignment.cpsat import solve_cpsat  # CP-SAT loads in a second: only when asked for
+
+        every = np.ones(core.n_edges, bool)
+        res = solve_cpsat(core, every, time_limit=opts.time_limit, workers=opts.workers, seed=opts.seed)
+    return _public(problem, core, res, start, method)
+
+
+def _public(
+    problem: AssignmentProblem, core: Core | None, res: EngineResult, start: float, method: str
+) -> AssignmentSolution:
+    """The one place an engine's answer over the core's edges becomes the problem's: pins put back,
+    edges mapped to the original indices; no assignment at all without a solution."""
+    edge_of_item = empty_assignment(problem.n_items)
+    if res.objective is not None and core is not None:
+        edge_of_item[problem.edge_item[problem.pinned]] = problem.pinned
+        chosen = core.edge_index[res.used]
+        edge_of_item[problem.edge_item[chosen]] = chosen
     return AssignmentSolution(
-        status,
+        res.status,
         edge_of_item,
-        objective,
-        float(bound),
+        res.objective,
+        float(res.bound),
         time.perf_counter() - start,
         method,
-        conflict,
-        dict(stats),
+        res.conflict,
+        res.stats,
     )

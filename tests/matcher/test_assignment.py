@@ -183,11 +183,28 @@ def test_pricing_stopped_early_still_gives_a_valid_bound(p: AssignmentProblem) -
     and no optimal edge may have a reduced cost above the gap (or fixing would cut it off)."""
     core = presolve(p)
     assert isinstance(core, Core)
-    cand = cheapest_per_item(core, core.cost, 1)
-    early = assign_priced(core, core.cost, core.unassigned, cand, max_rounds=1)
+    cand = cheapest_per_item(core, core.edge_cost, 1)
+    early = assign_priced(core, core.edge_cost, core.unassigned_cost, cand, max_rounds=1)
     best = solve(p, SolveOptions(method="network"))
     assert best.status is Status.OPTIMAL and best.objective is not None
     optimum = best.objective - core.fixed_cost
     assert early.bound <= optimum
     chosen = np.isin(core.edge_index, best.edge_of_item[best.edge_of_item >= 0])
     assert early.bound + early.reduced[chosen].sum() <= optimum
+
+
+def test_statistics_name_the_steps_that_ran_in_the_stored_shape() -> None:
+    """Stored runs and benchmark rows keep ``{name: number}`` of the steps that ran, nothing else."""
+    from matcher.assignment import SolveStats
+
+    assert SolveStats(edges=3, lns_seconds=None).as_dict() == {"edges": 3.0}
+    plain = AssignmentProblem.create(2, 2, [0, 0, 1], [0, 1, 1], [1, 5, 2], unassigned_cost=50)
+    network = solve(plain).stats.as_dict()
+    assert set(network) == {"rounds", "candidates"} and network["candidates"] == 3.0
+    zone = SideConstraint("zone", [0, 2], [1, 1], upper=1)
+    linked = AssignmentProblem.create(
+        2, 2, [0, 0, 1], [0, 1, 1], [1, 5, 2], unassigned_cost=50, constraints=[zone]
+    )
+    relaxed = solve(linked, SolveOptions(method="relax", time_limit=5)).stats.as_dict()
+    assert {"edges", "iterations", "bound_seconds", "lagrangian_bound", "incumbent"} <= set(relaxed)
+    assert relaxed["edges"] == 3.0 and all(isinstance(v, float) for v in relaxed.values())

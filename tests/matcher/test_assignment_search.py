@@ -16,9 +16,10 @@ from matcher.assignment import mip as mip_module
 from matcher.assignment import relax as relax_module
 from matcher.assignment.core import Core, presolve
 from matcher.assignment.greedy import greedy
-from matcher.assignment.lns import Incumbent, improve
+from matcher.assignment.incumbent import Incumbent
+from matcher.assignment.lns import improve
 from matcher.assignment.mip import MipSettings, integer_bound
-from matcher.assignment.result import SubResult
+from matcher.assignment.result import EngineResult, SolveStats
 
 from .oracle import brute_force, feasible
 from .strategies import assignment_problems
@@ -56,7 +57,7 @@ def test_search_keeps_feasibility_and_never_worsens(p: AssignmentProblem) -> Non
         return len(steps) <= 6
 
     rank = np.full(core.n_edges, -np.inf)  # no edge ruled out
-    improve(core, incumbent, rank, lambda: -math.inf, time.perf_counter() + 30, step, MipSettings())
+    improve(core, incumbent, rank, -math.inf, time.perf_counter() + 30, step, MipSettings())
     assert incumbent.used is not None
     used = _original(p, core, incumbent.used)
     assert feasible(p, used)
@@ -157,16 +158,16 @@ def test_an_exact_mip_stopped_before_its_first_bound_keeps_the_solve_answering(
     )
     real = mip_module.solve_mip
 
-    def no_bound(*args: Any, **kwargs: Any) -> SubResult:
+    def no_bound(*args: Any, **kwargs: Any) -> EngineResult:
         res = real(*args, **kwargs)
-        return SubResult(res.status, res.used, res.objective, -math.inf)
+        return EngineResult(res.status, res.used, res.objective, -math.inf)
 
     monkeypatch.setattr(relax_module, "solve_mip", no_bound)
     core = presolve(p)
     assert isinstance(core, Core)
     best = brute_force(p)
     every = np.ones(core.n_edges, bool)
-    stats = {"bound_seconds": 0.0}
+    stats = SolveStats(bound_seconds=0.0)
     out = relax_module._finish(
         core, every, None, -math.inf, time.perf_counter(), 5.0, 0.0, stats, MipSettings()
     )

@@ -14,6 +14,7 @@ from scipy.optimize import linprog
 from matcher.assignment import AssignmentProblem, SideConstraint
 from matcher.assignment.core import Conflict, Core, presolve
 from matcher.assignment.dual import maximise_dual
+from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.problem import UNBOUNDED
 from tests.matcher.strategies import assignment_problems
 
@@ -23,16 +24,18 @@ def lp_bound(core: Core) -> float | None:
     n_e = core.n_edges
     cols = np.arange(n_e)
     ones = np.ones(n_e)
-    by_item = sp.csr_matrix((ones, (core.item, cols)), shape=(core.n_items, n_e))
-    by_option = sp.csr_matrix((ones, (core.option, cols)), shape=(core.n_options, n_e))
-    upper = np.where(core.upper >= UNBOUNDED, np.inf, core.upper.astype(float))
-    a_ub = sp.vstack([by_item, by_option, core.matrix, -core.matrix]).tocsr()
-    b_ub = np.concatenate([np.ones(core.n_items), core.capacity, upper, -core.lower.astype(float)])
+    by_item = sp.csr_matrix((ones, (core.edge_item, cols)), shape=(core.n_items, n_e))
+    by_option = sp.csr_matrix((ones, (core.edge_option, cols)), shape=(core.n_options, n_e))
+    upper = np.where(core.constraint_upper >= UNBOUNDED, np.inf, core.constraint_upper.astype(float))
+    a_ub = sp.vstack([by_item, by_option, core.constraint_matrix, -core.constraint_matrix]).tocsr()
+    b_ub = np.concatenate(
+        [np.ones(core.n_items), core.option_capacity, upper, -core.constraint_lower.astype(float)]
+    )
     finite = np.isfinite(b_ub)
-    must = np.flatnonzero(core.must)
-    skip = np.where(core.must, 0, core.unassigned)
+    must = np.flatnonzero(core.must_assign)
+    skip = np.where(core.must_assign, 0, core.unassigned_cost)
     res = linprog(
-        (core.cost - skip[core.item]).astype(float),
+        (core.edge_cost - skip[core.edge_item]).astype(float),
         A_ub=a_ub[finite],
         b_ub=b_ub[finite],
         A_eq=by_item[must] if must.size else None,
@@ -47,7 +50,7 @@ def lp_bound(core: Core) -> float | None:
 
 def dual_bound(core: Core) -> float:
     result = maximise_dual(
-        core, 10, deadline=math.inf, on_solution=lambda used, priced, value: None, target=lambda: math.inf
+        core, 10, deadline=math.inf, incumbent=Incumbent(core), on_solution=lambda used, priced, value: True
     )
     return result.bound
 
@@ -94,3 +97,29 @@ def test_with_one_side_constraint_the_dual_reaches_the_lp_bound(p: AssignmentPro
     assert lp is not None  # assigning nothing is feasible
     bound = dual_bound(core) if core.n_constraints else lp  # a capacity that cannot bind is dropped
     assert lp - 1.0 <= bound <= lp + 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=one_capacity_problems())
+def test_the_dual_stops_at_the_incumbent_or_when_told(p: AssignmentProblem) -> None:
+    """With the incumbent the full run's bound proves optimal, the dual ends at the first evaluation
+    that proves it (the evaluations are deterministic, so that run is a prefix of the full one); and
+    ``on_solution`` returning ``False`` ends it at once (the unpriced start may take two)."""
+    core = presolve(p)
+    assert isinstance(core, Core)
+    assume(core.n_constraints > 0)
+    values: list[float] = []
+
+    def record(used: object, priced: object, value: float) -> bool:
+        values.append(value)
+        return True
+
+    full = maximise_dual(core, 10, deadline=math.inf, incumbent=Incumbent(core), on_solution=record)
+    target = math.ceil(full.bound - 1e-9)
+    proving = next(k for k, v in enumerate(np.maximum.accumulate(values), 1) if math.ceil(v - 1e-9) >= target)
+    known = Incumbent(core, objective=float(target))
+    early = maximise_dual(core, 10, deadline=math.inf, incumbent=known, on_solution=lambda *_: True)
+    assert math.ceil(early.bound - 1e-9) >= target
+    assert early.evaluations <= max(proving, 2) <= max(full.evaluations, 2)
+    told = maximise_dual(core, 10, deadline=math.inf, incumbent=Incumbent(core), on_solution=lambda *_: False)
+    assert told.evaluations <= 2

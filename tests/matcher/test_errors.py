@@ -94,3 +94,16 @@ def test_cli_malformed_json_and_missing_file(tmp_path: Path, capsys: pytest.Capt
     assert "Invalid JSON" in capsys.readouterr().err
     assert main(["match", str(tmp_path / "missing.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_pricing_a_movable_household_without_the_units_is_a_matcher_error() -> None:
+    """Staying is priced by the fit of the current home, which needs the units."""
+    from matcher import MatcherError
+    from matcher.arrays import household_arrays, unit_arrays
+    from matcher.costs import unhoused_costs
+
+    p = problem([household(current_unit="U1")], [unit()])
+    with pytest.raises(MatcherError) as err:
+        unhoused_costs(household_arrays(p), p.policy)
+    assert isinstance(err.value, InvalidProblemError) and err.value.field == "current_unit"
+    assert unhoused_costs(household_arrays(p), p.policy, unit_arrays(p))[0] > 0

@@ -1,0 +1,38 @@
+"""The best solution a solve knows, shared by its steps (the dual stops at it, the search improves it)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from matcher.assignment.core import Core
+from matcher.assignment.problem import BoolArray
+
+
+@dataclass
+class Incumbent:
+    """The best solution known and its cost; :meth:`offer` keeps the better one.
+
+    ``gap_limit`` is the relative gap the solve accepts (see :meth:`proven_by`).
+    """
+
+    core: Core
+    used: BoolArray | None = None
+    objective: float = math.inf
+    gap_limit: float = 0.0
+
+    def offer(self, used: BoolArray | None) -> bool:
+        """Take ``used`` if it is feasible-by-construction and cheaper; whether it was taken."""
+        if used is None:
+            return False
+        value = self.core.objective(used)
+        if value < self.objective:
+            self.used, self.objective = used, float(value)
+            return True
+        return False
+
+    def proven_by(self, bound: float) -> bool:
+        """Whether ``bound`` proves the incumbent optimal, or within ``gap_limit`` of it (never
+        before the first solution): the one rule that ends the dual, the search and the solve."""
+        ub = self.objective
+        return math.isfinite(ub) and (ub <= bound or ub - bound <= self.gap_limit * abs(ub))
