@@ -16,3 +16,7 @@ class InvalidProblemError(MatcherError, ValueError):
         self.record = record
         self.field = field
         self.reason = reason
+
+
+class ShippedDataError(MatcherError):
+    """A data file shipped inside the package is incomplete: a packaging bug, never the user's input."""

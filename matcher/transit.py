@@ -22,6 +22,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from matcher.errors import ShippedDataError
 from matcher.geo import communes, distance_km
 
 #: A point this close to a place of the matrix is that place (hub coordinates are given to 5 decimals).
@@ -47,7 +48,7 @@ def _read(name: str) -> list[dict[str, str]]:
 
 @cache
 def transit_matrix() -> TransitMatrix:
-    """The shipped matrix (loaded once). Raises ``ValueError`` if a pair or a commune is missing."""
+    """The shipped matrix (loaded once). Raises :class:`ShippedDataError` if a pair or a commune is missing."""
     places = _read("lu_transit_places.csv")
     ids = tuple(p["id"] for p in places)
     at = {pid: k for k, pid in enumerate(ids)}
@@ -56,10 +57,10 @@ def transit_matrix() -> TransitMatrix:
     for row in _read("lu_transit_minutes.csv"):
         minutes[at[row["from"]], at[row["to"]]] = float(row["minutes"])
     if np.isnan(minutes).any():
-        raise ValueError("the transit matrix lacks some pairs of its places")
+        raise ShippedDataError("the transit matrix lacks some pairs of its places")
     missing = [c for c in communes() if c not in at]
     if missing:
-        raise ValueError(f"the transit matrix lacks communes {missing}")
+        raise ShippedDataError(f"the transit matrix lacks communes {missing}")
     return TransitMatrix(
         ids=ids,
         lat=np.array([float(p["lat"]) for p in places]),

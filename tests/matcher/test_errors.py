@@ -107,3 +107,25 @@ def test_pricing_a_movable_household_without_the_units_is_a_matcher_error() -> N
         unhoused_costs(household_arrays(p), p.policy)
     assert isinstance(err.value, InvalidProblemError) and err.value.field == "current_unit"
     assert unhoused_costs(household_arrays(p), p.policy, unit_arrays(p))[0] > 0
+
+
+def test_an_incomplete_shipped_transit_matrix_is_a_matcher_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matcher import transit
+    from matcher.errors import MatcherError, ShippedDataError
+
+    real = transit._read
+
+    def without_last_pair(name: str) -> list[dict[str, str]]:
+        rows = real(name)
+        return rows[:-1] if name == "lu_transit_minutes.csv" else rows
+
+    transit.transit_matrix.cache_clear()
+    monkeypatch.setattr(transit, "_read", without_last_pair)
+    try:
+        with pytest.raises(ShippedDataError, match="lacks some pairs") as caught:
+            transit.transit_matrix()
+        assert isinstance(caught.value, MatcherError)
+    finally:
+        monkeypatch.undo()
+        transit.transit_matrix.cache_clear()
+    assert transit.transit_matrix().ids  # the real file still loads
