@@ -48,7 +48,7 @@ def _read(name: str) -> list[dict[str, str]]:
 
 @cache
 def transit_matrix() -> TransitMatrix:
-    """The shipped matrix (loaded once). Raises :class:`ShippedDataError` if a pair or a commune is missing."""
+    """The shipped matrix (loaded once); :class:`ShippedDataError` if a pair or a commune is missing."""
     places = _read("lu_transit_places.csv")
     ids = tuple(p["id"] for p in places)
     at = {pid: k for k, pid in enumerate(ids)}
