@@ -39,11 +39,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
-from matcher.assignment.dual import maximise_dual
+from matcher.assignment.dual import SCALE, maximise_dual
 from matcher.assignment.errors import SolverFailure
 from matcher.assignment.greedy import greedy
 from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.lns import improve
+from matcher.assignment.lp import LpBound, solve_lp
 from matcher.assignment.mip import MipSettings, integer_bound, solve_mip
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import EngineResult, Progress, SolveStats, Status
@@ -57,8 +58,11 @@ SEARCH_SHARE = 0.3
 SEARCH_PATIENCE = 3
 #: Share of the time limit the merging MIP may take at most.
 MERGE_SHARE = 0.15
-#: Share of the time limit spent on the bound.
+#: Share of the time limit spent on the bound, and of it at most on the LP.
 BOUND_SHARE = 0.4
+LP_SHARE = 0.3
+#: Dual evaluations after an LP that converged.
+CONVERGED_EVALUATIONS = 6
 #: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
 #: a repair costs about as much as an assignment, and neighbouring multipliers repair alike.
 REPAIR_EVERY = 4
@@ -134,17 +138,28 @@ def solve_relaxed(
     keep_going = watch.keep_going
     mip = MipSettings(seed, None if on_progress is None else watch.interrupt)
     repairs = _Repairs(core, best, watch)
+    lp = solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed)
+    if lp is not None:
+        watch.bound = max(watch.bound, lp.bound)
+        best.offer(_round(core, lp))
     dual = maximise_dual(
         core,
         candidates,
         deadline=start + BOUND_SHARE * time_limit,
         incumbent=best,
         on_solution=repairs,
-        max_evaluations=max_iterations,
+        # converged, the LP is the dual's maximum: a few evaluations near it give relaxed
+        # solutions to repair and merge, and integral edge bounds
+        max_evaluations=CONVERGED_EVALUATIONS if lp is not None and lp.converged else max_iterations,
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
+        start=None if lp is None else lp.side_dual,
     )
     repairs.flush()
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
+    if lp is not None:
+        bound = max(bound, integer_bound(lp.bound))  # the LP's float duals carry HiGHS's tolerance
+        np.maximum(dual.edge_bound, lp.edge_bound, out=dual.edge_bound)
+        repairs.relaxed.append((lp.bound, np.flatnonzero(lp.x > 1e-6)))
     watch.bound = float(bound)
     stats = replace(
         stats,
@@ -218,6 +233,15 @@ def solve_relaxed(
         # too many edges survive to prove optimality in the time left: report the proven gap
         return EngineResult(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats, mip)
+
+
+def _round(core: Core, lp: LpBound) -> BoolArray | None:
+    """The LP's solution made integral: its edges at more than a half, repaired, with the gaps
+    filled by the cheapest edges at the LP's side-constraint prices."""
+    priced = core.edge_cost * SCALE
+    if core.n_constraints:
+        priced = priced - np.rint(SCALE * (core.constraint_matrix.T @ lp.side_dual)).astype(np.int64)
+    return _repair(core, lp.x > 0.5, priced)
 
 
 def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> BoolArray:
