@@ -65,8 +65,10 @@ def solve_binary(
     start: FloatArray | None = None,
     seed: int = 0,
     interrupt: Interrupt | None = None,
+    cutoff: float | None = None,
 ) -> HighsVector:
-    """Minimise ``cost @ x`` over binary ``x`` with ``row_lower <= matrix @ x <= row_upper``."""
+    """Minimise ``cost @ x`` over binary ``x`` with ``row_lower <= matrix @ x <= row_upper``;
+    with a ``cutoff``, only solutions cheaper than it count (none found: ``infeasible``)."""
     n = cost.size
     csr = matrix.tocsr()
     lp = highspy.HighsLp()
@@ -92,6 +94,8 @@ def solve_binary(
     h.setOptionValue("mip_rel_gap", max(float(gap_limit), 1e-12))
     h.setOptionValue("random_seed", int(seed))
     h.passModel(lp)
+    if cutoff is not None:
+        h.setOptionValue("objective_bound", float(cutoff))
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = np.asarray(start, np.float64).tolist()

@@ -50,7 +50,7 @@ class LpBound:
     bound: float  #: proven lower bound on the whole problem's optimum (not rounded)
     edge_bound: FloatArray  #: per edge, a lower bound on every solution that uses it
     x: FloatArray  #: the LP's value per edge (0 outside the master)
-    side_dual: FloatArray  #: ``w`` per side constraint (<= 0 where the upper side binds)
+    side_dual: FloatArray  #: the last master's ``w`` per side constraint (<= 0 where the upper side binds)
     converged: bool  #: no edge prices out: ``bound`` is the LP optimum over every edge
     columns: int  #: edges in the last master
     rounds: int  #: master solves
@@ -149,9 +149,8 @@ def solve_lp(
         if answer is None:
             break
         value, reduced = lagrangian_bound(rows, core, side_t, answer.row_dual)
-        if value > best:
-            best = value
-            w = answer.row_dual[core.n_items + core.n_options :].copy()
+        best = max(best, value)
+        w = answer.row_dual[core.n_items + core.n_options :].copy()
         np.maximum(edge_bound, value + np.maximum(reduced, 0.0), out=edge_bound)
         x[:] = 0.0
         x[col_edge] = answer.x[n_slack:]
