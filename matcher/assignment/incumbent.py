@@ -42,4 +42,6 @@ class Incumbent:
         """Improve the incumbent by local search (:mod:`matcher.assignment.local`); whether it gained."""
         if self.used is None:
             return False
-        return self.offer(local_search(self.core, self.used, deadline=deadline, seed=seed, max_passes=max_passes))
+        return self.offer(
+            local_search(self.core, self.used, deadline=deadline, seed=seed, max_passes=max_passes)
+        )

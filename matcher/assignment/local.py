@@ -27,11 +27,20 @@ BLOCKED_TRIES = 3
 
 @njit(cache=True)
 def _cost(i: int, e: int, ecost: IntArray, unc: IntArray) -> int:  # pragma: no cover - compiled
-    return ecost[e] if e >= 0 else unc[i]
+    return int(ecost[e]) if e >= 0 else int(unc[i])
 
 
 @njit(cache=True)
-def _shift(e: int, sign: int, eopt: IntArray, opt_load: IntArray, cptr: IntArray, crow: IntArray, cw: IntArray, row_load: IntArray) -> None:  # pragma: no cover - compiled  # noqa: E501
+def _shift(
+    e: int,
+    sign: int,
+    eopt: IntArray,
+    opt_load: IntArray,
+    cptr: IntArray,
+    crow: IntArray,
+    cw: IntArray,
+    row_load: IntArray,
+) -> None:  # pragma: no cover - compiled
     if e < 0:
         return
     opt_load[eopt[e]] += sign
@@ -40,7 +49,17 @@ def _shift(e: int, sign: int, eopt: IntArray, opt_load: IntArray, cptr: IntArray
 
 
 @njit(cache=True)
-def _within(e: int, eopt: IntArray, cap: IntArray, opt_load: IntArray, cptr: IntArray, crow: IntArray, lower: IntArray, upper: IntArray, row_load: IntArray) -> bool:  # pragma: no cover - compiled  # noqa: E501
+def _within(
+    e: int,
+    eopt: IntArray,
+    cap: IntArray,
+    opt_load: IntArray,
+    cptr: IntArray,
+    crow: IntArray,
+    lower: IntArray,
+    upper: IntArray,
+    row_load: IntArray,
+) -> bool:  # pragma: no cover - compiled
     """Whether ``e``'s option and rows are within bounds at the current loads."""
     if e < 0:
         return True

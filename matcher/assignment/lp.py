@@ -117,11 +117,11 @@ def lagrangian_bound(
     return rows.offset + constant + float(np.minimum(reduced, 0.0).sum()), reduced
 
 
-def solve_lp(
-    core: Core, *, deadline: float, start: BoolArray | None = None, seed: int = 0
-) -> LpBound | None:
+def solve_lp(core: Core, *, deadline: float, start: BoolArray | None = None, seed: int = 0) -> LpBound | None:
     """The LP over every edge by column generation, until no edge prices out or ``deadline``;
-    ``None`` if not even the first master was solved in time."""
+    ``None`` without edges, or if not even the first master was solved in time."""
+    if core.n_edges == 0:
+        return None
     rows = _rows(core)
     side = core.constraint_matrix.tocsc()
     side_t = core.constraint_matrix.T.tocsr()

@@ -60,9 +60,11 @@ SEARCH_PATIENCE = 3
 MERGE_SHARE = 0.15
 #: Share of the time limit spent on the bound, and of it at most on the LP.
 BOUND_SHARE = 0.4
-LP_SHARE = 0.5
-#: Share of the time limit the dual has at least after the LP.
-DUAL_SHARE = 0.2
+LP_SHARE = 0.35
+#: Share of the time limit the dual has after an LP that did not converge (one that did: a tenth).
+DUAL_SHARE = 0.3
+#: Share of the time limit one local search of the incumbent may take (its passes are not interrupted).
+POLISH_SHARE = 0.05
 #: Dual evaluations after an LP that converged.
 CONVERGED_EVALUATIONS = 6
 #: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
@@ -144,7 +146,7 @@ def solve_relaxed(
     if lp is not None:
         watch.bound = max(watch.bound, lp.bound)
         best.offer(_round(core, lp))
-        best.polish(deadline, seed)
+        best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     # Converged, the LP is the dual's maximum: a few evaluations from its duals give relaxed
     # solutions to repair and merge, and integral edge bounds. Otherwise the dual searches on its
     # own (the duals of an unfinished master are a poor start), with a share of the time of its own.
@@ -152,7 +154,7 @@ def solve_relaxed(
     dual = maximise_dual(
         core,
         candidates,
-        deadline=max(start + BOUND_SHARE * time_limit, time.perf_counter() + DUAL_SHARE * time_limit),
+        deadline=time.perf_counter() + (0.1 if converged else DUAL_SHARE) * time_limit,
         incumbent=best,
         on_solution=repairs,
         max_evaluations=CONVERGED_EVALUATIONS if converged else max_iterations,
@@ -160,7 +162,7 @@ def solve_relaxed(
         start=lp.side_dual if lp is not None and converged else None,
     )
     repairs.flush()
-    best.polish(deadline, seed)
+    best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
     if lp is not None:
         bound = max(bound, integer_bound(lp.bound))  # the LP's float duals carry HiGHS's tolerance
@@ -198,7 +200,7 @@ def solve_relaxed(
             )
             stats = replace(stats, merged_edges=int(pool.sum()))
             best.offer(local.used if local.objective is not None else None)
-            best.polish(deadline, seed)
+            best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     stats = replace(stats, merge_incumbent=float(best.objective))
 
     def kept() -> BoolArray:
@@ -231,12 +233,14 @@ def solve_relaxed(
             return keep_going() and not exact_fits()
 
         # the MIP may stop fitting as the time runs out: the search then takes the rest
-        while not best.proven_by(bound) and search_on() and time.perf_counter() < deadline - 0.05 * time_limit:
+        while (
+            not best.proven_by(bound) and search_on() and time.perf_counter() < deadline - 0.05 * time_limit
+        ):
             more = improve(core, best, dual.edge_bound, floor, deadline - 0.02 * time_limit, search_on, mip)
             steps += more
             if not more:
                 break
-        best.polish(deadline - 0.02 * time_limit, seed)
+        best.polish(min(deadline - 0.02 * time_limit, time.perf_counter() + POLISH_SHARE * time_limit), seed)
         stats = replace(stats, lns_steps=steps, lns_seconds=time.perf_counter() - t0)
     assert best.used is not None
     incumbent, best_ub = best.used, best.objective

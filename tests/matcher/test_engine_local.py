@@ -56,7 +56,12 @@ def test_an_ejection_chain_makes_room() -> None:
     # item 0 holds option 0; item 1 (unassigned, dear) can use option 0 only; moving item 0 to
     # option 1 costs it a point, so no single move improves, the chain gains 99
     p = AssignmentProblem.create(
-        2, 2, np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([10, 11, 0]), unassigned_cost=np.array([500, 100])
+        2,
+        2,
+        np.array([0, 0, 1]),
+        np.array([0, 1, 0]),
+        np.array([10, 11, 0]),
+        unassigned_cost=np.array([500, 100]),
     )
     core = presolve(p)
     assert isinstance(core, Core)
