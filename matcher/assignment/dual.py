@@ -148,14 +148,25 @@ def maximise_dual(
     on_solution: OnSolution,
     max_evaluations: int = 60,
     tolerance: float = 0.0,
+    start: FloatArray | None = None,
 ) -> DualBound:
     """Maximise ``L`` until it stalls, proves the incumbent (which ``on_solution`` may improve),
     reaches the deadline, ``on_solution`` says stop, or the model promises less than ``tolerance``
     (relative) more.
 
     Each evaluation starts from each item's ``candidates`` cheapest edges under auction prices.
+    ``start`` (per side constraint, the LP's duals: ``<= 0`` where the upper side binds, ``>= 0``
+    where the lower side does) skips the line search: the bundle starts there.
     """
     oracle = _Oracle(core, candidates, deadline, on_solution)
+    if start is not None and oracle.size:
+        mult = np.maximum(-oracle.sign * start[oracle.rows], 0.0)
+        cut = oracle(mult)
+        if cut is not None and not _reached(oracle, incumbent):
+            positive = mult[mult > 0]
+            step = max(1.0, STEP_SHARE * float(positive.mean())) if positive.size else _initial_price(core)
+            _bundle(oracle, mult, cut[0], step, max_evaluations, incumbent, tolerance)
+        return DualBound(oracle.best, oracle.edge_bound, len(oracle.values), oracle.edges)
     zero = np.zeros(oracle.size)
     # Unpriced, the relaxed problem is the whole assignment without side constraints, the costliest
     # solve of all (most edges compete): one pricing round on the candidates tells which rows

@@ -65,8 +65,10 @@ def solve_binary(
     start: FloatArray | None = None,
     seed: int = 0,
     interrupt: Interrupt | None = None,
+    cutoff: float | None = None,
 ) -> HighsVector:
-    """Minimise ``cost @ x`` over binary ``x`` with ``row_lower <= matrix @ x <= row_upper``."""
+    """Minimise ``cost @ x`` over binary ``x`` with ``row_lower <= matrix @ x <= row_upper``;
+    with a ``cutoff``, only solutions cheaper than it count (none found: ``infeasible``)."""
     n = cost.size
     csr = matrix.tocsr()
     lp = highspy.HighsLp()
@@ -92,6 +94,8 @@ def solve_binary(
     h.setOptionValue("mip_rel_gap", max(float(gap_limit), 1e-12))
     h.setOptionValue("random_seed", int(seed))
     h.passModel(lp)
+    if cutoff is not None:
+        h.setOptionValue("objective_bound", float(cutoff))
     if start is not None:
         sol = highspy.HighsSolution()
         sol.col_value = np.asarray(start, np.float64).tolist()
@@ -126,3 +130,66 @@ def solve_binary(
         objective=float(info.objective_function_value) if x is not None else math.inf,
         bound=bound if math.isfinite(bound) else -math.inf,
     )
+
+
+@dataclass(frozen=True)
+class LpAnswer:
+    """HiGHS's answer to a linear programme over its own columns and rows."""
+
+    x: FloatArray  #: column values
+    row_dual: FloatArray  #: ``cost - A^T row_dual`` is each column's reduced cost
+    objective: float
+    optimal: bool
+
+
+class LinearProgram:
+    """A linear programme with fixed rows whose columns arrive in batches (column generation):
+    HiGHS keeps its basis between solves, so each re-solve after adding columns is a few pivots."""
+
+    def __init__(self, row_lower: FloatArray, row_upper: FloatArray, *, seed: int = 0) -> None:
+        inf = highspy.kHighsInf
+        with _quiet():
+            self._h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h = self._h
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("random_seed", int(seed))
+        n = row_lower.size
+        lo = np.where(np.isfinite(row_lower), row_lower, -inf).astype(np.float64)
+        up = np.where(np.isfinite(row_upper), row_upper, inf).astype(np.float64)
+        h.addRows(n, lo, up, 0, np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0))
+        self.n_rows = n
+        self.n_cols = 0
+
+    def add_columns(self, cost: FloatArray, matrix: sp.csc_matrix) -> None:
+        """Columns with ``cost``, bounds ``[0, 1]`` and ``matrix`` (rows x new columns)."""
+        csc = sp.csc_matrix(matrix)
+        n = cost.size
+        if n == 0:
+            return
+        self._h.addCols(
+            n,
+            np.asarray(cost, np.float64),
+            np.zeros(n),
+            np.ones(n),
+            int(csc.nnz),
+            csc.indptr[:-1].astype(np.int32),
+            csc.indices.astype(np.int32),
+            csc.data.astype(np.float64),
+        )
+        self.n_cols += n
+
+    def solve(self, time_limit: float) -> LpAnswer | None:
+        """Re-solve from the last basis; ``None`` if HiGHS found no optimal or feasible point."""
+        h = self._h
+        h.setOptionValue("time_limit", max(0.05, float(time_limit)))
+        h.run()
+        status = h.getModelStatus()
+        solution = h.getSolution()
+        if not solution.value_valid or not solution.dual_valid:
+            return None
+        return LpAnswer(
+            x=np.asarray(solution.col_value, np.float64),
+            row_dual=np.asarray(solution.row_dual, np.float64),
+            objective=float(h.getInfo().objective_function_value),
+            optimal=status == highspy.HighsModelStatus.kOptimal,
+        )

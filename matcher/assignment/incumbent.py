@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 from matcher.assignment.core import Core
+from matcher.assignment.local import local_search
 from matcher.assignment.problem import BoolArray
 
 
@@ -36,3 +37,11 @@ class Incumbent:
         before the first solution): the one rule that ends the dual, the search and the solve."""
         ub = self.objective
         return math.isfinite(ub) and (ub <= bound or ub - bound <= self.gap_limit * abs(ub))
+
+    def polish(self, deadline: float, seed: int = 0, max_passes: int = 20) -> bool:
+        """Improve the incumbent by local search (:mod:`matcher.assignment.local`); whether it gained."""
+        if self.used is None:
+            return False
+        return self.offer(
+            local_search(self.core, self.used, deadline=deadline, seed=seed, max_passes=max_passes)
+        )

@@ -85,6 +85,9 @@ def improve(
         )
         took = time.perf_counter() - t0
         improved = incumbent.offer(None if sub is None else fixed | sub)
+        if improved:
+            # the sub-MIP re-arranged its items: single moves and chains across the rest may pay now
+            incumbent.polish(deadline, settings.seed + steps, max_passes=1)
         idle = 0 if improved else idle + 1
         if proven and took < 0.3 * STEP_SECONDS:
             target = min(core.n_items, int(target * 1.3) + 1)

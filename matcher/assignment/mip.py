@@ -44,9 +44,11 @@ def solve_mip(
     gap_limit: float = 0.0,
     start: BoolArray | None = None,
     settings: MipSettings | None = None,
+    cutoff: float | None = None,
 ) -> EngineResult:
     """Optimise over the ``edges`` mask (from ``start``, a feasible selection inside it, if given);
-    the objective includes pins and unassigned costs."""
+    the objective includes pins and unassigned costs. With a ``cutoff`` (an objective), only
+    cheaper solutions count: ``infeasible`` then means none is cheaper."""
     idx = np.flatnonzero(edges)
     n_e, n = idx.size, core.n_items
     if n_e == 0:
@@ -54,6 +56,7 @@ def solve_mip(
         if core.must_assign.any() or (core.constraint_lower > 0).any():
             return EngineResult(Status.INFEASIBLE, used, None, np.inf)
         return EngineResult(Status.OPTIMAL, used, core.objective(used), float(core.objective(used)))
+    offset = core.fixed_cost + int(core.unassigned_cost[~core.must_assign].sum())
     res = _mip(
         core,
         idx,
@@ -65,9 +68,9 @@ def solve_mip(
         gap_limit,
         start,
         settings,
+        None if cutoff is None else cutoff - offset,
     )
     used = np.zeros(core.n_edges, bool)
-    offset = core.fixed_cost + int(core.unassigned_cost[~core.must_assign].sum())
     bound = res.bound + offset if math.isfinite(res.bound) else -np.inf
     if res.x is None:
         status = Status.INFEASIBLE if res.infeasible else Status.UNKNOWN
@@ -89,6 +92,7 @@ def _mip(
     gap_limit: float,
     start: BoolArray | None,
     settings: MipSettings | None,
+    cutoff: float | None = None,
 ) -> HighsVector:
     """HiGHS on the edges ``idx`` of the ``free`` items, against the capacities and bounds given;
     the objective is the edges' cost less the unassigned cost each assigned item saves."""
@@ -122,6 +126,7 @@ def _mip(
         start=x0,
         seed=opts.seed,
         interrupt=opts.interrupt,
+        cutoff=cutoff,
     )
 
 

@@ -39,11 +39,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
-from matcher.assignment.dual import maximise_dual
+from matcher.assignment.dual import SCALE, maximise_dual
 from matcher.assignment.errors import SolverFailure
 from matcher.assignment.greedy import greedy
 from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.lns import improve
+from matcher.assignment.lp import LpBound, solve_lp
 from matcher.assignment.mip import MipSettings, integer_bound, solve_mip
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import EngineResult, Progress, SolveStats, Status
@@ -57,8 +58,15 @@ SEARCH_SHARE = 0.3
 SEARCH_PATIENCE = 3
 #: Share of the time limit the merging MIP may take at most.
 MERGE_SHARE = 0.15
-#: Share of the time limit spent on the bound.
+#: Share of the time limit spent on the bound, and of it at most on the LP.
 BOUND_SHARE = 0.4
+LP_SHARE = 0.35
+#: Share of the time limit the dual has after an LP that did not converge (one that did: a tenth).
+DUAL_SHARE = 0.3
+#: Share of the time limit one local search of the incumbent may take (its passes are not interrupted).
+POLISH_SHARE = 0.05
+#: Dual evaluations after an LP that converged.
+CONVERGED_EVALUATIONS = 6
 #: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
 #: a repair costs about as much as an assignment, and neighbouring multipliers repair alike.
 REPAIR_EVERY = 4
@@ -134,17 +142,32 @@ def solve_relaxed(
     keep_going = watch.keep_going
     mip = MipSettings(seed, None if on_progress is None else watch.interrupt)
     repairs = _Repairs(core, best, watch)
+    lp = solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed)
+    if lp is not None:
+        watch.bound = max(watch.bound, lp.bound)
+        best.offer(_round(core, lp))
+        best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
+    # Converged, the LP is the dual's maximum: a few evaluations from its duals give relaxed
+    # solutions to repair and merge, and integral edge bounds. Otherwise the dual searches on its
+    # own (the duals of an unfinished master are a poor start), with a share of the time of its own.
+    converged = lp is not None and lp.converged
     dual = maximise_dual(
         core,
         candidates,
-        deadline=start + BOUND_SHARE * time_limit,
+        deadline=time.perf_counter() + (0.1 if converged else DUAL_SHARE) * time_limit,
         incumbent=best,
         on_solution=repairs,
-        max_evaluations=max_iterations,
+        max_evaluations=CONVERGED_EVALUATIONS if converged else max_iterations,
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
+        start=lp.side_dual if lp is not None and converged else None,
     )
     repairs.flush()
+    best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
+    if lp is not None:
+        bound = max(bound, integer_bound(lp.bound))  # the LP's float duals carry HiGHS's tolerance
+        np.maximum(dual.edge_bound, lp.edge_bound, out=dual.edge_bound)
+        repairs.relaxed.append((lp.bound, np.flatnonzero(lp.x > 1e-6)))
     watch.bound = float(bound)
     stats = replace(
         stats,
@@ -177,6 +200,7 @@ def solve_relaxed(
             )
             stats = replace(stats, merged_edges=int(pool.sum()))
             best.offer(local.used if local.objective is not None else None)
+            best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     stats = replace(stats, merge_incumbent=float(best.objective))
 
     def kept() -> BoolArray:
@@ -204,6 +228,19 @@ def solve_relaxed(
         until = deadline - 0.02 * time_limit if large else t0 + min(SEARCH_SHARE * left, 2 * expected)
         patience = None if large else SEARCH_PATIENCE
         steps = improve(core, best, dual.edge_bound, floor, until, lns_step, mip, patience)
+
+        def search_on() -> bool:
+            return keep_going() and not exact_fits()
+
+        # the MIP may stop fitting as the time runs out: the search then takes the rest
+        while (
+            not best.proven_by(bound) and search_on() and time.perf_counter() < deadline - 0.05 * time_limit
+        ):
+            more = improve(core, best, dual.edge_bound, floor, deadline - 0.02 * time_limit, search_on, mip)
+            steps += more
+            if not more:
+                break
+        best.polish(min(deadline - 0.02 * time_limit, time.perf_counter() + POLISH_SHARE * time_limit), seed)
         stats = replace(stats, lns_steps=steps, lns_seconds=time.perf_counter() - t0)
     assert best.used is not None
     incumbent, best_ub = best.used, best.objective
@@ -218,6 +255,15 @@ def solve_relaxed(
         # too many edges survive to prove optimality in the time left: report the proven gap
         return EngineResult(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats, mip)
+
+
+def _round(core: Core, lp: LpBound) -> BoolArray | None:
+    """The LP's solution made integral: its edges at more than a half, repaired, with the gaps
+    filled by the cheapest edges at the LP's side-constraint prices."""
+    priced = core.edge_cost * SCALE
+    if core.n_constraints:
+        priced = priced - np.rint(SCALE * (core.constraint_matrix.T @ lp.side_dual)).astype(np.int64)
+    return _repair(core, lp.x > 0.5, priced)
 
 
 def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> BoolArray:
