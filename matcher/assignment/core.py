@@ -53,6 +53,11 @@ class Core:
         """Item ``i``'s edges are ``indptr[i]:indptr[i + 1]``."""
         return np.searchsorted(self.edge_item, np.arange(self.n_items + 1)).astype(np.int64)
 
+    @cached_property
+    def constraint_columns(self) -> sp.csc_matrix:
+        """The constraint matrix by edge (CSC): the rows each edge loads, for passes edge by edge."""
+        return self.constraint_matrix.tocsc()
+
     @property
     def n_constraints(self) -> int:
         return int(self.constraint_lower.size)
