@@ -128,7 +128,8 @@ def housing_like(family: Family, items: int, seed: int) -> Instance:
     del zone_of_edge
     weight32 = weight.astype(np.int32)
     constraints = [
-        SideConstraint(f"zone {k}", e, weight32[edge_item[e]], int(cap[k])) for k, e in enumerate(edges_of_zone)
+        SideConstraint(f"zone {k}", e, weight32[edge_item[e]], int(cap[k]))
+        for k, e in enumerate(edges_of_zone)
     ]
     if family.quotas:
         units = np.bincount(unit_zone, minlength=z)

@@ -58,7 +58,9 @@ def run_scale(family: str, size: int, seed: int, time_limit: float) -> Record:
         bound=solution.bound,
         gap=solution.gap,
         assigned=int((solution.edge_of_item >= 0).sum()),
-        total_seconds=round(record["build_seconds"] + record["presolve_seconds"] + record["solve_seconds"], 3),
+        total_seconds=round(
+            record["build_seconds"] + record["presolve_seconds"] + record["solve_seconds"], 3
+        ),
         peak_mb=max(record["build_peak_mb"], record["presolve_peak_mb"], record["solve_peak_mb"]),
     )
     return record
@@ -67,8 +69,9 @@ def run_scale(family: str, size: int, seed: int, time_limit: float) -> Record:
 def summary(record: Record) -> str:
     gap = "-" if record["gap"] is None else f"{100 * record['gap']:.2f} %"
     return (
-        f"{record['family']} {record['size']}: {record['pairs']:,} pairs; build {record['build_seconds']:.1f} s "
-        f"/ {record['build_peak_mb'] / 1024:.2f} GB, presolve {record['presolve_seconds']:.2f} s, "
+        f"{record['family']} {record['size']}: {record['pairs']:,} pairs; "
+        f"build {record['build_seconds']:.1f} s / {record['build_peak_mb'] / 1024:.2f} GB, "
+        f"presolve {record['presolve_seconds']:.2f} s, "
         f"solve {record['solve_seconds']:.1f} s, {record['status']}, gap {gap}, "
         f"peak {record['peak_mb'] / 1024:.2f} GB"
     )

@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from benchmarks.families import FAMILIES, BLOCK_ITEMS, _pairs, build
+from benchmarks.families import BLOCK_ITEMS, FAMILIES, _pairs, build
 
 #: sha256 (first 32 hex digits) of the int64 arrays the original generator made at 200 items, seed 1:
 #: edge item, option, cost, unassigned cost, the dense constraint matrix, lower and upper bounds.
@@ -36,7 +36,9 @@ def test_instance_is_the_original_generators(family: str) -> None:
     assert h.hexdigest()[:32] == DIGESTS[family]
 
 
-def _dense_pairs(family: str, item_xy: np.ndarray, unit_xy: np.ndarray, rng: np.random.Generator) -> tuple:
+def _dense_pairs(
+    family: str, item_xy: np.ndarray, unit_xy: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The original int64 generation, kept as the oracle."""
     fam = FAMILIES[family]
     ei, eo, ec = [], [], []

@@ -12,7 +12,11 @@ from tests.matcher.strategies import assignment_problems
 
 
 def reference_greedy(
-    core: Core, order: np.ndarray, start: np.ndarray | None, allowed: np.ndarray | None, rank: np.ndarray | None
+    core: Core,
+    order: np.ndarray,
+    start: np.ndarray | None,
+    allowed: np.ndarray | None,
+    rank: np.ndarray | None,
 ) -> np.ndarray | None:
     """The original implementation: edges sorted by (item, rank), each item filtered with numpy."""
     used = np.zeros(core.n_edges, bool) if start is None else start.copy()
@@ -52,7 +56,9 @@ def reference_greedy(
 
 
 @settings(max_examples=150, deadline=None)
-@given(assignment_problems(max_items=8, max_options=6), st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
+@given(
+    assignment_problems(max_items=8, max_options=6), st.integers(0, 2**32 - 1), st.booleans(), st.booleans()
+)
 def test_greedy_matches_the_reference(problem, seed, restrict, ranked) -> None:  # type: ignore[no-untyped-def]
     core = presolve(problem)
     if not isinstance(core, Core):
