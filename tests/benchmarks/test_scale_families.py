@@ -1,4 +1,4 @@
-"""The 32-bit block generation of the families gives the instances the int64 generator gave."""
+"""The compiled block generation of the families gives the instances the numpy generator gave."""
 
 from __future__ import annotations
 
@@ -65,6 +65,30 @@ def test_blocks_match_the_dense_generation(family: str) -> None:
     new = _pairs(FAMILIES[family], item_xy, unit_xy, a)
     old = _dense_pairs(family, item_xy, unit_xy, b)
     for n, o in zip(new, old, strict=True):
-        assert n.dtype == np.int32
+        assert n.dtype == np.int64
         np.testing.assert_array_equal(n, o)
     assert a.random() == b.random()
+
+
+def test_national_is_one_region_of_pairs_within_reach() -> None:
+    """Built from the units near each block, yet exactly the pairs a full scan would allow."""
+    from benchmarks.families import LARGE_FAMILIES, housing_like
+
+    family = LARGE_FAMILIES["national"]
+    assert family.reach is not None
+    p = build("national", 1500, 0).problem
+    assert p.n_constraints == family.zones
+    rng = np.random.default_rng(1500)  # the generator's own seed at seed 0: recompute the geometry
+    centre = rng.random((family.zones, 2))
+    unit_zone = rng.integers(0, family.zones, p.n_options)
+    unit_xy = np.clip(centre[unit_zone] + rng.normal(0, 0.08, (p.n_options, 2)), 0, 1)
+    towns = rng.random((family.towns, 2))
+    size = 1.0 / np.arange(1, family.towns + 1)
+    town = np.sort(rng.choice(family.towns, p.n_items, p=size / size.sum()))
+    item_xy = np.clip(towns[town] + rng.normal(0, 0.04, (p.n_items, 2)), 0, 1)
+    dist = np.sqrt(((item_xy[:, None, :] - unit_xy[None, :, :]) ** 2).sum(-1))
+    pairs = dist[p.edge_item, p.edge_option]
+    assert (pairs < family.reach).all()
+    within = int((dist < family.reach).sum())
+    assert 0.2 * within < p.n_edges < 0.36 * within  # 28 % of the pairs within reach, at random
+    assert housing_like(family, 1500, 0).problem.n_edges == p.n_edges  # deterministic
