@@ -1,12 +1,12 @@
-"""``python -m benchmarks run | families | merge DIR... | orlib gap FILE | orlib assign FILE``."""
+"""``python -m benchmarks run | families | scale | merge DIR... | orlib gap FILE | orlib assign FILE``."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from benchmarks import orlib
-from benchmarks.families import ALL_FAMILIES
+from benchmarks import orlib, scale
+from benchmarks.families import ALL_FAMILIES, KNOWN_FAMILIES
 from benchmarks.family_suite import SOLVERS as FAMILY_SOLVERS
 from benchmarks.family_suite import run_families, settings_from
 from benchmarks.suite import ALL_SOLVERS, SCALES, merge, run, settings_for
@@ -34,6 +34,12 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--time-limit", type=float, help="per solver run, seconds (default 10)")
     f.add_argument("--solvers", type=lambda s: s.split(","), help=f"of {','.join(FAMILY_SOLVERS)}")
     f.add_argument("--out", type=Path, default=Path("benchmark-results/families"))
+    s = sub.add_parser("scale", help="one large instance: build, presolve, solve, each timed and measured")
+    s.add_argument("--family", default="housing", help=f"of {','.join(KNOWN_FAMILIES)} but orlib")
+    s.add_argument("--size", type=int, default=10_000, help="items")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--time-limit", type=float, default=60.0, help="of the solve, seconds")
+    s.add_argument("--out", type=Path, help="also write the JSON record here")
     m = sub.add_parser("merge", help="several runs' results as one table")
     m.add_argument("dirs", type=Path, nargs="+", help="folders holding results.json")
     m.add_argument("--out", type=Path, default=Path("benchmark-results"))
@@ -68,6 +74,10 @@ def main(argv: list[str] | None = None) -> None:
             settings_from(args.families, args.sizes, args.seeds, args.time_limit, args.solvers), args.out
         )
         print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    elif args.command == "scale":
+        if args.family not in KNOWN_FAMILIES or args.family == "orlib":
+            raise SystemExit(f"unknown family: {args.family}")
+        scale.main(args.family, args.size, args.seed, args.time_limit, args.out)
     elif args.command == "merge":
         merge(args.dirs, args.out)
         print(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")

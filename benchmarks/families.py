@@ -14,6 +14,8 @@ household's weight on every edge into a zone's units) and, where asked, quotas a
   ``quotas`` (the three largest zones also cap how many households they take, the smallest has a
   minimum); ``travelcap`` (only pairs within a distance are eligible); ``far`` (towns in one corner,
   units everywhere);
+- ``national`` (not in the default set, for ``python -m benchmarks scale``): one national region of
+  100 towns where only pairs within a reach are eligible, about 42 M pairs at 50,000 items;
 - ``gapC``, ``gapD``, ``gapE``: generalised assignment generated as Chu & Beasley (1997) describe
   their types C, D, E (agents = items / 20); ``orlib``: the OR-Library files in ``tests/data/orlib``
   with their published optima.
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from numba import njit
 
 from benchmarks.instances import Instance
 from benchmarks.orlib import GapInstance, gap_problem, read_gap
@@ -65,6 +68,10 @@ class Family:
     quotas: bool = False
     far: bool = False
     units_per_item: float = 1.1
+    towns: int = 20
+    #: Pairs only within this distance, items numbered town by town (so a block of them is compact)
+    #: and random draws made only for units near the block: large sparse instances built fast.
+    reach: float | None = None
 
 
 HOUSING = Family("housing")
@@ -87,10 +94,13 @@ FAMILIES: dict[str, Family] = {
         replace(HOUSING, name="far", far=True),
     )
 }
+#: Too large for the default set: one national region of 100 towns, pairs within a reach of 0.13
+#: (about 42 M pairs at 50,000 items, 1.5 % of all).
+LARGE_FAMILIES: dict[str, Family] = {"national": replace(HOUSING, name="national", towns=100, reach=0.13)}
 GAP_TYPES = ("gapC", "gapD", "gapE")
 ALL_FAMILIES = (*FAMILIES, *GAP_TYPES, "orlib")
-#: Towns households cluster in, and how far (unit square) they spread around their town.
-TOWNS = 20
+KNOWN_FAMILIES = (*ALL_FAMILIES, *LARGE_FAMILIES)
+#: How far (unit square) households spread around their town.
 TOWN_SPREAD = 0.04
 ZONE_SPREAD = 0.08
 #: With the travel cap, only pairs closer than this (unit square) are eligible.
@@ -106,25 +116,13 @@ def housing_like(family: Family, items: int, seed: int) -> Instance:
     centre = rng.random((z, 2))
     unit_zone = rng.integers(0, z, m)
     unit_xy = np.clip(centre[unit_zone] + rng.normal(0, ZONE_SPREAD, (m, 2)), 0, 1)
-    towns = rng.random((TOWNS, 2)) * (0.3 if family.far else 1.0)
-    size = 1.0 / np.arange(1, TOWNS + 1)  # Zipf: a few large towns
-    town = rng.choice(TOWNS, n, p=size / size.sum())
+    towns = rng.random((family.towns, 2)) * (0.3 if family.far else 1.0)
+    size = 1.0 / np.arange(1, family.towns + 1)  # Zipf: a few large towns
+    town = rng.choice(family.towns, n, p=size / size.sum())
+    if family.reach is not None:
+        town.sort()
     item_xy = np.clip(towns[town] + rng.normal(0, TOWN_SPREAD, (n, 2)), 0, 1)
-    ei, eo, ec = [], [], []
-    for lo in range(0, n, BLOCK_ITEMS):
-        hi = min(n, lo + BLOCK_ITEMS)
-        dist = np.sqrt(((item_xy[lo:hi, None, :] - unit_xy[None, :, :]) ** 2).sum(-1))
-        keep = rng.random(dist.shape) < family.density
-        if family.travel_cap:
-            keep &= dist < TRAVEL_CAP
-        cost = np.minimum(1000, dist / 1.2 * 900 + rng.integers(0, 100, dist.shape))
-        r, c = np.nonzero(keep)
-        ei.append(r + lo)
-        eo.append(c)
-        ec.append(cost[r, c].astype(np.int64))
-    edge_item = np.concatenate(ei).astype(np.int64)
-    edge_option = np.concatenate(eo).astype(np.int64)
-    edge_cost = np.concatenate(ec)
+    edge_item, edge_option, edge_cost = _pairs(family, item_xy, unit_xy, rng)
     weight = _weights(family.weights, n, rng)
     penalty = _penalty(family.penalty, n, edge_cost, rng)
     demand = float(weight.sum())
@@ -137,26 +135,94 @@ def housing_like(family: Family, items: int, seed: int) -> Instance:
         cap = demand * share * spread
     else:
         cap = demand * share * factor[family.capacity]
-    zone_of_edge = unit_zone[edge_option]
+    zone_of_edge = unit_zone.astype(np.int32)[edge_option]
+    edges_of_zone = [np.flatnonzero(zone_of_edge == k).astype(np.int32) for k in range(z)]
+    del zone_of_edge
+    weight32 = weight.astype(np.int32)
     constraints = [
-        SideConstraint(f"zone {k}", e, weight[edge_item[e]], int(cap[k]))
-        for k in range(z)
-        for e in [np.flatnonzero(zone_of_edge == k)]
+        SideConstraint(f"zone {k}", e, weight32[edge_item[e]], int(cap[k]))
+        for k, e in enumerate(edges_of_zone)
     ]
     if family.quotas:
         units = np.bincount(unit_zone, minlength=z)
         for k in np.argsort(-units, kind="stable")[:3].tolist():
-            e = np.flatnonzero(zone_of_edge == k)
-            constraints.append(SideConstraint(f"quota {k}", e, np.ones(e.size, np.int64), int(units[k] // 2)))
+            e = edges_of_zone[k]
+            constraints.append(SideConstraint(f"quota {k}", e, np.ones(e.size, np.int32), int(units[k] // 2)))
         small = int(np.argmin(np.where(units > 0, cap, np.inf)))
-        e = np.flatnonzero(zone_of_edge == small)
+        e = edges_of_zone[small]
         constraints[small] = SideConstraint(
-            f"zone {small}", e, weight[edge_item[e]], int(cap[small]), lower=int(cap[small] // 2)
+            f"zone {small}", e, weight32[edge_item[e]], int(cap[small]), lower=int(cap[small] // 2)
         )
     problem = AssignmentProblem.create(
         n, m, edge_item, edge_option, edge_cost, unassigned_cost=penalty, constraints=constraints
     )
     return _instance(f"{family.name}-{items}-s{seed}", problem, rng)
+
+
+def _pairs(
+    family: Family, item_xy: np.ndarray, unit_xy: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Eligible pairs and their costs, ``BLOCK_ITEMS`` items at a time: the random draws are made
+    block by block with numpy (the same stream as ever), the pairs picked from them by a compiled
+    pass that keeps them as int32 (indices, and costs of at most 1,000, fit exactly); the result is
+    int64, the problem's type, written once."""
+    n = item_xy.shape[0]
+    cap = TRAVEL_CAP if family.travel_cap else np.inf
+    if family.reach is not None:
+        cap = min(cap, family.reach)
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for lo in range(0, n, BLOCK_ITEMS):
+        hi = min(n, lo + BLOCK_ITEMS)
+        near = np.arange(unit_xy.shape[0])
+        if family.reach is not None:
+            box_lo, box_hi = item_xy[lo:hi].min(0) - family.reach, item_xy[lo:hi].max(0) + family.reach
+            near = np.flatnonzero(((unit_xy >= box_lo) & (unit_xy <= box_hi)).all(1))
+        shape = (hi - lo, near.size)
+        draw = rng.random(shape)
+        noise = rng.integers(0, 100, shape)
+        blocks.append(_block(item_xy[lo:hi], unit_xy[near], near, lo, draw, noise, family.density, cap))
+    if not blocks:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return tuple(np.concatenate([b[k] for b in blocks], dtype=np.int64) for k in range(3))  # type: ignore[return-value]
+
+
+@njit(cache=True)
+def _block(  # pragma: no cover - compiled
+    item_xy: np.ndarray,
+    unit_xy: np.ndarray,
+    near: np.ndarray,
+    lo: int,
+    draw: np.ndarray,
+    noise: np.ndarray,
+    density: float,
+    cap: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of one block: drawn eligible (``draw < density``) and closer than ``cap``; cost
+    ``min(1000, distance / 1.2 * 900 + noise)``, truncated, as the numpy expression computed it."""
+    rows, cols = draw.shape
+    count = 0
+    for r in range(rows):
+        for c in range(cols):
+            if draw[r, c] < density:
+                count += 1
+    out_i = np.empty(count, np.int32)
+    out_o = np.empty(count, np.int32)
+    out_c = np.empty(count, np.int32)
+    t = 0
+    for r in range(rows):
+        for c in range(cols):
+            if draw[r, c] >= density:
+                continue
+            dx = item_xy[r, 0] - unit_xy[c, 0]
+            dy = item_xy[r, 1] - unit_xy[c, 1]
+            d = np.sqrt(dx * dx + dy * dy)
+            if not d < cap:
+                continue
+            out_i[t] = lo + r
+            out_o[t] = near[c]
+            out_c[t] = int(min(1000.0, d / 1.2 * 900 + noise[r, c]))
+            t += 1
+    return out_i[:t], out_o[:t], out_c[:t]
 
 
 def _weights(kind: Weights, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -218,7 +284,7 @@ def _instance(name: str, problem: AssignmentProblem, rng: np.random.Generator) -
 def build(family: str, items: int, seed: int) -> Instance:
     if family in GAP_TYPES:
         return chu_beasley(family, items, seed)
-    return housing_like(FAMILIES[family], items, seed)
+    return housing_like(FAMILIES.get(family) or LARGE_FAMILIES[family], items, seed)
 
 
 def density(problem: AssignmentProblem) -> float:

@@ -13,6 +13,8 @@ from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
+from numpy.typing import NDArray
 
 from matcher.assignment.problem import UNBOUNDED, AssignmentProblem, BoolArray, IntArray
 
@@ -51,6 +53,11 @@ class Core:
         """Item ``i``'s edges are ``indptr[i]:indptr[i + 1]``."""
         return np.searchsorted(self.edge_item, np.arange(self.n_items + 1)).astype(np.int64)
 
+    @cached_property
+    def constraint_columns(self) -> sp.csc_matrix:
+        """The constraint matrix by edge (CSC): the rows each edge loads, for passes edge by edge."""
+        return self.constraint_matrix.tocsc()
+
     @property
     def n_constraints(self) -> int:
         return int(self.constraint_lower.size)
@@ -70,8 +77,7 @@ class Conflict:
 
 
 def presolve(problem: AssignmentProblem) -> Core | Conflict:
-    active = np.ones(problem.n_edges, bool)
-    active[problem.forbidden] = False
+    """The core of ``problem``; arrays are shared with it, not copied, where nothing is removed."""
     pin = problem.pinned
     pinned_items = np.zeros(problem.n_items, bool)
     pinned_items[problem.edge_item[pin]] = True
@@ -80,9 +86,11 @@ def presolve(problem: AssignmentProblem) -> Core | Conflict:
     over = np.flatnonzero(capacity < 0)
     if over.size:
         return Conflict(f"option {over[0]} is pinned to more items than its capacity")
-    pin_vec = np.zeros(problem.n_edges, np.int64)
-    pin_vec[pin] = 1
-    used_by_pins = problem.constraint_matrix @ pin_vec
+    used_by_pins = np.zeros(problem.n_constraints, np.int64)
+    if pin.size:
+        pin_vec = np.zeros(problem.n_edges, np.int64)
+        pin_vec[pin] = 1
+        used_by_pins = problem.constraint_matrix @ pin_vec
     upper = np.where(
         problem.constraint_upper >= UNBOUNDED, UNBOUNDED, problem.constraint_upper - used_by_pins
     )
@@ -92,11 +100,20 @@ def presolve(problem: AssignmentProblem) -> Core | Conflict:
             f"pins exceed constraint {problem.constraint_names[k]}: they use {used_by_pins[k]}, "
             f"capacity {problem.constraint_upper[k]}"
         )
-    active &= ~pinned_items[problem.edge_item]
-    active &= capacity[problem.edge_option] > 0
-    edge_index = np.flatnonzero(active)
-    item = problem.edge_item[edge_index]
-    if item.size and (item[1:] < item[:-1]).any():
+    forbidden = np.zeros(problem.n_edges, bool)
+    forbidden[problem.forbidden] = True
+    active = _active(problem.edge_item, problem.edge_option, pinned_items, capacity, forbidden)
+    del forbidden
+    everything = bool(active.all())
+    if everything:
+        edge_index = np.arange(problem.n_edges, dtype=np.int64)
+        item = problem.edge_item
+    else:
+        edge_index = np.flatnonzero(active)
+        item = problem.edge_item[edge_index]
+    del active
+    ordered = not (item.size and (item[1:] < item[:-1]).any())
+    if not ordered:
         edge_index = edge_index[np.argsort(item, kind="stable")]
         item = problem.edge_item[edge_index]
     must = problem.must_assign & ~pinned_items
@@ -105,35 +122,100 @@ def presolve(problem: AssignmentProblem) -> Core | Conflict:
     stuck = np.flatnonzero(must & ~has_edge)
     if stuck.size:
         return Conflict(f"item {stuck[0]} must be assigned but has no usable edge")
-    matrix = problem.constraint_matrix[:, edge_index].tocsr()
+    matrix = _columns(problem.constraint_matrix, edge_index, problem.n_edges, everything and ordered)
     # A row binds only if the largest load the items could put on it exceeds its bound.
-    coo = matrix.tocoo()
-    reach = np.zeros(matrix.shape[0], np.int64)
-    if coo.nnz:
-        key = coo.row.astype(np.int64) * problem.n_items + item[coo.col]
-        order = np.lexsort((-coo.data, key))
-        first = np.r_[True, key[order][1:] != key[order][:-1]]
-        np.add.at(reach, coo.row[order][first], coo.data[order][first])
+    reach = _reach(matrix.indptr, matrix.indices, matrix.data, item)
     for k in np.flatnonzero(reach < lower):
         return Conflict(
             f"constraint {problem.constraint_names[k]} cannot reach its minimum {problem.constraint_lower[k]}"
         )
     keep = (lower > 0) | (reach > upper)
     unassigned = np.where(pinned_items, 0, problem.unassigned_cost)
+    shared = everything and ordered
     return Core(
         n_items=problem.n_items,
         n_options=problem.n_options,
         edge_index=edge_index,
         edge_item=item,
-        edge_option=problem.edge_option[edge_index],
-        edge_cost=problem.edge_cost[edge_index],
+        edge_option=problem.edge_option if shared else problem.edge_option[edge_index],
+        edge_cost=problem.edge_cost if shared else problem.edge_cost[edge_index],
         unassigned_cost=unassigned,
         must_assign=must,
         option_capacity=capacity,
-        constraint_matrix=matrix[keep].tocsr(),
+        constraint_matrix=matrix if keep.all() else matrix[keep],
         constraint_lower=lower[keep],
         constraint_upper=upper[keep],
         constraint_names=tuple(n for n, k in zip(problem.constraint_names, keep, strict=True) if k),
         fixed_cost=int(problem.edge_cost[pin].sum()),
         pinned=pin,
     )
+
+
+@njit(cache=True)
+def _active(  # pragma: no cover - compiled
+    item: IntArray, option: IntArray, pinned_item: BoolArray, capacity: IntArray, forbidden: BoolArray
+) -> BoolArray:
+    """Edges still usable: not forbidden, not of a pinned item, into an option with room."""
+    out = np.empty(item.size, np.bool_)
+    for e in range(item.size):
+        out[e] = not forbidden[e] and not pinned_item[item[e]] and capacity[option[e]] > 0
+    return out
+
+
+def _columns(matrix: sp.csr_matrix, edge_index: IntArray, n_edges: int, everything: bool) -> sp.csr_matrix:
+    """The constraint matrix over the kept edges (columns renumbered), rows' columns sorted."""
+    if everything:
+        return matrix if matrix.has_sorted_indices else matrix.sorted_indices()
+    if edge_index.size and (edge_index[1:] <= edge_index[:-1]).any():  # reordered: let scipy permute
+        out = matrix[:, edge_index].tocsr()
+        out.sort_indices()
+        return out
+    new = np.full(n_edges, -1, np.int64)
+    new[edge_index] = np.arange(edge_index.size)
+    ordered = matrix if matrix.has_sorted_indices else matrix.sorted_indices()
+    indptr, indices, data = _filter(ordered.indptr, ordered.indices, ordered.data, new)
+    return sp.csr_matrix((data, indices, indptr), shape=(matrix.shape[0], edge_index.size), copy=False)
+
+
+@njit(cache=True)
+def _filter(  # pragma: no cover - compiled
+    indptr: IntArray, indices: IntArray, data: IntArray, new: IntArray
+) -> tuple[IntArray, NDArray[np.int32], IntArray]:
+    """Row by row, the entries of kept columns, renumbered (``new[c] < 0``: dropped)."""
+    out_ptr = np.zeros(indptr.size, np.int64)
+    count = 0
+    for j in range(indices.size):
+        if new[indices[j]] >= 0:
+            count += 1
+    out_idx = np.empty(count, np.int32)
+    out_val = np.empty(count, data.dtype)
+    t = 0
+    for r in range(indptr.size - 1):
+        for j in range(indptr[r], indptr[r + 1]):
+            c = new[indices[j]]
+            if c >= 0:
+                out_idx[t] = c
+                out_val[t] = data[j]
+                t += 1
+        out_ptr[r + 1] = t
+    return out_ptr, out_idx, out_val
+
+
+@njit(cache=True)
+def _reach(  # pragma: no cover - compiled
+    indptr: IntArray, indices: IntArray, data: IntArray, item: IntArray
+) -> IntArray:
+    """Per row, the sum over items of the item's largest weight in it: the most the row can carry.
+    Columns are sorted and edges grouped by item, so each item's entries in a row are contiguous."""
+    reach = np.zeros(indptr.size - 1, np.int64)
+    for r in range(indptr.size - 1):
+        last, best, total = -1, 0, 0
+        for j in range(indptr[r], indptr[r + 1]):
+            i = item[indices[j]]
+            if i != last:
+                total += best
+                best, last = 0, i
+            if data[j] > best:
+                best = data[j]
+        reach[r] = total + best
+    return reach

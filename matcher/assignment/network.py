@@ -1,7 +1,8 @@
 """Exact fast path without side constraints: shortest augmenting paths on candidate edges, priced.
 
 Solving on all edges is slow at scale (14 M edges at 10,000 items), so the assignment
-is solved on each item's cheapest edges first (:mod:`matcher.assignment.ssp`). Its optimal duals, a
+is solved on each item's cheapest edges first (:mod:`matcher.assignment.ssp` on a few, OR-Tools'
+min-cost flow with recovered duals, :mod:`matcher.assignment.flow`, on many). Its optimal duals, a
 value per item and a price per option, then price every other edge in one compiled pass
 (:mod:`matcher.assignment.pricing`): an edge with negative reduced cost ``cost + price - value`` is
 added (each item's most negative few) and the assignment re-solved. When none is left the candidate
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 
 from matcher.assignment.auction import auction_prices
 from matcher.assignment.core import Core
+from matcher.assignment.flow import assign_flow
 from matcher.assignment.pricing import cheapest_k, item_minimum, violations
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import EngineResult, SolveStats, Status
@@ -27,6 +29,8 @@ from matcher.assignment.ssp import FORBIDDEN, assign_csr
 
 #: Per pricing round, each item gains at most this many of its most negative edges.
 ADD_PER_ITEM = 16
+#: From this many candidate edges on, OR-Tools' min-cost flow solves the candidates (SSP below).
+FLOW_EDGES = 20_000
 #: Auction bid increment, as a share of the median cost of leaving an item unassigned (what sets
 #: the prices of contested options): coarse enough for one fast pass, fine enough for candidates.
 AUCTION_STEP = 1 / 200
@@ -85,7 +89,7 @@ def assign_priced(
         rounds += 1
         edges = np.flatnonzero(cand)
         indptr = np.searchsorted(core.edge_item[edges], np.arange(n + 1))
-        feasible, option_of, value, price = assign_csr(
+        feasible, option_of, value, price = assign_candidates(
             indptr, core.edge_option[edges], cost[edges], leave, capacity
         )
         if not feasible:
@@ -103,6 +107,22 @@ def assign_priced(
             bound, reduced = _lagrangian(core, cost, unassigned, price)
             return Priced(True, used, objective, bound, reduced, rounds, converged)
         cand |= add
+
+
+def assign_candidates(
+    indptr: NDArray[np.int64],
+    option: NDArray[np.int64],
+    cost: NDArray[np.int64],
+    leave: NDArray[np.int64],
+    capacity: NDArray[np.int64],
+) -> tuple[bool, NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """:func:`assign_csr`'s answer: by min-cost flow on many candidates, where it is faster, by
+    SSP on few or whenever the flow's duals could not be recovered and certified."""
+    if option.size >= FLOW_EDGES:
+        solved = assign_flow(indptr, option, cost, leave, capacity, int(FORBIDDEN))
+        if solved is not None:
+            return solved
+    return assign_csr(indptr, option, cost, leave, capacity)
 
 
 def _lagrangian(

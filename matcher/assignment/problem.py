@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
+from numba import njit
 from numpy.typing import NDArray
 
 from matcher.errors import InvalidProblemError
@@ -86,10 +87,9 @@ class AssignmentProblem:
             raise InvalidProblemError("problem", "edge_item", "index out of range")
         if eo.size and (eo.min() < 0 or eo.max() >= n_options):
             raise InvalidProblemError("problem", "edge_option", "index out of range")
-        if ei.size:
+        if ei.size and not _strictly_ordered(ei, eo):  # the usual case, checked in O(E) without copies
             key = ei * max(n_options, 1) + eo
-            ordered = bool((key[1:] > key[:-1]).all())  # the usual case, checked in O(E)
-            if not ordered and np.unique(key).size != key.size:
+            if np.unique(key).size != key.size:
                 raise InvalidProblemError("problem", "edges", "duplicate (item, option) edge")
         uc = _per(unassigned_cost, n_items, "unassigned_cost")
         ma = np.broadcast_to(np.asarray(must_assign, dtype=bool), (n_items,)).copy()
@@ -97,7 +97,13 @@ class AssignmentProblem:
         if (cap < 0).any():
             raise InvalidProblemError("problem", "option_capacity", "negative capacity")
         cap = np.minimum(cap, UNBOUNDED)
-        rows, cols, vals, lo, up, names = [], [], [], [], [], []
+        lo, up, names = [], [], []
+        indptr = np.zeros(len(constraints) + 1, np.int64)
+        for k, c in enumerate(constraints):
+            indptr[k + 1] = indptr[k] + np.size(c.edges)
+        index_type = np.int32 if ei.size < 2**31 else np.int64
+        indices = np.empty(int(indptr[-1]), index_type)
+        data = np.empty(int(indptr[-1]), np.int64)
         for k, c in enumerate(constraints):
             e = _ints(c.edges, f"constraint {c.name}.edges")
             w = _ints(c.weights, f"constraint {c.name}.weights")
@@ -112,24 +118,20 @@ class AssignmentProblem:
                 raise InvalidProblemError(f"constraint {c.name}", "upper", "negative capacity")
             if c.lower < 0 or c.lower > upper:
                 raise InvalidProblemError(f"constraint {c.name}", "lower", "must lie in 0..upper")
-            rows.append(np.full(e.size, k, np.int64))
-            cols.append(e)
-            vals.append(w)
+            if e.size > 1 and not (e[1:] > e[:-1]).all():  # repeated edges add up, as in a sum
+                e, at = np.unique(e, return_inverse=True)
+                w = np.bincount(at, weights=w, minlength=e.size).astype(np.int64)
+            indices[indptr[k] : indptr[k] + e.size] = e
+            data[indptr[k] : indptr[k] + e.size] = w
+            indptr[k + 1] = indptr[k] + e.size
             lo.append(int(c.lower))
             up.append(upper)
             names.append(c.name)
+        end = int(indptr[-1])
+        # Built row by row (rows sorted, no duplicates): no COO copy of millions of entries.
         matrix = sp.csr_matrix(
-            (
-                np.concatenate(vals) if vals else np.zeros(0, np.int64),
-                (
-                    np.concatenate(rows) if rows else np.zeros(0, np.int64),
-                    np.concatenate(cols) if cols else np.zeros(0, np.int64),
-                ),
-            ),
-            shape=(len(names), ei.size),
-            dtype=np.int64,
+            (data[:end], indices[:end], indptr.astype(index_type)), shape=(len(names), ei.size), copy=False
         )
-        matrix.sum_duplicates()
         pin = _ints(pinned, "pinned")
         forb = _ints(forbidden, "forbidden")
         for name, arr in (("pinned", pin), ("forbidden", forb)):
@@ -172,6 +174,15 @@ class SideConstraint:
     weights: Sequence[int] | NDArray[np.integer]
     upper: int | None
     lower: int = 0
+
+
+@njit(cache=True)
+def _strictly_ordered(item: IntArray, option: IntArray) -> bool:  # pragma: no cover - compiled
+    """Edges sorted by (item, option) with no pair twice."""
+    for e in range(1, item.size):
+        if item[e] < item[e - 1] or (item[e] == item[e - 1] and option[e] <= option[e - 1]):
+            return False
+    return True
 
 
 def _ints(values: object, name: str) -> IntArray:

@@ -6,11 +6,12 @@ along a shortest augmenting path (Dijkstra on reduced costs), which keeps a dual
 throughout, so the result comes with its optimal duals: the value ``u[i]`` of each item and the
 price ``p[j] >= 0`` of each option, with ``p[j] = 0`` wherever an option has room. Those duals
 price edges outside the candidate set (``cost + p[option] - u[item] < 0`` means the edge could
-improve) and give the Lagrangian bound, without the Bellman-Ford pass a min-cost flow solver or
-scipy's LAPJVsp would need afterwards, and it handles capacities above one (the generalised
+improve) and give the Lagrangian bound, and it handles capacities above one (the generalised
 assignment problem's agents) without a flow network. Searches are short when the candidate edges
-are few and well chosen (:func:`matcher.assignment.network.first_candidates`); on every edge of a
-congested 10,000-item instance it is slower than LAPJVsp (57 s against 25 s).
+are few and well chosen (:func:`matcher.assignment.network.first_candidates`); once pricing has
+grown them (from ``network.FLOW_EDGES`` on) OR-Tools' min-cost flow is several times faster, and
+:mod:`matcher.assignment.flow` solves them, rebuilding these same duals afterwards; this solver
+remains the fallback whenever that recovery cannot be certified.
 """
 
 from __future__ import annotations
