@@ -60,9 +60,9 @@ SEARCH_PATIENCE = 3
 MERGE_SHARE = 0.15
 #: Share of the time limit spent on the bound, and of it at most on the LP.
 BOUND_SHARE = 0.4
-LP_SHARE = 0.35
+LP_SHARE = 0.6
 #: Share of the time limit the dual has after an LP that did not converge (one that did: a tenth).
-DUAL_SHARE = 0.3
+DUAL_SHARE = 0.15
 #: Share of the time limit one local search of the incumbent may take (its passes are not interrupted).
 POLISH_SHARE = 0.05
 #: Dual evaluations after an LP that converged.
@@ -148,8 +148,9 @@ def solve_relaxed(
         best.offer(_round(core, lp))
         best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     # Converged, the LP is the dual's maximum: a few evaluations from its duals give relaxed
-    # solutions to repair and merge, and integral edge bounds. Otherwise the dual searches on its
-    # own (the duals of an unfinished master are a poor start), with a share of the time of its own.
+    # solutions to repair and merge, and integral edge bounds. Otherwise the dual searches on from
+    # the last master's side-row duals (the items' and options' are re-optimised exactly by each
+    # evaluation, so the bound there is far above the unfinished LP's), with a share of its own.
     converged = lp is not None and lp.converged
     dual = maximise_dual(
         core,
@@ -159,7 +160,7 @@ def solve_relaxed(
         on_solution=repairs,
         max_evaluations=CONVERGED_EVALUATIONS if converged else max_iterations,
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
-        start=lp.side_dual if lp is not None and converged else None,
+        start=None if lp is None else lp.side_dual,
     )
     repairs.flush()
     best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
