@@ -45,7 +45,8 @@ from matcher.assignment.greedy import greedy
 from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.lns import improve
 from matcher.assignment.lp import LpBound, solve_lp
-from matcher.assignment.mip import MipSettings, integer_bound, solve_mip
+from matcher.assignment.mip import MipSettings, integer_bound, solve_mip, solve_restricted
+from matcher.assignment.network import cheapest_per_item
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import EngineResult, Progress, SolveStats, Status
 
@@ -60,9 +61,13 @@ SEARCH_PATIENCE = 3
 MERGE_SHARE = 0.15
 #: Share of the time limit spent on the bound, and of it at most on the LP.
 BOUND_SHARE = 0.4
-LP_SHARE = 0.6
+LP_SHARE = 0.5
 #: Share of the time limit the dual has after an LP that did not converge (one that did: a tenth).
-DUAL_SHARE = 0.15
+DUAL_SHARE = 0.2
+#: Share of the time limit the MIP completing the LP's integral part may take, and how many of
+#: each fractional item's edges (least reduced cost first) it chooses from.
+DIVE_SHARE = 0.1
+DIVE_EDGES = 8
 #: Share of the time limit one local search of the incumbent may take (its passes are not interrupted).
 POLISH_SHARE = 0.05
 #: Dual evaluations after an LP that converged.
@@ -163,12 +168,15 @@ def solve_relaxed(
         start=None if lp is None else lp.side_dual,
     )
     repairs.flush()
-    best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
     if lp is not None:
         bound = max(bound, integer_bound(lp.bound))  # the LP's float duals carry HiGHS's tolerance
         np.maximum(dual.edge_bound, lp.edge_bound, out=dual.edge_bound)
         repairs.relaxed.append((lp.bound, np.flatnonzero(lp.x > 1e-6)))
+        if not best.proven_by(bound):
+            left = min(DIVE_SHARE * time_limit, deadline - time.perf_counter())
+            best.offer(_dive(core, lp.x, dual.edge_bound, left, mip))
+    best.polish(min(deadline, time.perf_counter() + POLISH_SHARE * time_limit), seed)
     watch.bound = float(bound)
     stats = replace(
         stats,
@@ -265,6 +273,38 @@ def _round(core: Core, lp: LpBound) -> BoolArray | None:
     if core.n_constraints:
         priced = priced - np.rint(SCALE * (core.constraint_matrix.T @ lp.side_dual)).astype(np.int64)
     return _repair(core, lp.x > 0.5, priced)
+
+
+def _dive(
+    core: Core, x: NDArray[np.float64], rank: NDArray[np.float64], time_limit: float, mip: MipSettings
+) -> BoolArray | None:
+    """The LP's integral part kept and the rest re-solved exactly: a basic LP solution has only
+    a few hundred fractional items (about as many as the side rows allow), and a MIP over their
+    few best edges by ``rank`` (their fixing bounds), the others fixed, finds an integral
+    completion near the bound."""
+    if time_limit <= 0.05:
+        return None
+    fixed = x > 1 - 1e-6
+    free = np.ones(core.n_items, bool)
+    free[core.edge_item[fixed]] = False
+    if not free.any():
+        return fixed
+    edges = cheapest_per_item(core, rank, DIVE_EDGES, free[core.edge_item]) | (
+        (x > 1e-6) & free[core.edge_item]
+    )
+    capacity = core.option_capacity - np.bincount(core.edge_option[fixed], minlength=core.n_options)
+    load = core.constraint_matrix @ fixed.astype(np.int64)
+    sub, _ = solve_restricted(
+        core,
+        edges,
+        free,
+        capacity,
+        core.constraint_lower - load,
+        core.constraint_upper - load,
+        time_limit,
+        settings=mip,
+    )
+    return None if sub is None else fixed | sub
 
 
 def _merge_pool(core: Core, relaxed: list[tuple[float, NDArray[np.int64]]]) -> BoolArray:
