@@ -287,7 +287,7 @@ def _dive(
     free = np.ones(core.n_items, bool)
     free[core.edge_item[fixed]] = False
     if not free.any():
-        return fixed
+        return fixed  # the incumbent checks it: slack columns may have met a minimum
     edges = cheapest_per_item(core, rank, DIVE_EDGES, free[core.edge_item]) | (
         (x > 1e-6) & free[core.edge_item]
     )
