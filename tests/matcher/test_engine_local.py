@@ -36,7 +36,8 @@ def _cost(core: Core, used: np.ndarray) -> int:
     for e in np.flatnonzero(used):
         assigned[core.edge_item[e]] = True
     total = sum(int(core.edge_cost[e]) for e in np.flatnonzero(used))
-    return total + sum(int(core.unassigned_cost[i]) for i in range(core.n_items) if not assigned[i])
+    unassigned = sum(int(core.unassigned_cost[i]) for i in range(core.n_items) if not assigned[i])
+    return core.fixed_cost + total + unassigned
 
 
 @settings(max_examples=150, deadline=None)
@@ -70,7 +71,7 @@ def test_an_ejection_chain_makes_room() -> None:
     start = np.zeros(core.n_edges, bool)
     start[0] = True
     out = local_search(core, start, deadline=math.inf)
-    assert _cost(core, out) == 11
+    assert _cost(core, out) == 11 + core.fixed_cost
     assert _feasible(core, out)
 
 
