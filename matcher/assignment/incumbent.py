@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from matcher.assignment.core import Core
 from matcher.assignment.local import local_search
 from matcher.assignment.problem import BoolArray
@@ -23,11 +25,12 @@ class Incumbent:
     gap_limit: float = 0.0
 
     def offer(self, used: BoolArray | None) -> bool:
-        """Take ``used`` if it is feasible-by-construction and cheaper; whether it was taken."""
+        """Take ``used`` if it is cheaper and feasible (checked here, the one door every solution
+        of a solve passes: a step's slip must not become the answer); whether it was taken."""
         if used is None:
             return False
         value = self.core.objective(used)
-        if value < self.objective:
+        if value < self.objective and feasible(self.core, used):
             self.used, self.objective = used, float(value)
             return True
         return False
@@ -45,3 +48,16 @@ class Incumbent:
         return self.offer(
             local_search(self.core, self.used, deadline=deadline, seed=seed, max_passes=max_passes)
         )
+
+
+def feasible(core: Core, used: BoolArray) -> bool:
+    """Whether a selection of the core's edges keeps every constraint: one edge per item at most,
+    must-assign items served, option capacities and side-constraint bounds kept."""
+    items = core.edge_item[used]
+    served = np.bincount(items, minlength=core.n_items)
+    if (served > 1).any() or (core.must_assign & (served == 0)).any():
+        return False
+    if (np.bincount(core.edge_option[used], minlength=core.n_options) > core.option_capacity).any():
+        return False
+    load = core.constraint_matrix @ used.astype(np.int64)
+    return bool((load <= core.constraint_upper).all() and (load >= core.constraint_lower).all())

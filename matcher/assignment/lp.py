@@ -34,7 +34,7 @@ from matcher.assignment.problem import UNBOUNDED, BoolArray
 
 FloatArray = NDArray[np.float64]
 #: Each item's cheapest edges the first master holds.
-FIRST_EDGES = 10
+FIRST_EDGES = 5
 #: Per pricing round, each item gains at most this many of its most negative edges.
 ADD_PER_ITEM = 4
 #: A reduced cost under minus this is worth adding (HiGHS's dual tolerance is 1e-7).

@@ -7,10 +7,12 @@ import math
 
 import numpy as np
 from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from matcher.assignment import AssignmentProblem
 from matcher.assignment.core import Conflict, Core, presolve
 from matcher.assignment.greedy import greedy
+from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.local import local_search
 from tests.matcher.strategies import assignment_problems
 
@@ -34,7 +36,8 @@ def _cost(core: Core, used: np.ndarray) -> int:
     for e in np.flatnonzero(used):
         assigned[core.edge_item[e]] = True
     total = sum(int(core.edge_cost[e]) for e in np.flatnonzero(used))
-    return total + sum(int(core.unassigned_cost[i]) for i in range(core.n_items) if not assigned[i])
+    unassigned = sum(int(core.unassigned_cost[i]) for i in range(core.n_items) if not assigned[i])
+    return core.fixed_cost + total + unassigned
 
 
 @settings(max_examples=150, deadline=None)
@@ -68,5 +71,21 @@ def test_an_ejection_chain_makes_room() -> None:
     start = np.zeros(core.n_edges, bool)
     start[0] = True
     out = local_search(core, start, deadline=math.inf)
-    assert _cost(core, out) == 11
+    assert _cost(core, out) == 11 + core.fixed_cost
     assert _feasible(core, out)
+
+
+@settings(max_examples=150, deadline=None)
+@given(assignment_problems(max_items=6, max_options=4), st.integers(0, 2**31 - 1))
+def test_the_incumbent_takes_only_feasible_solutions(p: AssignmentProblem, seed: int) -> None:
+    core = presolve(p)
+    assume(not isinstance(core, Conflict))
+    assert isinstance(core, Core)
+    rng = np.random.default_rng(seed)
+    best = Incumbent(core)
+    for _ in range(5):
+        used = rng.random(core.n_edges) < 0.4
+        before = best.objective
+        taken = best.offer(used)
+        assert taken == (_feasible(core, used) and _cost(core, used) < before)
+    assert best.used is None or _feasible(core, best.used)
