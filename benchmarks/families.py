@@ -135,12 +135,10 @@ def housing_like(family: Family, items: int, seed: int) -> Instance:
         cap = demand * share * spread
     else:
         cap = demand * share * factor[family.capacity]
-    zone_of_edge = unit_zone.astype(np.int32)[edge_option]
-    edges_of_zone = [np.flatnonzero(zone_of_edge == k).astype(np.int32) for k in range(z)]
-    del zone_of_edge
-    weight32 = weight.astype(np.int32)
+    order, load, start = _by_zone(unit_zone, edge_option, edge_item, weight, z)
+    edges_of_zone = [order[start[k] : start[k + 1]] for k in range(z)]
     constraints = [
-        SideConstraint(f"zone {k}", e, weight32[edge_item[e]], int(cap[k]))
+        SideConstraint(f"zone {k}", e, load[start[k] : start[k + 1]], int(cap[k]))
         for k, e in enumerate(edges_of_zone)
     ]
     if family.quotas:
@@ -151,7 +149,11 @@ def housing_like(family: Family, items: int, seed: int) -> Instance:
         small = int(np.argmin(np.where(units > 0, cap, np.inf)))
         e = edges_of_zone[small]
         constraints[small] = SideConstraint(
-            f"zone {small}", e, weight32[edge_item[e]], int(cap[small]), lower=int(cap[small] // 2)
+            f"zone {small}",
+            e,
+            load[start[small] : start[small + 1]],
+            int(cap[small]),
+            lower=int(cap[small] // 2),
         )
     problem = AssignmentProblem.create(
         n, m, edge_item, edge_option, edge_cost, unassigned_cost=penalty, constraints=constraints
@@ -223,6 +225,28 @@ def _block(  # pragma: no cover - compiled
             out_c[t] = int(min(1000.0, d / 1.2 * 900 + noise[r, c]))
             t += 1
     return out_i[:t], out_o[:t], out_c[:t]
+
+
+@njit(cache=True)
+def _by_zone(  # pragma: no cover - compiled
+    unit_zone: np.ndarray, edge_option: np.ndarray, edge_item: np.ndarray, weight: np.ndarray, z: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges grouped by their unit's zone (a counting sort, in edge order within a zone), with
+    their household's weight: each zone's constraint is then a slice, not a scan of every edge."""
+    start = np.zeros(z + 1, np.int64)
+    for e in range(edge_option.size):
+        start[unit_zone[edge_option[e]] + 1] += 1
+    for k in range(z):
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    order = np.empty(edge_option.size, np.int32)
+    load = np.empty(edge_option.size, np.int32)
+    for e in range(edge_option.size):
+        k = unit_zone[edge_option[e]]
+        order[fill[k]] = e
+        load[fill[k]] = weight[edge_item[e]]
+        fill[k] += 1
+    return order, load, start
 
 
 def _weights(kind: Weights, n: int, rng: np.random.Generator) -> np.ndarray:

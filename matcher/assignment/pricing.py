@@ -125,3 +125,102 @@ def violations(
     out = np.zeros(cost.size, np.bool_)
     found = _violations(indptr, option, cost, price, value, cand, int(k), out)
     return int(found), out
+
+
+@njit(cache=True)
+def _near_or_cheapest(  # pragma: no cover - compiled
+    indptr: IntArray,
+    option: IntArray,
+    cost: IntArray,
+    price: IntArray,
+    leave: IntArray,
+    k: int,
+    slack: int,
+    near_cap: int,
+    out: BoolArray,
+) -> None:
+    buf_v = np.empty(max(k, near_cap) + 1, np.int64)
+    buf_e = np.empty(max(k, near_cap) + 1, np.int64)
+    for i in range(indptr.size - 1):
+        best = leave[i]
+        size = 0
+        for e in range(indptr[i], indptr[i + 1]):
+            v = cost[e] + price[option[e]]
+            if v < best:
+                best = v
+            if k > 0:
+                size = _keep(buf_v, buf_e, size, k, v, e)
+        for t in range(size):
+            out[buf_e[t]] = True
+        near = 0
+        for e in range(indptr[i], indptr[i + 1]):
+            if cost[e] + price[option[e]] - best <= slack:
+                near += 1
+        if near <= near_cap:
+            for e in range(indptr[i], indptr[i + 1]):
+                if cost[e] + price[option[e]] - best <= slack:
+                    out[e] = True
+            continue
+        size = 0
+        for e in range(indptr[i], indptr[i + 1]):
+            v = cost[e] + price[option[e]]
+            if v - best <= slack:
+                size = _keep(buf_v, buf_e, size, near_cap, v, e)
+        for t in range(size):
+            out[buf_e[t]] = True
+
+
+def near_or_cheapest(
+    indptr: IntArray,
+    option: IntArray,
+    cost: IntArray,
+    price: IntArray,
+    leave: IntArray,
+    k: int,
+    slack: int,
+    near_cap: int,
+) -> BoolArray:
+    """Per item, its ``k`` cheapest edges under ``cost + price[option]`` and, of its ``near_cap``
+    cheapest, those within ``slack`` of its best (``leave`` counted as an option): one pass, no
+    edge-sized temporaries."""
+    out = np.zeros(cost.size, np.bool_)
+    _near_or_cheapest(indptr, option, cost, price, leave, int(k), int(slack), int(near_cap), out)
+    return out
+
+
+@njit(cache=True)
+def _reduced_costs(  # pragma: no cover - compiled
+    indptr: IntArray, option: IntArray, cost: IntArray, price: IntArray, best: IntArray
+) -> IntArray:
+    out = np.empty(cost.size, np.int64)
+    for i in range(indptr.size - 1):
+        b = best[i]
+        for e in range(indptr[i], indptr[i + 1]):
+            out[e] = cost[e] + price[option[e]] - b
+    return out
+
+
+def reduced_costs(
+    indptr: IntArray, option: IntArray, cost: IntArray, price: IntArray, best: IntArray
+) -> IntArray:
+    """``cost + price[option] - best[item]`` per edge, in one pass."""
+    return _reduced_costs(indptr, option, cost, price, best)
+
+
+@njit(cache=True)
+def _used_edges(indptr: IntArray, option: IntArray, option_of: IntArray) -> BoolArray:  # pragma: no cover
+    out = np.zeros(option.size, np.bool_)
+    for i in range(indptr.size - 1):
+        j = option_of[i]
+        if j < 0:
+            continue
+        for e in range(indptr[i], indptr[i + 1]):
+            if option[e] == j:
+                out[e] = True
+                break
+    return out
+
+
+def used_edges(indptr: IntArray, option: IntArray, option_of: IntArray) -> BoolArray:
+    """Mask of the edge each item uses (``option_of[i] < 0``: none)."""
+    return _used_edges(indptr, option, option_of)
