@@ -136,11 +136,10 @@ def _near_or_cheapest(  # pragma: no cover - compiled
     leave: IntArray,
     k: int,
     slack: int,
-    near_cap: int,
     out: BoolArray,
 ) -> None:
-    buf_v = np.empty(max(k, near_cap) + 1, np.int64)
-    buf_e = np.empty(max(k, near_cap) + 1, np.int64)
+    buf_v = np.empty(k + 1, np.int64)
+    buf_e = np.empty(k + 1, np.int64)
     for i in range(indptr.size - 1):
         best = leave[i]
         size = 0
@@ -152,22 +151,9 @@ def _near_or_cheapest(  # pragma: no cover - compiled
                 size = _keep(buf_v, buf_e, size, k, v, e)
         for t in range(size):
             out[buf_e[t]] = True
-        near = 0
         for e in range(indptr[i], indptr[i + 1]):
             if cost[e] + price[option[e]] - best <= slack:
-                near += 1
-        if near <= near_cap:
-            for e in range(indptr[i], indptr[i + 1]):
-                if cost[e] + price[option[e]] - best <= slack:
-                    out[e] = True
-            continue
-        size = 0
-        for e in range(indptr[i], indptr[i + 1]):
-            v = cost[e] + price[option[e]]
-            if v - best <= slack:
-                size = _keep(buf_v, buf_e, size, near_cap, v, e)
-        for t in range(size):
-            out[buf_e[t]] = True
+                out[e] = True
 
 
 def near_or_cheapest(
@@ -178,13 +164,11 @@ def near_or_cheapest(
     leave: IntArray,
     k: int,
     slack: int,
-    near_cap: int,
 ) -> BoolArray:
-    """Per item, its ``k`` cheapest edges under ``cost + price[option]`` and, of its ``near_cap``
-    cheapest, those within ``slack`` of its best (``leave`` counted as an option): one pass, no
-    edge-sized temporaries."""
+    """Per item, its ``k`` cheapest edges under ``cost + price[option]`` and all within ``slack``
+    of its best (``leave`` counted as an option): one pass, no edge-sized temporaries."""
     out = np.zeros(cost.size, np.bool_)
-    _near_or_cheapest(indptr, option, cost, price, leave, int(k), int(slack), int(near_cap), out)
+    _near_or_cheapest(indptr, option, cost, price, leave, int(k), int(slack), out)
     return out
 
 
