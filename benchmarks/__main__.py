@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from benchmarks import orlib, scale
-from benchmarks.families import ALL_FAMILIES, KNOWN_FAMILIES
+from benchmarks.families import KNOWN_FAMILIES
 from benchmarks.family_suite import SOLVERS as FAMILY_SOLVERS
 from benchmarks.family_suite import run_families, settings_from
 from benchmarks.suite import ALL_SOLVERS, SCALES, merge, run, settings_for
