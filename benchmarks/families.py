@@ -70,7 +70,7 @@ class Family:
     units_per_item: float = 1.1
     towns: int = 20
     #: Pairs only within this distance, items numbered town by town (so a block of them is compact)
-    #: and random draws made only for units near the block: large sparse instances built fast.
+    #: and random draws made only for the pairs within it: large sparse instances built fast.
     reach: float | None = None
 
 
@@ -135,12 +135,10 @@ def housing_like(family: Family, items: int, seed: int) -> Instance:
         cap = demand * share * spread
     else:
         cap = demand * share * factor[family.capacity]
-    zone_of_edge = unit_zone.astype(np.int32)[edge_option]
-    edges_of_zone = [np.flatnonzero(zone_of_edge == k).astype(np.int32) for k in range(z)]
-    del zone_of_edge
-    weight32 = weight.astype(np.int32)
+    order, load, start = _by_zone(unit_zone, edge_option, edge_item, weight, z)
+    edges_of_zone = [order[start[k] : start[k + 1]] for k in range(z)]
     constraints = [
-        SideConstraint(f"zone {k}", e, weight32[edge_item[e]], int(cap[k]))
+        SideConstraint(f"zone {k}", e, load[start[k] : start[k + 1]], int(cap[k]))
         for k, e in enumerate(edges_of_zone)
     ]
     if family.quotas:
@@ -151,7 +149,11 @@ def housing_like(family: Family, items: int, seed: int) -> Instance:
         small = int(np.argmin(np.where(units > 0, cap, np.inf)))
         e = edges_of_zone[small]
         constraints[small] = SideConstraint(
-            f"zone {small}", e, weight32[edge_item[e]], int(cap[small]), lower=int(cap[small] // 2)
+            f"zone {small}",
+            e,
+            load[start[small] : start[small + 1]],
+            int(cap[small]),
+            lower=int(cap[small] // 2),
         )
     problem = AssignmentProblem.create(
         n, m, edge_item, edge_option, edge_cost, unassigned_cost=penalty, constraints=constraints
@@ -168,22 +170,65 @@ def _pairs(
     int64, the problem's type, written once."""
     n = item_xy.shape[0]
     cap = TRAVEL_CAP if family.travel_cap else np.inf
-    if family.reach is not None:
-        cap = min(cap, family.reach)
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for lo in range(0, n, BLOCK_ITEMS):
         hi = min(n, lo + BLOCK_ITEMS)
-        near = np.arange(unit_xy.shape[0])
         if family.reach is not None:
-            box_lo, box_hi = item_xy[lo:hi].min(0) - family.reach, item_xy[lo:hi].max(0) + family.reach
-            near = np.flatnonzero(((unit_xy >= box_lo) & (unit_xy <= box_hi)).all(1))
-        shape = (hi - lo, near.size)
+            blocks.append(_reachable(family, item_xy[lo:hi], unit_xy, lo, rng))
+            continue
+        shape = (hi - lo, unit_xy.shape[0])
         draw = rng.random(shape)
         noise = rng.integers(0, 100, shape)
-        blocks.append(_block(item_xy[lo:hi], unit_xy[near], near, lo, draw, noise, family.density, cap))
+        near = np.arange(unit_xy.shape[0])
+        blocks.append(_block(item_xy[lo:hi], unit_xy, near, lo, draw, noise, family.density, cap))
     if not blocks:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     return tuple(np.concatenate([b[k] for b in blocks], dtype=np.int64) for k in range(3))  # type: ignore[return-value]
+
+
+def _reachable(
+    family: Family, item_xy: np.ndarray, unit_xy: np.ndarray, lo: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One block's pairs where only those within ``family.reach`` may be eligible: random draws
+    for those pairs only (a town's block reaches a few % of the units), picked as in :func:`_block`."""
+    assert family.reach is not None
+    box_lo, box_hi = item_xy.min(0) - family.reach, item_xy.max(0) + family.reach
+    near = np.flatnonzero(((unit_xy >= box_lo) & (unit_xy <= box_hi)).all(1))
+    item, option, dist = _within(item_xy, unit_xy[near], near, lo, family.reach)
+    keep = rng.random(dist.size) < family.density
+    noise = rng.integers(0, 100, int(keep.sum()))
+    cost = np.minimum(1000, dist[keep] / 1.2 * 900 + noise).astype(np.int32)
+    return item[keep], option[keep], cost
+
+
+@njit(cache=True)
+def _within(  # pragma: no cover - compiled
+    item_xy: np.ndarray, unit_xy: np.ndarray, near: np.ndarray, lo: int, reach: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of a block closer than ``reach``, by item then unit, with their distances."""
+    rows, cols = item_xy.shape[0], unit_xy.shape[0]
+    count = 0
+    for r in range(rows):
+        for c in range(cols):
+            dx = item_xy[r, 0] - unit_xy[c, 0]
+            dy = item_xy[r, 1] - unit_xy[c, 1]
+            if np.sqrt(dx * dx + dy * dy) < reach:
+                count += 1
+    out_i = np.empty(count, np.int32)
+    out_o = np.empty(count, np.int32)
+    out_d = np.empty(count, np.float64)
+    t = 0
+    for r in range(rows):
+        for c in range(cols):
+            dx = item_xy[r, 0] - unit_xy[c, 0]
+            dy = item_xy[r, 1] - unit_xy[c, 1]
+            d = np.sqrt(dx * dx + dy * dy)
+            if d < reach:
+                out_i[t] = lo + r
+                out_o[t] = near[c]
+                out_d[t] = d
+                t += 1
+    return out_i, out_o, out_d
 
 
 @njit(cache=True)
@@ -223,6 +268,28 @@ def _block(  # pragma: no cover - compiled
             out_c[t] = int(min(1000.0, d / 1.2 * 900 + noise[r, c]))
             t += 1
     return out_i[:t], out_o[:t], out_c[:t]
+
+
+@njit(cache=True)
+def _by_zone(  # pragma: no cover - compiled
+    unit_zone: np.ndarray, edge_option: np.ndarray, edge_item: np.ndarray, weight: np.ndarray, z: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edges grouped by their unit's zone (a counting sort, in edge order within a zone), with
+    their household's weight: each zone's constraint is then a slice, not a scan of every edge."""
+    start = np.zeros(z + 1, np.int64)
+    for e in range(edge_option.size):
+        start[unit_zone[edge_option[e]] + 1] += 1
+    for k in range(z):
+        start[k + 1] += start[k]
+    fill = start[:-1].copy()
+    order = np.empty(edge_option.size, np.int32)
+    load = np.empty(edge_option.size, np.int32)
+    for e in range(edge_option.size):
+        k = unit_zone[edge_option[e]]
+        order[fill[k]] = e
+        load[fill[k]] = weight[edge_item[e]]
+        fill[k] += 1
+    return order, load, start
 
 
 def _weights(kind: Weights, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -125,3 +125,86 @@ def violations(
     out = np.zeros(cost.size, np.bool_)
     found = _violations(indptr, option, cost, price, value, cand, int(k), out)
     return int(found), out
+
+
+@njit(cache=True)
+def _near_or_cheapest(  # pragma: no cover - compiled
+    indptr: IntArray,
+    option: IntArray,
+    cost: IntArray,
+    price: IntArray,
+    leave: IntArray,
+    k: int,
+    slack: int,
+    out: BoolArray,
+) -> None:
+    buf_v = np.empty(k + 1, np.int64)
+    buf_e = np.empty(k + 1, np.int64)
+    for i in range(indptr.size - 1):
+        best = leave[i]
+        size = 0
+        for e in range(indptr[i], indptr[i + 1]):
+            v = cost[e] + price[option[e]]
+            if v < best:
+                best = v
+            if k > 0:
+                size = _keep(buf_v, buf_e, size, k, v, e)
+        for t in range(size):
+            out[buf_e[t]] = True
+        for e in range(indptr[i], indptr[i + 1]):
+            if cost[e] + price[option[e]] - best <= slack:
+                out[e] = True
+
+
+def near_or_cheapest(
+    indptr: IntArray,
+    option: IntArray,
+    cost: IntArray,
+    price: IntArray,
+    leave: IntArray,
+    k: int,
+    slack: int,
+) -> BoolArray:
+    """Per item, its ``k`` cheapest edges under ``cost + price[option]`` and all within ``slack``
+    of its best (``leave`` counted as an option): one pass, no edge-sized temporaries."""
+    out = np.zeros(cost.size, np.bool_)
+    _near_or_cheapest(indptr, option, cost, price, leave, int(k), int(slack), out)
+    return out
+
+
+@njit(cache=True)
+def _reduced_costs(  # pragma: no cover - compiled
+    indptr: IntArray, option: IntArray, cost: IntArray, price: IntArray, best: IntArray
+) -> IntArray:
+    out = np.empty(cost.size, np.int64)
+    for i in range(indptr.size - 1):
+        b = best[i]
+        for e in range(indptr[i], indptr[i + 1]):
+            out[e] = cost[e] + price[option[e]] - b
+    return out
+
+
+def reduced_costs(
+    indptr: IntArray, option: IntArray, cost: IntArray, price: IntArray, best: IntArray
+) -> IntArray:
+    """``cost + price[option] - best[item]`` per edge, in one pass."""
+    return _reduced_costs(indptr, option, cost, price, best)
+
+
+@njit(cache=True)
+def _used_edges(indptr: IntArray, option: IntArray, option_of: IntArray) -> BoolArray:  # pragma: no cover
+    out = np.zeros(option.size, np.bool_)
+    for i in range(indptr.size - 1):
+        j = option_of[i]
+        if j < 0:
+            continue
+        for e in range(indptr[i], indptr[i + 1]):
+            if option[e] == j:
+                out[e] = True
+                break
+    return out
+
+
+def used_edges(indptr: IntArray, option: IntArray, option_of: IntArray) -> BoolArray:
+    """Mask of the edge each item uses (``option_of[i] < 0``: none)."""
+    return _used_edges(indptr, option, option_of)
