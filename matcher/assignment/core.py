@@ -55,8 +55,15 @@ class Core:
 
     @cached_property
     def constraint_columns(self) -> sp.csc_matrix:
-        """The constraint matrix by edge (CSC): the rows each edge loads, for passes edge by edge."""
-        return self.constraint_matrix.tocsc()
+        """The constraint matrix by edge (CSC): the rows each edge loads, for passes edge by edge.
+        A compiled counting sort: scipy's conversion took 3 s on 30 M entries, this a fraction."""
+        m = (
+            self.constraint_matrix
+            if self.constraint_matrix.has_sorted_indices
+            else self.constraint_matrix.sorted_indices()
+        )
+        indptr, rows, data = _transpose(m.indptr, m.indices, m.data, m.shape[1])
+        return sp.csc_matrix((data, rows, indptr), shape=m.shape, copy=False)
 
     @property
     def n_constraints(self) -> int:
@@ -149,6 +156,49 @@ def presolve(problem: AssignmentProblem) -> Core | Conflict:
         fixed_cost=int(problem.edge_cost[pin].sum()),
         pinned=pin,
     )
+
+
+#: Up to this many rows the transposition merges the rows' sorted columns (sequential memory
+#: access); above, a counting sort.
+MERGE_ROWS = 32
+
+
+@njit(cache=True)
+def _transpose(  # pragma: no cover - compiled
+    indptr: NDArray[np.integer], indices: NDArray[np.integer], data: IntArray, n_cols: int
+) -> tuple[IntArray, NDArray[np.int32], IntArray]:
+    """CSR -> CSC (rows sorted within each column; the CSR's columns must be sorted)."""
+    n_rows = indptr.size - 1
+    col_ptr = np.zeros(n_cols + 1, np.int64)
+    rows = np.empty(indices.size, np.int32)
+    out = np.empty(indices.size, data.dtype)
+    if n_rows <= MERGE_ROWS:
+        head = np.empty(n_rows, np.int64)
+        for r in range(n_rows):
+            head[r] = indptr[r]
+        t = 0
+        for c in range(n_cols):
+            for r in range(n_rows):
+                j = head[r]
+                if j < indptr[r + 1] and indices[j] == c:
+                    rows[t] = r
+                    out[t] = data[j]
+                    t += 1
+                    head[r] = j + 1
+            col_ptr[c + 1] = t
+        return col_ptr, rows, out
+    for j in range(indices.size):
+        col_ptr[indices[j] + 1] += 1
+    for c in range(n_cols):
+        col_ptr[c + 1] += col_ptr[c]
+    fill = col_ptr[:-1].copy()
+    for r in range(n_rows):
+        for j in range(indptr[r], indptr[r + 1]):
+            c = indices[j]
+            rows[fill[c]] = r
+            out[fill[c]] = data[j]
+            fill[c] += 1
+    return col_ptr, rows, out
 
 
 @njit(cache=True)
