@@ -25,7 +25,7 @@ IntArray = NDArray[np.int64]
 BLOCKED_TRIES = 3
 #: Edges and items a pass looks at per second (measured, with a margin): how a deadline becomes
 #: a budget the compiled pass can count down.
-WORK_PER_SECOND = 1e8
+WORK_PER_SECOND = 1e7
 
 
 @njit(cache=True)
