@@ -39,9 +39,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
-from matcher.assignment.dual import SCALE, maximise_dual
+from matcher.assignment.dual import SCALE, _initial_price, maximise_dual
 from matcher.assignment.greedy import greedy
 from matcher.assignment.incumbent import Incumbent
+from matcher.assignment.large import LARGE_DUAL_SHARE, first_multipliers, is_large
 from matcher.assignment.lns import improve
 from matcher.assignment.lp import LpBound, solve_lp
 from matcher.assignment.mip import MipSettings, integer_bound, solve_mip, solve_restricted
@@ -146,7 +147,8 @@ def solve_relaxed(
     keep_going = watch.keep_going
     mip = MipSettings(seed, None if on_progress is None else watch.interrupt)
     repairs = _Repairs(core, best, watch)
-    lp = solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed)
+    huge = is_large(core)  # no LP, no local search, the dual from a lower start (see large.py)
+    lp = None if huge else solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed)
     if lp is not None:
         watch.bound = max(watch.bound, lp.bound)
         best.offer(_round(core, lp))
@@ -156,15 +158,16 @@ def solve_relaxed(
     # the last master's side-row duals (the items' and options' are re-optimised exactly by each
     # evaluation, so the bound there is far above the unfinished LP's), with a share of its own.
     converged = lp is not None and lp.converged
+    dual_share = LARGE_DUAL_SHARE if huge else 0.1 if converged else DUAL_SHARE
     dual = maximise_dual(
         core,
         candidates,
-        deadline=time.perf_counter() + (0.1 if converged else DUAL_SHARE) * time_limit,
+        deadline=time.perf_counter() + dual_share * time_limit,
         incumbent=best,
         on_solution=repairs,
         max_evaluations=CONVERGED_EVALUATIONS if converged else max_iterations,
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
-        start=None if lp is None else lp.side_dual,
+        start=first_multipliers(core, _initial_price(core)) if huge else None if lp is None else lp.side_dual,
     )
     repairs.flush()
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
