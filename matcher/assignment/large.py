@@ -24,8 +24,11 @@ from matcher.assignment.core import Core
 #: Edges above which a problem is large (see the module docstring). The families benchmarked at
 #: 200-2,000 items have at most ~2 M edges and keep the full path; 10,000 items have ~30 M.
 LARGE_EDGES = 5_000_000
-#: The dual's share of the time limit on a large problem (there is no LP to share it with).
-LARGE_DUAL_SHARE = 0.4
+#: The share of the time limit for the bound on a large problem (one evaluation, repaired into the
+#: first incumbent; there is no LP to share it with) ...
+LARGE_DUAL_SHARE = 0.3
+#: ... and the time from the start by which the two evaluations for the merging MIP must end.
+LARGE_PUSH_SHARE = 0.75
 #: The dual's first price on a large problem, as a share of the line search's first price.
 LARGE_START_PRICE = 0.5
 
