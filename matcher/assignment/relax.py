@@ -39,10 +39,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
-from matcher.assignment.dual import SCALE, DualBound, _initial_price, maximise_dual
+from matcher.assignment.dual import SCALE, maximise_dual
 from matcher.assignment.greedy import greedy
 from matcher.assignment.incumbent import Incumbent
-from matcher.assignment.large import LARGE_DUAL_SHARE, LARGE_PUSH_SHARE, first_multipliers, is_large
+from matcher.assignment.large import LARGE_DUAL_SHARE, LARGE_EVALUATIONS, is_large
 from matcher.assignment.lns import improve
 from matcher.assignment.lp import LpBound, solve_lp
 from matcher.assignment.mip import MipSettings, integer_bound, solve_mip, solve_restricted
@@ -147,7 +147,7 @@ def solve_relaxed(
     keep_going = watch.keep_going
     mip = MipSettings(seed, None if on_progress is None else watch.interrupt)
     repairs = _Repairs(core, best, watch)
-    huge = is_large(core)  # no LP, no local search, the dual from a lower start (see large.py)
+    huge = is_large(core)  # no LP, no local search, two dual evaluations from zero (see large.py)
     lp = None if huge else solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed)
     if lp is not None:
         watch.bound = max(watch.bound, lp.bound)
@@ -162,16 +162,14 @@ def solve_relaxed(
     dual = maximise_dual(
         core,
         candidates,
-        deadline=time.perf_counter() + dual_share * time_limit,
+        deadline=(start if huge else time.perf_counter()) + dual_share * time_limit,
         incumbent=best,
         on_solution=repairs,
-        max_evaluations=1 if huge else CONVERGED_EVALUATIONS if converged else max_iterations,
+        max_evaluations=LARGE_EVALUATIONS if huge else CONVERGED_EVALUATIONS if converged else max_iterations,
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
-        start=first_multipliers(core, _initial_price(core)) if huge else None if lp is None else lp.side_dual,
+        start=np.zeros(core.n_constraints) if huge else None if lp is None else lp.side_dual,
     )
-    if huge:
-        dual = _pushed(core, candidates, start + LARGE_PUSH_SHARE * time_limit, best, repairs, dual)
-    else:
+    if not huge:  # large: the merging MIP finds far better than the push's repair, which costs seconds
         repairs.flush()
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
     if lp is not None:
@@ -269,27 +267,6 @@ def solve_relaxed(
         # too many edges survive to prove optimality in the time left: report the proven gap
         return EngineResult(Status.FEASIBLE, incumbent, int(best_ub), float(bound), stats=stats)
     return _finish(core, keep, incumbent, bound, start, time_limit, gap_limit, stats, mip)
-
-
-def _pushed(
-    core: Core, candidates: int, deadline: float, best: Incumbent, repairs: _Repairs, dual: DualBound
-) -> DualBound:
-    """On a large problem, after the bound: two relaxed solutions for the merging MIP, not repaired
-    (a repair costs seconds there). At zero multipliers after one pricing round every item takes
-    about its best edge and some side rows over-fill; at the line search's first price on those
-    rows their items are pushed out. A MIP over the union of the two (and the bound's) picks,
-    item by item, the one that fits: at 10,000 items 2.0 M in 9 s, where the bound's repair is
-    2.6 M. ``dual`` gains their fixing bounds and evaluations."""
-    more = maximise_dual(
-        core, candidates, deadline=deadline, incumbent=best, on_solution=repairs, max_evaluations=2
-    )
-    repairs.last = None
-    return replace(
-        dual,
-        bound=max(dual.bound, more.bound),
-        edge_bound=np.maximum(dual.edge_bound, more.edge_bound),
-        evaluations=dual.evaluations + more.evaluations,
-    )
 
 
 def _round(core: Core, lp: LpBound) -> BoolArray | None:

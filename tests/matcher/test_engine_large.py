@@ -14,8 +14,7 @@ from matcher.assignment import incumbent as incumbent_module
 from matcher.assignment import large as large_module
 from matcher.assignment import relax as relax_module
 from matcher.assignment.core import Core, presolve
-from matcher.assignment.dual import _initial_price
-from matcher.assignment.large import LARGE_EDGES, LARGE_START_PRICE, is_large
+from matcher.assignment.large import LARGE_EDGES, LARGE_EVALUATIONS, is_large
 
 from .oracle import brute_force, feasible
 from .strategies import assignment_problems
@@ -80,21 +79,19 @@ def test_large_problems_skip_the_lp_and_the_local_search(monkeypatch: pytest.Mon
     assert solution.objective == brute_force(_problem())
 
 
-def test_the_large_path_starts_the_line_search_lower(monkeypatch: pytest.MonkeyPatch) -> None:
-    prices: list[float | None] = []
+def test_the_large_path_evaluates_zero_then_one_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[Any, Any]] = []
     maximise = relax_module.maximise_dual
 
     def spy(*args: Any, **kwargs: Any) -> Any:
-        prices.append(kwargs.get("first_price"))
+        start = kwargs.get("start")
+        calls.append((None if start is None else start.tolist(), kwargs.get("max_evaluations")))
         return maximise(*args, **kwargs)
 
     monkeypatch.setattr(relax_module, "maximise_dual", spy)
-    solve(_problem(), SolveOptions(time_limit=5))
     monkeypatch.setattr(large_module, "LARGE_EDGES", 0)
     solve(_problem(), SolveOptions(time_limit=5))
-    core = presolve(_problem())
-    assert isinstance(core, Core)
-    assert prices == [None, LARGE_START_PRICE * _initial_price(core)]
+    assert calls == [([0.0], LARGE_EVALUATIONS)]
 
 
 @given(p=assignment_problems(max_items=5, max_options=4))
