@@ -14,7 +14,10 @@ from matcher.assignment import incumbent as incumbent_module
 from matcher.assignment import large as large_module
 from matcher.assignment import relax as relax_module
 from matcher.assignment.core import Core, presolve
+from matcher.assignment.dual import maximise_dual
 from matcher.assignment.large import LARGE_EDGES, LARGE_EVALUATIONS, is_large
+from matcher.assignment.local import local_search
+from matcher.assignment.lp import solve_lp
 
 from .oracle import brute_force, feasible
 from .strategies import assignment_problems
@@ -23,7 +26,7 @@ from .strategies import assignment_problems
 def _calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Count the LP's and the local search's calls (they still run)."""
     seen = {"lp": 0, "local": 0}
-    lp, local = relax_module.solve_lp, incumbent_module.local_search
+    lp, local = solve_lp, local_search
 
     def counted_lp(*args: Any, **kwargs: Any) -> Any:
         seen["lp"] += 1
@@ -81,7 +84,7 @@ def test_large_problems_skip_the_lp_and_the_local_search(monkeypatch: pytest.Mon
 
 def test_the_large_path_evaluates_zero_then_one_step(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[Any, Any]] = []
-    maximise = relax_module.maximise_dual
+    maximise = maximise_dual
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         start = kwargs.get("start")
