@@ -22,7 +22,7 @@ from __future__ import annotations
 from matcher.assignment.core import Core
 
 #: Edges above which a problem is large (see the module docstring). The families benchmarked at
-#: 200-2,000 items have at most ~2 M edges and keep the full path; 10,000 items have ~30 M.
+#: 200-2,000 items have at most 1.2 M edges and keep the full path; 10,000 items have 31 M.
 LARGE_EDGES = 5_000_000
 #: The dual's share of the time limit on a large problem, from the start (there is no LP): the
 #: bundle step's evaluation is cut there (its solution still serves the merge), leaving the search time.
