@@ -23,6 +23,9 @@ from matcher.assignment.problem import BoolArray
 IntArray = NDArray[np.int64]
 #: Per item and pass, the blocked improving edges (best first) an ejection chain is tried for.
 BLOCKED_TRIES = 3
+#: Edges and items a pass looks at per second (measured, with a margin): how a deadline becomes
+#: a budget the compiled pass can count down.
+WORK_PER_SECOND = 1e7
 
 
 @njit(cache=True)
@@ -90,13 +93,19 @@ def _pass(  # pragma: no cover - compiled
     upper: IntArray,
     opt_load: IntArray,
     row_load: IntArray,
-) -> int:
-    """One pass of improving moves, applied in place; the total gain."""
+    budget: int,
+) -> tuple[int, bool]:
+    """One pass of improving moves, applied in place: the total gain, and whether the pass ended
+    early because it used up ``budget`` (edges and items looked at; compiled code cannot read
+    the clock)."""
     gain = 0
     n = cur.size
     blocked = np.empty(BLOCKED_TRIES, np.int64)
     blocked_delta = np.empty(BLOCKED_TRIES, np.int64)
     for i in order:
+        budget -= indptr[i + 1] - indptr[i] + 1
+        if budget < 0:
+            return gain, True
         old = cur[i]
         c0 = _cost(i, old, ecost, unc)
         best_e, best_delta = -2, 0
@@ -163,6 +172,7 @@ def _pass(  # pragma: no cover - compiled
                     _shift(old, 1, eopt, opt_load, cptr, crow, cw, row_load)
                     continue
             o = eopt[e]
+            budget -= n
             for j in range(n):
                 if j == i or cur[j] < 0:
                     continue
@@ -180,6 +190,7 @@ def _pass(  # pragma: no cover - compiled
                 cj = ecost[ej]
                 _shift(ej, -1, eopt, opt_load, cptr, crow, cw, row_load)
                 jlo = indptr[j] - (0 if must[j] else 1)
+                budget -= indptr[j + 1] - jlo
                 for t in range(jlo, indptr[j + 1]):
                     f = t if t >= indptr[j] else -1
                     if f == ej:
@@ -215,7 +226,7 @@ def _pass(  # pragma: no cover - compiled
             cur[i] = chain_e
             cur[chain_j] = chain_f
             gain -= chain_delta
-    return gain
+    return gain, False
 
 
 def local_search(
@@ -236,9 +247,11 @@ def local_search(
     row_load = (core.constraint_matrix @ used.astype(np.int64)).astype(np.int64)
     rng = np.random.default_rng(seed)
     for _ in range(max_passes):
-        if time.perf_counter() >= deadline:
+        left = deadline - time.perf_counter()
+        if left <= 0:
             break
-        gain = _pass(
+        budget = int(min(float(2**62), WORK_PER_SECOND * left))
+        gain, stopped = _pass(
             rng.permutation(core.n_items).astype(np.int64),
             cur,
             used,
@@ -255,7 +268,8 @@ def local_search(
             core.constraint_upper.astype(np.int64),
             opt_load,
             row_load,
+            budget,
         )
-        if gain <= 0:
+        if gain <= 0 or stopped:
             break
     return used

@@ -4,25 +4,30 @@ Only a few side constraints link items, so they are *relaxed*: each gets a
 multiplier (a price per point of weight) and what is left is an assignment problem, solved exactly by
 the priced network path (:func:`matcher.assignment.network.assign_priced`).
 
-1. **Bound.** For multipliers ``mu >= 0`` the relaxed optimum ``L(mu)`` is a proven lower bound;
-   :mod:`matcher.assignment.dual` maximises it (a line search on a common price, then a bundle
-   method) in a dozen or two network solves. At its maximum ``L`` equals the LP bound, which with
-   few linking constraints is within a hair of the integer optimum.
-2. **Incumbent.** Some relaxed solutions are repaired (over-full constraints shed the items that
-   lose least per point of weight, then unassigned items, dearest per point first, take their
-   cheapest edge that fits, :func:`greedy`); then a MIP merges the relaxed solutions with the best
-   bounds (the union of their edges), from the incumbent.
-3. **Fix.** The assignment's duals give every edge a reduced cost ``r`` with
-   ``cost(x) >= L(mu) + sum(r_e x_e)`` for every feasible ``x``; an edge with
-   ``L(mu) + r_e > incumbent - 1`` cannot be in a better solution (costs are integers) and is
+1. **Bound.** The LP over every edge, by column generation (:mod:`matcher.assignment.lp`), for up
+   to half the time: its duals prove a bound at every iteration, the LP bound once no edge prices
+   out. Then :mod:`matcher.assignment.dual` maximises ``L(mu)``, the relaxed optimum for
+   multipliers ``mu >= 0`` (a proven bound), from the LP's side-row duals: after a converged LP a
+   few evaluations (their relaxed solutions feed the incumbent and the merge), after an unfinished
+   one a bundle method for a share of its own (without an LP, a line search first).
+2. **Incumbent.** The LP's solution is rounded and repaired, and its integral part completed by a
+   MIP over the fractional items' best edges; some relaxed solutions are repaired too (over-full
+   constraints shed the items that lose least per point of weight, then unassigned items, dearest
+   per point first, take their cheapest edge that fits, :func:`greedy`); a MIP merges the relaxed
+   solutions with the best bounds (the union of their edges). Local search
+   (:mod:`matcher.assignment.local`: single moves and two-step ejection chains) polishes the
+   incumbent after each of these steps.
+3. **Fix.** The LP's and the assignments' duals give every edge a reduced cost ``r`` with
+   ``cost(x) >= bound + sum(r_e x_e)`` for every feasible ``x``; an edge with
+   ``bound + r_e > incumbent - 1`` cannot be in a better solution (costs are integers) and is
    dropped.
 4. **Search.** Large-neighbourhood search (:mod:`matcher.assignment.lns`) re-solves a few side
    constraints' items at a time with the rest fixed. Where too many edges survive fixing for an
    exact MIP in the time left, it runs until the incumbent is good enough for fixing to leave a
    provable MIP, or until the time is up (the answer is then the incumbent with its proven gap);
    otherwise it takes a share of the time first, to give the exact MIP a good start.
-5. **Solve.** A MIP (HiGHS, from the incumbent) on the surviving edges: its optimum there is the
-   optimum of the whole problem, and its bound a bound for the whole problem.
+5. **Solve.** A MIP (HiGHS, the incumbent as a cutoff) on the surviving edges: its optimum there is
+   the optimum of the whole problem, and its bound a bound for the whole problem.
 
 Every MIP gets the time left and a size it can handle in that time (HiGHS checks its limit only
 between phases), so a solve ends within its limit plus a fraction of a second; the progress hook
@@ -62,6 +67,9 @@ MERGE_SHARE = 0.15
 #: Share of the time limit spent on the bound, and of it at most on the LP.
 BOUND_SHARE = 0.4
 LP_SHARE = 0.5
+#: Edges the LP's column generation gets through per second (a loaded two-core machine: 1,000
+#: items and 300k edges take 2-5 s); a larger problem skips the LP in favour of the dual.
+LP_EDGES_PER_SECOND = 100_000
 #: Share of the time limit the dual has after an LP that did not converge (one that did: a tenth).
 DUAL_SHARE = 0.2
 #: Share of the time limit the MIP completing the LP's integral part may take, and how many of
@@ -69,7 +77,7 @@ DUAL_SHARE = 0.2
 DIVE_SHARE = 0.1
 DIVE_EDGES = 8
 #: Share of the time limit one local search of the incumbent may take (its passes are not interrupted).
-POLISH_SHARE = 0.05
+POLISH_SHARE = 0.08
 #: Dual evaluations after an LP that converged.
 CONVERGED_EVALUATIONS = 6
 #: Repair a relaxed solution into an incumbent every few multiplier updates (and the last one):
@@ -148,7 +156,9 @@ def solve_relaxed(
     mip = MipSettings(seed, None if on_progress is None else watch.interrupt)
     repairs = _Repairs(core, best, watch)
     huge = is_large(core)  # no LP, no local search, two dual evaluations from zero (see large.py)
-    lp = None if huge else solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed)
+    # the LP pays where it can finish: an unfinished master proves little
+    fits = not huge and core.n_edges <= LP_EDGES_PER_SECOND * LP_SHARE * time_limit
+    lp = solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed) if fits else None
     if lp is not None:
         watch.bound = max(watch.bound, lp.bound)
         best.offer(_round(core, lp))
@@ -158,11 +168,12 @@ def solve_relaxed(
     # the last master's side-row duals (the items' and options' are re-optimised exactly by each
     # evaluation, so the bound there is far above the unfinished LP's), with a share of its own.
     converged = lp is not None and lp.converged
-    dual_share = LARGE_DUAL_SHARE if huge else 0.1 if converged else DUAL_SHARE
     dual = maximise_dual(
         core,
         candidates,
-        deadline=(start if huge else time.perf_counter()) + dual_share * time_limit,
+        deadline=start + (LARGE_DUAL_SHARE if huge else BOUND_SHARE) * time_limit
+        if lp is None
+        else time.perf_counter() + (0.1 if converged else DUAL_SHARE) * time_limit,
         incumbent=best,
         on_solution=repairs,
         max_evaluations=LARGE_EVALUATIONS if huge else CONVERGED_EVALUATIONS if converged else max_iterations,

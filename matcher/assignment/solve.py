@@ -80,8 +80,10 @@ def solve(problem: AssignmentProblem, options: SolveOptions | None = None) -> As
     Path: presolve (pins, forbidden edges, side constraints that cannot bind; a conflict found there
     is the answer). With no side constraint left, ``auto`` takes the network path: an exact
     min-cost assignment, optimal unless stopped. Otherwise the relax-fix-solve path
-    (:mod:`matcher.assignment.relax`): a Lagrangian bound, repaired incumbents, reduced-cost fixing,
-    large-neighbourhood search and an exact HiGHS MIP on the edges that survive. ``cpsat`` is one
+    (:mod:`matcher.assignment.relax`): the LP over every edge by column generation where it fits
+    the time, a Lagrangian bound from its duals, rounded and repaired incumbents polished by local
+    search, reduced-cost fixing, large-neighbourhood search and an exact HiGHS MIP on the edges
+    that survive (the incumbent as its cutoff). ``cpsat`` is one
     CP-SAT model of every edge, the baseline.
 
     The answer's ``bound`` is a proven lower bound on the optimum (minimisation), ``gap`` the
