@@ -26,7 +26,7 @@ from matcher.assignment.core import Core
 LARGE_EDGES = 5_000_000
 #: The dual's share of the time limit on a large problem, from the start (there is no LP): the
 #: bundle step's evaluation is cut there (its solution still serves the merge), leaving the search time.
-LARGE_DUAL_SHARE = 0.55
+LARGE_DUAL_SHARE = 0.45
 #: Its evaluations there: at zero multipliers, fully priced (the bound: the assignment without side
 #: constraints), then one bundle step, which pushes items out of the rows zero over-fills. The
 #: merging MIP over the union of the two picks, item by item, the one that fits.
