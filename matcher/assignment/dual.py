@@ -83,8 +83,13 @@ class _Oracle:
 
     def __post_init__(self) -> None:
         self.rows, self.sign, self.rhs = relaxed_rows(self.core)
-        self.matrix = self.core.constraint_matrix[self.rows]  # rows x edges
-        self.weights = self.matrix.T.tocsr()  # edges x rows, to price edges
+        if np.array_equal(self.rows, np.arange(self.core.n_constraints)):
+            # every row once (upper sides only): the core's matrices, not copies (370 MB each at 30 M edges)
+            self.matrix = self.core.constraint_matrix
+            self.weights = self.core.constraint_columns.T  # edges x rows, to price edges
+        else:
+            self.matrix = self.core.constraint_matrix[self.rows]  # rows x edges
+            self.weights = self.matrix.T.tocsr()  # edges x rows, to price edges
         self.edge_bound = np.full(self.core.n_edges, -np.inf)
 
     @property

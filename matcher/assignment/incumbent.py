@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.assignment.core import Core
+from matcher.assignment.large import is_large
 from matcher.assignment.local import local_search
 from matcher.assignment.problem import BoolArray
 
@@ -42,8 +43,9 @@ class Incumbent:
         return math.isfinite(ub) and (ub <= bound or ub - bound <= self.gap_limit * abs(ub))
 
     def polish(self, deadline: float, seed: int = 0, max_passes: int = 20) -> bool:
-        """Improve the incumbent by local search (:mod:`matcher.assignment.local`); whether it gained."""
-        if self.used is None:
+        """Improve the incumbent by local search (:mod:`matcher.assignment.local`); whether it gained.
+        Not on a large problem (:mod:`matcher.assignment.large`): a pass there takes seconds."""
+        if self.used is None or is_large(self.core):
             return False
         return self.offer(
             local_search(self.core, self.used, deadline=deadline, seed=seed, max_passes=max_passes)

@@ -47,6 +47,7 @@ from matcher.assignment.core import Core
 from matcher.assignment.dual import SCALE, maximise_dual
 from matcher.assignment.greedy import greedy
 from matcher.assignment.incumbent import Incumbent
+from matcher.assignment.large import LARGE_DUAL_SHARE, LARGE_EVALUATIONS, is_large
 from matcher.assignment.lns import improve
 from matcher.assignment.lp import LpBound, solve_lp
 from matcher.assignment.mip import MipSettings, integer_bound, solve_mip, solve_restricted
@@ -154,8 +155,9 @@ def solve_relaxed(
     keep_going = watch.keep_going
     mip = MipSettings(seed, None if on_progress is None else watch.interrupt)
     repairs = _Repairs(core, best, watch)
+    huge = is_large(core)  # no LP, no local search, two dual evaluations from zero (see large.py)
     # the LP pays where it can finish: an unfinished master proves little
-    fits = core.n_edges <= LP_EDGES_PER_SECOND * LP_SHARE * time_limit
+    fits = not huge and core.n_edges <= LP_EDGES_PER_SECOND * LP_SHARE * time_limit
     lp = solve_lp(core, deadline=start + LP_SHARE * time_limit, seed=seed) if fits else None
     if lp is not None:
         watch.bound = max(watch.bound, lp.bound)
@@ -169,16 +171,17 @@ def solve_relaxed(
     dual = maximise_dual(
         core,
         candidates,
-        deadline=start + BOUND_SHARE * time_limit
+        deadline=start + (LARGE_DUAL_SHARE if huge else BOUND_SHARE) * time_limit
         if lp is None
         else time.perf_counter() + (0.1 if converged else DUAL_SHARE) * time_limit,
         incumbent=best,
         on_solution=repairs,
-        max_evaluations=CONVERGED_EVALUATIONS if converged else max_iterations,
+        max_evaluations=LARGE_EVALUATIONS if huge else CONVERGED_EVALUATIONS if converged else max_iterations,
         tolerance=gap_limit / 4,  # a bound that may still rise by a quarter of the gap will do
-        start=None if lp is None else lp.side_dual,
+        start=np.zeros(core.n_constraints) if huge else None if lp is None else lp.side_dual,
     )
-    repairs.flush()
+    if not huge:  # large: the merging MIP finds far better than the push's repair, which costs seconds
+        repairs.flush()
     bound = math.ceil(dual.bound - 1e-9) if math.isfinite(dual.bound) else dual.bound
     if lp is not None:
         bound = max(bound, integer_bound(lp.bound))  # the LP's float duals carry HiGHS's tolerance
