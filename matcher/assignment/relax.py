@@ -58,6 +58,11 @@ from matcher.assignment.result import EngineResult, Progress, SolveStats, Status
 #: Relaxed solutions (the best bounds first) whose edges the merging MIP combines.
 MERGE_SOLUTIONS = 10
 MIP_EDGES_PER_SECOND = 8_000
+#: HiGHS reads its clock between phases, and on a model of more than ``MIP_RESERVE_EDGES`` edges
+#: one phase can take seconds (a 60 s solve over 128,000 edges ended 5.4 s late), so the exact MIP
+#: there is given ``1 - MIP_RESERVE`` of the time left.
+MIP_RESERVE_EDGES = 50_000
+MIP_RESERVE = 0.1
 #: Where the exact MIP fits, the share of the time left the search takes first (for its start).
 SEARCH_SHARE = 0.3
 #: ... and it stops there after this many steps in a row without a gain (the exact MIP may prove fast).
@@ -202,8 +207,11 @@ def solve_relaxed(
     if best.used is None:
         best.offer(greedy(core, np.argsort(-core.unassigned_cost, kind="stable")))
     if best.used is None:
-        # no feasible start: the exact engine works on every edge, or proves infeasibility
+        # no feasible start: the exact engine works on every edge, or proves infeasibility; unless
+        # it cannot stop in time there (HiGHS's presolve ignores the limit on millions of columns)
         every = np.ones(core.n_edges, bool)
+        if core.n_edges > _mip_capacity(deadline - time.perf_counter(), _cpu_share(start, start_cpu)):
+            return EngineResult(Status.UNKNOWN, np.zeros(core.n_edges, bool), None, float(bound), stats=stats)
         return _finish(core, every, None, bound, start, time_limit, gap_limit, stats, mip)
     if not best.proven_by(bound) and keep_going():
         # Solution merging: the relaxed solutions at the best multipliers are each optimal for
@@ -360,6 +368,8 @@ def _finish(
     in as a cutoff, not as a start: HiGHS proves small models several times faster so (on GAP
     instances 2-3x), and none found below the cutoff proves the incumbent optimal."""
     left = time_limit - (time.perf_counter() - start)
+    if keep.sum() > MIP_RESERVE_EDGES:
+        left *= 1 - MIP_RESERVE
     best_ub = math.inf if incumbent is None else core.objective(incumbent)
     cutoff = None if incumbent is None else best_ub + 0.5
     exact = solve_mip(core, keep, time_limit=left, gap_limit=gap_limit, settings=mip, cutoff=cutoff)

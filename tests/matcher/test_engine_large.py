@@ -112,3 +112,31 @@ def test_the_large_path_is_feasible_and_its_bound_holds(p: AssignmentProblem) ->
     used[solution.edge_of_item[solution.edge_of_item >= 0]] = True
     assert feasible(p, used)
     assert p.objective(used) == solution.objective >= best >= solution.bound - 1e-6
+
+
+def _infeasible_by_a_row() -> AssignmentProblem:
+    """Three items that must be placed, a row that takes only two of them: no start exists."""
+    return AssignmentProblem.create(
+        3,
+        3,
+        [0, 0, 1, 1, 2, 2],
+        [0, 1, 1, 2, 2, 0],
+        [1, 2, 1, 2, 1, 2],
+        must_assign=True,
+        constraints=[SideConstraint("row", list(range(6)), [1] * 6, 2)],
+    )
+
+
+def test_without_a_start_the_exact_stage_proves_infeasibility_where_it_fits() -> None:
+    assert (
+        solve(_infeasible_by_a_row(), SolveOptions(method="relax", time_limit=5)).status is Status.INFEASIBLE
+    )
+
+
+def test_without_a_start_too_many_edges_for_the_time_is_unknown_not_late(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(relax_module, "MIP_EDGES_PER_SECOND", 0)  # no model fits: as at millions of edges
+    solution = solve(_infeasible_by_a_row(), SolveOptions(method="relax", time_limit=5))
+    assert solution.status is Status.UNKNOWN
+    assert not solution.has_solution
