@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from matcher.assignment.core import Core
 from matcher.assignment.incumbent import Incumbent
-from matcher.assignment.mip import MipSettings, solve_restricted
+from matcher.assignment.mip import MipSettings, left_by, solve_restricted
 from matcher.assignment.problem import BoolArray
 
 FloatArray = NDArray[np.float64]
@@ -63,8 +63,7 @@ def improve(
         per_item = max(4, min(EDGES_PER_ITEM, MAX_EDGES // max(1, int(free.sum()))))
         edges = _edges(core, free, rank, incumbent.objective, per_item)
         fixed = used & ~free[core.edge_item]
-        capacity = core.option_capacity - np.bincount(core.edge_option[fixed], minlength=core.n_options)
-        load = core.constraint_matrix @ fixed.astype(np.int64)
+        capacity, lower, upper = left_by(core, fixed)
         edges &= capacity[core.edge_option] > 0
         edges |= used & free[core.edge_item]
         limit = min(STEP_SECONDS, deadline - time.perf_counter())
@@ -77,8 +76,8 @@ def improve(
             edges,
             free,
             capacity,
-            core.constraint_lower - load,
-            core.constraint_upper - load,
+            lower,
+            upper,
             limit,
             current,
             settings,

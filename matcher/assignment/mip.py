@@ -130,6 +130,14 @@ def _mip(
     )
 
 
+def left_by(core: Core, fixed: BoolArray) -> tuple[IntArray, IntArray, IntArray]:
+    """What the ``fixed`` edges leave of the option capacities and of the side rows' bounds:
+    ``(capacity, lower, upper)`` for :func:`solve_restricted`."""
+    capacity = core.option_capacity - np.bincount(core.edge_option[fixed], minlength=core.n_options)
+    load = core.constraint_matrix @ fixed.astype(np.int64)
+    return capacity, core.constraint_lower - load, core.constraint_upper - load
+
+
 def solve_restricted(
     core: Core,
     edges: BoolArray,

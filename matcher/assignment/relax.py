@@ -50,7 +50,7 @@ from matcher.assignment.incumbent import Incumbent
 from matcher.assignment.large import LARGE_DUAL_SHARE, LARGE_EVALUATIONS, is_large
 from matcher.assignment.lns import improve
 from matcher.assignment.lp import LpBound, solve_lp
-from matcher.assignment.mip import MipSettings, integer_bound, solve_mip, solve_restricted
+from matcher.assignment.mip import MipSettings, integer_bound, left_by, solve_mip, solve_restricted
 from matcher.assignment.network import cheapest_per_item
 from matcher.assignment.problem import BoolArray
 from matcher.assignment.result import EngineResult, Progress, SolveStats, Status
@@ -314,18 +314,7 @@ def _dive(
     edges = cheapest_per_item(core, rank, DIVE_EDGES, free[core.edge_item]) | (
         (x > 1e-6) & free[core.edge_item]
     )
-    capacity = core.option_capacity - np.bincount(core.edge_option[fixed], minlength=core.n_options)
-    load = core.constraint_matrix @ fixed.astype(np.int64)
-    sub, _ = solve_restricted(
-        core,
-        edges,
-        free,
-        capacity,
-        core.constraint_lower - load,
-        core.constraint_upper - load,
-        time_limit,
-        settings=mip,
-    )
+    sub, _ = solve_restricted(core, edges, free, *left_by(core, fixed), time_limit, settings=mip)
     return None if sub is None else fixed | sub
 
 
